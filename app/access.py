@@ -1,0 +1,55 @@
+"""Who may use which route: every handler declares a rule in its opt, and one guard checks it.
+
+    @get("/briefing", opt=allow(*FIELD))       # only those roles
+    @get("/login", opt=PUBLIC)                 # anyone, signed in or not
+
+A handler with no rule is refused for everyone (and the route-by-role test fails), so a new
+route cannot be reachable by accident.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.handlers.base import BaseRouteHandler
+
+from app.roles import Role
+
+RULE_KEY = "allow"
+PUBLIC_RULE = "public"
+PUBLIC = {RULE_KEY: PUBLIC_RULE}
+
+
+def allow(*roles: Role | Iterable[Role]) -> dict:
+    """The opt for a handler that the given roles (or groups of roles) may use."""
+    allowed: set[Role] = set()
+    for item in roles:
+        allowed.update([item] if isinstance(item, Role) else item)
+    if not allowed:
+        raise ValueError("allow() needs at least one role")
+    return {RULE_KEY: frozenset(allowed)}
+
+
+def rule_of(handler: BaseRouteHandler) -> frozenset[Role] | str | None:
+    """The access rule a handler declared, or None."""
+    return handler.opt.get(RULE_KEY)
+
+
+class MissingAccessRule(PermissionDeniedException):
+    """A route that declared no rule: refused, and the route-by-role test names it."""
+
+
+async def access_guard(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
+    """The app-wide guard: signed-out people are asked to sign in, other roles are refused."""
+    rule = rule_of(handler)
+    if rule is None:
+        raise MissingAccessRule(f"{handler} declares no access rule")
+    if rule == PUBLIC_RULE:
+        return
+    user = connection.scope.get("user")
+    if user is None:
+        raise NotAuthorizedException("Sign in to continue")
+    if user.role not in rule:
+        raise PermissionDeniedException("Your role may not use this page")

@@ -1,0 +1,1 @@
+"""Signing in: password hashing, database sessions and the sign-in limits."""

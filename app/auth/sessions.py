@@ -1,0 +1,161 @@
+"""Database sessions: a random token in an HttpOnly cookie, its SHA-256 in the database."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from litestar.datastructures import Cookie
+from litestar.middleware import ASGIMiddleware
+from litestar.types import ASGIApp, Receive, Scope, Send
+
+from app.roles import Role
+from app.settings import get_settings
+from app.tables.sessions import UserSession
+
+COOKIE_NAME = "beatbook_session"
+# last_seen_at is written at most this often, not on every request.
+TOUCH_EVERY = timedelta(seconds=60)
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """The person signed in on this request."""
+
+    id: int
+    username: str
+    display_name: str
+    role: Role
+    collar_number: str | None
+    home_team_id: int | None
+    session_id: int
+
+    @property
+    def is_police(self) -> bool:
+        from app.roles import POLICE
+
+        return self.role in POLICE
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def idle_limit() -> timedelta:
+    return timedelta(minutes=get_settings().session_idle_minutes)
+
+
+async def start_session(person_id: int, user_agent: str) -> str:
+    """Make a session for a person; returns the token for the cookie."""
+    token = secrets.token_urlsafe(32)
+    stamp = now()
+    await UserSession.insert(
+        UserSession(
+            token_hash=_hash(token),
+            person=person_id,
+            created_at=stamp,
+            last_seen_at=stamp,
+            expires_at=stamp + idle_limit(),
+            user_agent=user_agent[:200],
+        )
+    )
+    return token
+
+
+async def end_session(session_id: int) -> None:
+    await UserSession.delete().where(UserSession.id == session_id)
+
+
+async def end_sessions_of(person_id: int) -> None:
+    """Sign someone out everywhere (deactivation, password reset)."""
+    await UserSession.delete().where(UserSession.person == person_id)
+
+
+async def viewer_for_token(token: str) -> Viewer | None:
+    """The signed-in person a cookie's token names, if the session is live and they are active."""
+    row = (
+        await UserSession.select(
+            UserSession.id,
+            UserSession.last_seen_at,
+            UserSession.expires_at,
+            UserSession.person.id.as_alias("person_id"),
+            UserSession.person.username.as_alias("username"),
+            UserSession.person.display_name.as_alias("display_name"),
+            UserSession.person.role.as_alias("role"),
+            UserSession.person.collar_number.as_alias("collar_number"),
+            UserSession.person.home_team.as_alias("home_team_id"),
+            UserSession.person.active.as_alias("active"),
+        )
+        .where(UserSession.token_hash == _hash(token))
+        .first()
+    )
+    if row is None or not row["active"]:
+        return None
+    stamp = now()
+    if row["expires_at"] <= stamp:
+        await end_session(row["id"])
+        return None
+    if stamp - row["last_seen_at"] >= TOUCH_EVERY:
+        await UserSession.update(
+            {UserSession.last_seen_at: stamp, UserSession.expires_at: stamp + idle_limit()}
+        ).where(UserSession.id == row["id"])
+    return Viewer(
+        id=row["person_id"],
+        username=row["username"],
+        display_name=row["display_name"],
+        role=Role(row["role"]),
+        collar_number=row["collar_number"],
+        home_team_id=row["home_team_id"],
+        session_id=row["id"],
+    )
+
+
+def session_cookie(token: str, secure: bool) -> Cookie:
+    return Cookie(
+        key=COOKIE_NAME,
+        value=token,
+        httponly=True,
+        samesite="lax",
+        secure=secure,
+        path="/",
+        max_age=int(idle_limit().total_seconds()),
+    )
+
+
+def cookie_is_secure(scheme: str) -> bool:
+    """Secure cookies when served over https (or as the setting says)."""
+    setting = get_settings().cookie_secure.lower()
+    if setting in {"true", "1", "yes"}:
+        return True
+    if setting in {"false", "0", "no"}:
+        return False
+    return scheme == "https"
+
+
+class SessionMiddleware(ASGIMiddleware):
+    """Puts the signed-in person (or None) on scope['user'] for every HTTP request."""
+
+    scopes = ("http",)  # type: ignore[assignment]
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        scope["user"] = None
+        token = _cookie(scope, COOKIE_NAME)
+        if token and not scope["path"].startswith("/static/"):
+            scope["user"] = await viewer_for_token(token)
+        await next_app(scope, receive, send)
+
+
+def _cookie(scope: Scope, name: str) -> str | None:
+    for key, value in scope.get("headers", []):
+        if key == b"cookie":
+            for part in value.decode("latin-1").split(";"):
+                k, _, v = part.strip().partition("=")
+                if k == name:
+                    return v
+    return None

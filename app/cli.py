@@ -1,0 +1,175 @@
+"""The `beatbook` command: serve, migrate, create-user, demo."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import os
+import secrets
+import sys
+
+
+def _serve(host: str, port: int, workers: int) -> None:
+    import uvicorn
+
+    uvicorn.run(
+        "app.main:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=True,
+        # Behind TLS on the same machine; set FORWARDED_ALLOW_IPS for a proxy elsewhere.
+        forwarded_allow_ips=os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+        log_level="info",
+    )
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from app.database import migrate
+    from app.settings import get_settings
+
+    settings = get_settings()
+    asyncio.run(migrate())
+    _serve(args.host or settings.host, args.port or settings.port, args.workers or settings.workers)
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from app.database import migrate
+
+    asyncio.run(migrate())
+    print("Database is up to date.")
+    return 0
+
+
+def cmd_create_user(args: argparse.Namespace) -> int:
+    from app.auth.passwords import password_problem
+    from app.database import migrate
+    from app.roles import Role
+
+    if args.role not in set(Role):
+        print(f"Role must be one of: {', '.join(Role)}", file=sys.stderr)
+        return 2
+    asyncio.run(migrate())
+    for _ in range(3):
+        password = getpass.getpass("Password: ")
+        problem = password_problem(password)
+        if problem:
+            print(problem, file=sys.stderr)
+            continue
+        if getpass.getpass("Password again: ") != password:
+            print("The passwords do not match.", file=sys.stderr)
+            continue
+        break
+    else:
+        return 1
+    return asyncio.run(_create_user(args, password))
+
+
+async def _create_user(args: argparse.Namespace, password: str) -> int:
+    from app.audit import Operation, record
+    from app.auth.passwords import hash_password
+    from app.tables.people import Person
+    from app.tables.places import TeamArea
+
+    username = args.username.strip().lower()
+    if await Person.exists().where(Person.username == username):
+        print(f"There is already a user called {username}.", file=sys.stderr)
+        return 1
+    team_id = None
+    if args.team:
+        team = await TeamArea.objects().where(TeamArea.name == args.team).first()
+        if team is None:
+            print(f"No team area called {args.team}.", file=sys.stderr)
+            return 1
+        team_id = team.id
+    person = Person(
+        username=username,
+        display_name=args.name or username,
+        role=args.role,
+        collar_number=args.collar,
+        home_team=team_id,
+        password_hash=hash_password(password),
+    )
+    await person.save()
+    await record(
+        None,
+        Operation.COLLECTION,
+        "person",
+        person.id,
+        actor_username="(command line)",
+        detail=f"created with role {args.role} by beatbook create-user",
+    )
+    print(f"Created {username} ({args.role}).")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    # A fresh demo database of its own: the demo never touches BEATBOOK_DATABASE_URL's data.
+    var_dir = os.path.abspath(os.environ.get("BEATBOOK_VAR_DIR", "var"))
+    os.makedirs(var_dir, exist_ok=True)
+    path = os.path.join(var_dir, "demo.sqlite3")
+    os.environ["BEATBOOK_DATABASE_URL"] = f"sqlite:///{path}"
+    from app.database import migrate, remove_sqlite_file
+    from app.demo import load_all
+    from app.settings import get_settings
+
+    get_settings.cache_clear()
+    settings = get_settings()
+    password = settings.demo_password or secrets.token_urlsafe(9)
+    remove_sqlite_file(path)
+
+    async def build() -> None:
+        await migrate()
+        await load_all(password)
+
+    asyncio.run(build())
+    host, port = args.host or "127.0.0.1", args.port or 8000
+    print("\n  Beatbook demo is ready (demo data, in var/demo.sqlite3).")
+    print(f"  Open http://{host}:{port} and sign in as pcso, officer, volunteer, mentor,")
+    print(f"  supervisor or admin, with the password: {password}\n", flush=True)
+    _serve(host, port, 1)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="beatbook", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, help_text in [
+        ("serve", "migrate, then serve (BEATBOOK_HOST, BEATBOOK_PORT, BEATBOOK_WORKERS)"),
+        ("demo", "a fresh demo database with demo data, then serve on 127.0.0.1:8000"),
+    ]:
+        p = sub.add_parser(name, help=help_text)
+        p.add_argument("--host")
+        p.add_argument("--port", type=int)
+        if name == "serve":
+            p.add_argument("--workers", type=int)
+    sub.add_parser("migrate", help="run the database migrations")
+    p = sub.add_parser("create-user", help="add a person (asks for the password)")
+    p.add_argument("username")
+    p.add_argument(
+        "--role", required=True, help="pcso, officer, volunteer, mentor, supervisor or admin"
+    )
+    p.add_argument("--name", help="display name")
+    p.add_argument("--collar", help="collar number")
+    p.add_argument("--team", help="home team area, by name")
+    return parser
+
+
+COMMANDS = {
+    "serve": cmd_serve,
+    "migrate": cmd_migrate,
+    "create-user": cmd_create_user,
+    "demo": cmd_demo,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return COMMANDS[args.command](args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

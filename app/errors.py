@@ -1,0 +1,78 @@
+"""What people see when something is refused or goes wrong: a page, never a stack trace."""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import quote
+
+from litestar import Request, Response
+from litestar.exceptions import (
+    HTTPException,
+    NotAuthorizedException,
+    NotFoundException,
+    PermissionDeniedException,
+)
+from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+log = logging.getLogger("beatbook")
+
+
+def _wants_html(request: Request) -> bool:
+    return "text/html" in request.headers.get("accept", "") or request.method != "GET"
+
+
+def not_signed_in(request: Request, exc: NotAuthorizedException) -> Response:
+    """Send signed-out people to sign in, then back where they were going."""
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    login = f"/login?next={quote(target, safe='')}" if request.method == "GET" else "/login"
+    if request.headers.get("hx-request") == "true":
+        return Response(content="", status_code=401, headers={"HX-Redirect": login})
+    if not _wants_html(request):
+        return Response(content={"detail": "Sign in to continue"}, status_code=401)
+    return Redirect(path=login, status_code=303)
+
+
+def refused(request: Request, exc: PermissionDeniedException) -> Response:
+    csrf = "CSRF" in str(exc.detail)
+    if csrf:
+        log.info("CSRF check failed on %s %s", request.method, request.url.path)
+    if not _wants_html(request):
+        return Response(content={"detail": exc.detail}, status_code=403)
+    return Template(template_name="errors/403.html", context={"csrf_failed": csrf}, status_code=403)
+
+
+def not_found(request: Request, exc: NotFoundException) -> Response:
+    if not _wants_html(request):
+        return Response(content={"detail": "Not found"}, status_code=404)
+    return Template(template_name="errors/404.html", status_code=404)
+
+
+def http_error(request: Request, exc: HTTPException) -> Response:
+    if exc.status_code >= 500:
+        log.exception("Error on %s %s", request.method, request.url.path)
+    if not _wants_html(request):
+        return Response(content={"detail": exc.detail}, status_code=exc.status_code)
+    return Template(
+        template_name="errors/error.html",
+        context={"status": exc.status_code, "detail": exc.detail},
+        status_code=exc.status_code,
+    )
+
+
+def server_error(request: Request, exc: Exception) -> Response:
+    log.exception("Unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return Template(
+        template_name="errors/error.html",
+        context={"status": 500, "detail": "Something went wrong on our side."},
+        status_code=HTTP_500_INTERNAL_SERVER_ERROR,
+    )
+
+
+HANDLERS = {
+    NotAuthorizedException: not_signed_in,
+    PermissionDeniedException: refused,
+    NotFoundException: not_found,
+    HTTPException: http_error,
+    HTTP_500_INTERNAL_SERVER_ERROR: server_error,
+}

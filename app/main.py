@@ -1,0 +1,77 @@
+"""create_app(): wires plugins, middleware, templates and every feature's controllers."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from litestar import Litestar
+from litestar.config.compression import CompressionConfig
+from litestar.config.csrf import CSRFConfig
+from litestar.contrib.jinja import JinjaTemplateEngine
+from litestar.plugins.htmx import HTMXPlugin
+from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
+
+from app import __version__
+from app.access import PUBLIC, access_guard
+from app.auth.sessions import SessionMiddleware
+from app.errors import HANDLERS
+from app.headers import SecurityHeadersMiddleware
+from app.routes import discover_controllers
+from app.settings import APP_DIR, get_settings
+from app.templating import configure_jinja
+
+
+@asynccontextmanager
+async def database_lifespan(app: Litestar) -> AsyncIterator[None]:
+    """Open the PostgreSQL pool for the app's life; SQLite needs none."""
+    from piccolo_conf import DB
+
+    settings = get_settings()
+    pooled = settings.is_postgres and settings.database_pool_size > 0
+    if pooled:
+        await DB.start_connection_pool(max_size=settings.database_pool_size)
+    try:
+        yield
+    finally:
+        if pooled:
+            await DB.close_connection_pool()
+
+
+def create_app() -> Litestar:
+    """The Beatbook ASGI app."""
+    settings = get_settings()
+    logging.basicConfig(level=logging.INFO)
+    static = create_static_files_router(
+        path="/static",
+        directories=[APP_DIR / "static"],
+        opt=PUBLIC,
+        name="static",
+        # Every URL carries its file's hash (app.web.static_url), so a year is safe.
+        cache_control=None,
+        include_in_schema=False,
+    )
+    return Litestar(
+        route_handlers=[*discover_controllers(), static],
+        guards=[access_guard],
+        middleware=[SecurityHeadersMiddleware(), SessionMiddleware()],
+        csrf_config=CSRFConfig(
+            secret=settings.secret_key,
+            cookie_secure=settings.cookie_secure.lower() in {"true", "1", "yes"},
+            cookie_samesite="lax",
+        ),
+        compression_config=CompressionConfig(backend="gzip", minimum_size=400),
+        template_config=TemplateConfig(
+            directory=APP_DIR / "templates",
+            engine=JinjaTemplateEngine,
+            engine_callback=configure_jinja,
+        ),
+        plugins=[HTMXPlugin()],
+        exception_handlers=HANDLERS,  # type: ignore[arg-type]
+        lifespan=[database_lifespan],
+        openapi_config=None,
+        debug=False,
+        state={"version": __version__},
+    )

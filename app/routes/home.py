@@ -1,0 +1,25 @@
+"""The home screen: the signed-in person's way into each part of Beatbook."""
+
+from __future__ import annotations
+
+from litestar import Controller, Request, get
+from litestar.response import Template
+
+from app.access import allow
+from app.roles import EVERYONE
+from app.tables.places import TeamArea
+from app.web import page
+
+
+class HomeController(Controller):
+    path = "/"
+
+    @get("/", opt=allow(EVERYONE))
+    async def home(self, request: Request) -> Template:
+        user = request.user
+        team = None
+        if user.home_team_id:
+            team = (
+                await TeamArea.select(TeamArea.name).where(TeamArea.id == user.home_team_id).first()
+            )
+        return page("home/index.html", team_name=team["name"] if team else None)

@@ -1,0 +1,76 @@
+"""The installable app: web manifest, service worker at the site root, offline page."""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+
+from litestar import Controller, Response, get
+
+from app.access import PUBLIC
+from app.web import HTMX, STATIC_DIR, page, shell_version, static_url
+
+THEME_COLOUR = "#1d3f73"
+
+# The shell the service worker stores on install: enough to draw any cached page offline.
+SHELL_FILES = [
+    "css/app.css",
+    "js/app.js",
+    "js/outbox.js",
+    HTMX,
+    "icons/icon-192.png",
+]
+
+
+def manifest() -> dict:
+    return {
+        "name": "Beatbook",
+        "short_name": "Beatbook",
+        "description": "Neighbourhood policing in your pocket: briefings, taskings, visits, logs.",
+        "id": "/",
+        "start_url": "/?source=pwa",
+        "scope": "/",
+        "display": "standalone",
+        "orientation": "portrait",
+        "background_color": "#ffffff",
+        "theme_color": THEME_COLOUR,
+        "icons": [
+            {"src": static_url("icons/icon-192.png"), "sizes": "192x192", "type": "image/png"},
+            {"src": static_url("icons/icon-512.png"), "sizes": "512x512", "type": "image/png"},
+            {
+                "src": static_url("icons/icon-maskable-512.png"),
+                "sizes": "512x512",
+                "type": "image/png",
+                "purpose": "maskable",
+            },
+        ],
+    }
+
+
+@lru_cache(maxsize=1)
+def service_worker_source() -> str:
+    """sw.js with this build's cache version and shell list filled in."""
+    template = (STATIC_DIR / "sw.js").read_text()
+    shell = [static_url(f) for f in SHELL_FILES if (STATIC_DIR / f).exists()] + ["/offline"]
+
+    return template.replace("__VERSION__", shell_version()).replace("__SHELL__", json.dumps(shell))
+
+
+class PWAController(Controller):
+    path = "/"
+
+    @get("/manifest.webmanifest", opt=PUBLIC, media_type="application/manifest+json")
+    async def web_manifest(self) -> Response:
+        return Response(content=manifest(), media_type="application/manifest+json")
+
+    @get("/sw.js", opt=PUBLIC)
+    async def service_worker(self) -> Response:
+        return Response(
+            content=service_worker_source(),
+            media_type="text/javascript",
+            headers={"cache-control": "no-cache", "service-worker-allowed": "/"},
+        )
+
+    @get("/offline", opt=PUBLIC)
+    async def offline(self) -> Response:
+        return page("pwa/offline.html")

@@ -1,0 +1,122 @@
+"""Every setting in one place, read once from BEATBOOK_* environment variables."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field, fields
+from functools import lru_cache
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+APP_DIR = Path(__file__).resolve().parent
+
+
+def _env(name: str, default: str) -> str:
+    return os.environ.get(f"BEATBOOK_{name}", default)
+
+
+def _var_dir() -> Path:
+    path = Path(_env("VAR_DIR", "var")).resolve()
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _kept_secret(filename: str) -> str:
+    """Read a secret kept under ./var/, making it once (mode 600) if it is not there yet."""
+    path = _var_dir() / filename
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as out:
+            out.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Beatbook's settings. Each field is read from BEATBOOK_<FIELD NAME IN CAPITALS>."""
+
+    database_url: str = field(
+        default_factory=lambda: _env("DATABASE_URL", f"sqlite:///{_var_dir() / 'beatbook.sqlite3'}")
+    )
+    """sqlite:///path (the embedded default, under ./var/) or postgresql://user:pass@host/db."""
+
+    database_pool_size: int = field(default_factory=lambda: int(_env("DATABASE_POOL_SIZE", "10")))
+    """PostgreSQL connections per app process (0: no pool, a connection per query)."""
+
+    sqlite_busy_timeout: float = field(
+        default_factory=lambda: float(_env("SQLITE_BUSY_TIMEOUT", "15"))
+    )
+    """Seconds a SQLite writer waits for another writer before giving up."""
+
+    secret_key: str = field(
+        default_factory=lambda: _env("SECRET_KEY", "") or _kept_secret("secret_key")
+    )
+    """Signs CSRF tokens. If unset, generated once and kept in ./var/secret_key."""
+
+    host: str = field(default_factory=lambda: _env("HOST", "127.0.0.1"))
+    """Address `beatbook serve` listens on."""
+
+    port: int = field(default_factory=lambda: int(_env("PORT", "8000")))
+    """Port `beatbook serve` listens on."""
+
+    workers: int = field(default_factory=lambda: int(_env("WORKERS", "1")))
+    """App server processes for `beatbook serve`."""
+
+    demo_password: str = field(default_factory=lambda: _env("DEMO_PASSWORD", ""))
+    """The demo users' password; if unset, `beatbook demo` makes one and prints it."""
+
+    session_idle_minutes: int = field(
+        default_factory=lambda: int(_env("SESSION_IDLE_MINUTES", str(12 * 60)))
+    )
+    """A session ends after this many minutes without a request (default: a 12-hour shift)."""
+
+    cookie_secure: str = field(default_factory=lambda: _env("COOKIE_SECURE", "auto"))
+    """'auto' (Secure when the request came over https), 'true' or 'false'."""
+
+    signin_window_minutes: int = field(
+        default_factory=lambda: int(_env("SIGNIN_WINDOW_MINUTES", "15"))
+    )
+    """The window over which failed sign-ins are counted."""
+
+    signin_limit_per_account: int = field(
+        default_factory=lambda: int(_env("SIGNIN_LIMIT_PER_ACCOUNT", "5"))
+    )
+    """Failed sign-ins allowed for one username within the window."""
+
+    signin_limit_per_address: int = field(
+        default_factory=lambda: int(_env("SIGNIN_LIMIT_PER_ADDRESS", "30"))
+    )
+    """Failed sign-ins allowed from one client address within the window."""
+
+    var_dir: Path = field(default_factory=_var_dir)
+    """Where the embedded database, kept keys and secrets live (BEATBOOK_VAR_DIR, default ./var)."""
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.database_url.startswith(("postgres://", "postgresql://"))
+
+    @property
+    def sqlite_path(self) -> str:
+        return self.database_url.removeprefix("sqlite:///")
+
+
+def describe() -> list[tuple[str, str]]:
+    """The settings' environment variable names with their docstrings, for the README and --help."""
+    import ast
+    import inspect
+
+    source = inspect.getsource(Settings)
+    tree = ast.parse(source)
+    docs: dict[str, str] = {}
+    body = tree.body[0].body  # type: ignore[attr-defined]
+    for node, nxt in zip(body, body[1:], strict=False):
+        if isinstance(node, ast.AnnAssign) and isinstance(nxt, ast.Expr):
+            docs[node.target.id] = nxt.value.value  # type: ignore[union-attr]
+    return [(f"BEATBOOK_{f.name.upper()}", docs.get(f.name, "")) for f in fields(Settings)]
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The settings, read once per process."""
+    return Settings()

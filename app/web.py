@@ -1,0 +1,74 @@
+"""Helpers every feature's routes share: rendering pages or fragments, and form errors."""
+
+from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from litestar import Request
+from litestar.response import Template
+
+from app.settings import APP_DIR
+
+STATIC_DIR = APP_DIR / "static"
+# The vendored htmx (app/static/vendor/README.md says where it came from).
+HTMX = "vendor/htmx-2.0.11.min.js"
+
+
+def is_fragment_request(request: Request) -> bool:
+    """An htmx request that is not boosted wants the fragment, not the page."""
+    headers = request.headers
+    return headers.get("hx-request") == "true" and headers.get("hx-boosted") != "true"
+
+
+def page(
+    template: str,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+    **context: Any,
+) -> Template:
+    """A full page (which {% include %}s its fragments)."""
+    return Template(
+        template_name=template,
+        context=context,
+        status_code=status_code,
+        headers={"Vary": "HX-Request", **(headers or {})},
+    )
+
+
+def page_or_fragment(
+    request: Request, template: str, fragment: str, status_code: int = 200, **context: Any
+) -> Template:
+    """One handler, two answers: the page, or for an htmx request just its fragment."""
+    name = fragment if is_fragment_request(request) else template
+    return page(name, status_code=status_code, **context)
+
+
+@lru_cache(maxsize=256)
+def _file_version(relative: str) -> str:
+    path = STATIC_DIR / relative
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:10] if path.is_file() else "missing"
+
+
+def static_url(relative: str) -> str:
+    """A static file's URL with its content hash, so it can be cached for a year."""
+    return f"/static/{relative}?v={_file_version(relative)}"
+
+
+def shell_version() -> str:
+    """One hash of every static file: the service worker's cache name changes with it."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(STATIC_DIR).rglob("*")):
+        if path.is_file():
+            digest.update(path.relative_to(STATIC_DIR).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+class FormErrors(dict[str, str]):
+    """Field name -> message, in the order the fields appear (GOV.UK error summary)."""
+
+    def add(self, field: str, message: str) -> None:
+        self.setdefault(field, message)
