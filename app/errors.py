@@ -39,13 +39,18 @@ def refused(request: Request, exc: PermissionDeniedException) -> Response:
         log.info("CSRF check failed on %s %s", request.method, request.url.path)
     if not _wants_html(request):
         return Response(content={"detail": exc.detail}, status_code=403)
-    return Template(template_name="errors/403.html", context={"csrf_failed": csrf}, status_code=403)
+    return Template(
+        template_name="errors/403.html",
+        context={"csrf_failed": csrf},
+        status_code=403,
+        media_type="text/html",
+    )
 
 
 def not_found(request: Request, exc: NotFoundException) -> Response:
     if not _wants_html(request):
         return Response(content={"detail": "Not found"}, status_code=404)
-    return Template(template_name="errors/404.html", status_code=404)
+    return Template(template_name="errors/404.html", status_code=404, media_type="text/html")
 
 
 def http_error(request: Request, exc: HTTPException) -> Response:
@@ -57,6 +62,7 @@ def http_error(request: Request, exc: HTTPException) -> Response:
         template_name="errors/error.html",
         context={"status": exc.status_code, "detail": exc.detail},
         status_code=exc.status_code,
+        media_type="text/html",
     )
 
 
@@ -66,6 +72,7 @@ def server_error(request: Request, exc: Exception) -> Response:
         template_name="errors/error.html",
         context={"status": 500, "detail": "Something went wrong on our side."},
         status_code=HTTP_500_INTERNAL_SERVER_ERROR,
+        media_type="text/html",
     )
 
 

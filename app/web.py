@@ -34,6 +34,7 @@ def page(
         template_name=template,
         context=context,
         status_code=status_code,
+        media_type="text/html",
         headers={"Vary": "HX-Request", **(headers or {})},
     )
 

@@ -52,8 +52,14 @@ def service_worker_source() -> str:
     """sw.js with this build's cache version and shell list filled in."""
     template = (STATIC_DIR / "sw.js").read_text()
     shell = [static_url(f) for f in SHELL_FILES if (STATIC_DIR / f).exists()] + ["/offline"]
-
-    return template.replace("__VERSION__", shell_version()).replace("__SHELL__", json.dumps(shell))
+    # Each feature's worker part is a file static/js/sw-<feature>.js; none is listed by hand.
+    parts = sorted(p.name for p in (STATIC_DIR / "js").glob("sw-*.js"))
+    imports = "".join(f"importScripts({json.dumps(static_url('js/' + n))});\n" for n in parts)
+    return (
+        template.replace("__VERSION__", shell_version())
+        .replace("__SHELL__", json.dumps(shell))
+        .replace("__IMPORTS__", imports)
+    )
 
 
 class PWAController(Controller):

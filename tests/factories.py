@@ -1,0 +1,60 @@
+"""Small factories that write real rows (run synchronously from tests)."""
+
+from __future__ import annotations
+
+import itertools
+
+from piccolo.utils.sync import run_sync
+
+from app.auth.passwords import hash_password
+from app.tables.people import Person
+from app.tables.places import Division, Force, Section, TeamArea
+
+__all__ = ["make_person", "make_team", "PASSWORD"]
+
+PASSWORD = "correct horse battery"
+_counter = itertools.count(1)
+_PASSWORD_HASH = hash_password(PASSWORD)  # argon2 is slow on purpose: hash once per run
+
+
+def make_team(name: str | None = None, lat: float = 52.9225, lng: float = -1.4746) -> TeamArea:
+    """A team area (with a force, division and section of its own)."""
+    n = next(_counter)
+
+    async def build() -> TeamArea:
+        force = Force(name=f"Test Force {n}")
+        await force.save()
+        division = Division(force=force.id, name=f"Division {n}")
+        await division.save()
+        section = Section(division=division.id, name=f"Section {n}")
+        await section.save()
+        team = TeamArea(
+            section=section.id, name=name or f"Team {n}", centre_lat=lat, centre_lng=lng
+        )
+        await team.save()
+        return team
+
+    return run_sync(build())
+
+
+def make_person(
+    role: str = "pcso",
+    username: str | None = None,
+    password: str | None = None,
+    active: bool = True,
+    home_team: int | None = None,
+    display_name: str | None = None,
+) -> Person:
+    """A person of the given role; by default their password is PASSWORD."""
+    n = next(_counter)
+    person = Person(
+        username=username or f"{role}{n}",
+        display_name=display_name or f"Test {role} {n}",
+        role=role,
+        collar_number=f"T{n}",
+        home_team=home_team,
+        active=active,
+        password_hash=hash_password(password) if password else _PASSWORD_HASH,
+    )
+    person.save().run_sync()
+    return person
