@@ -32,7 +32,8 @@ async def database_lifespan(app: Litestar) -> AsyncIterator[None]:
     settings = get_settings()
     pooled = settings.is_postgres and settings.database_pool_size > 0
     if pooled:
-        await DB.start_connection_pool(max_size=settings.database_pool_size)
+        size = settings.database_pool_size
+        await DB.start_connection_pool(min_size=min(2, size), max_size=size)
     try:
         yield
     finally:

@@ -1,0 +1,32 @@
+"""The demo data: the 94 Derbyshire teams and one demo user of each role."""
+
+from __future__ import annotations
+
+import csv
+
+from app.auth.passwords import verify_password
+from app.demo import load_all
+from app.roles import Role
+from app.settings import APP_DIR
+from app.tables.people import Person
+from app.tables.places import Division, Section, TeamArea
+from tests.helpers import sync
+
+
+def test_demo_loads_every_team_and_a_user_per_role():
+    sync(load_all("demo password 1"))
+    with (APP_DIR / "data" / "derbyshire-neighbourhood-teams.csv").open() as handle:
+        source = list(csv.DictReader(handle))
+    assert sync(TeamArea.count()) == len(source) == 94
+    assert sync(Division.count()) == len({r["division"] for r in source})
+    assert sync(Section.count()) == len({r["section"] for r in source})
+    mickleover = sync(TeamArea.objects().where(TeamArea.name == "Mickleover").first())
+    assert sync(Section.select(Section.name).where(Section.id == mickleover.section).first()) == {
+        "name": "Derby West"
+    }
+    people = sync(Person.objects())
+    assert sorted(p.username for p in people) == sorted(r.value for r in Role)
+    for person in people:
+        assert person.role == person.username
+        assert person.home_team is not None
+        assert verify_password(person.password_hash, "demo password 1")
