@@ -34,3 +34,14 @@ def test_every_setting_is_documented():
     described = dict(describe())
     assert "BEATBOOK_DATABASE_URL" in described
     assert all(doc for doc in described.values()), described
+
+
+def test_readme_and_env_example_name_every_setting():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    readme = (root / "README.md").read_text()
+    example = (root / ".env.example").read_text()
+    for name, _ in describe():
+        assert name in readme, f"{name} is not in README.md"
+        assert name in example, f"{name} is not in .env.example"

@@ -20,14 +20,21 @@ from app.auth.sessions import (
     session_cookie,
     start_session,
 )
+from app.settings import get_settings
 from app.tables.people import Person
 from app.web import FormErrors, page
 
 FAILED = "Enter a correct username and password"
-LIMITED = (
-    "Too many failed attempts to sign in. Wait 15 minutes and try again, "
-    "or ask your supervisor to reset your password."
-)
+
+
+def limited_message() -> str:
+    minutes = get_settings().signin_window_minutes
+    return (
+        f"Too many failed attempts to sign in. Wait {minutes} minutes and try again, "
+        "or ask your supervisor to reset your password."
+    )
+
+
 Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 
 
@@ -76,7 +83,7 @@ class AuthController(Controller):
                 actor_username=username,
                 detail="refused: too many failed attempts",
             )
-            return self._again(target, username, FormErrors(username=LIMITED), status=429)
+            return self._again(target, username, FormErrors(username=limited_message()), status=429)
 
         person = await Person.objects().where(Person.username == username).first()
         ok = verify_password(person.password_hash if person else None, password)
