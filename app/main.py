@@ -62,6 +62,8 @@ def create_app() -> Litestar:
             secret=settings.secret_key,
             cookie_secure=settings.cookie_secure.lower() in {"true", "1", "yes"},
             cookie_samesite="lax",
+            # Pages carry the token (forms, and <body hx-headers> for htmx): no script reads it.
+            cookie_httponly=True,
         ),
         compression_config=CompressionConfig(backend="gzip", minimum_size=400),
         template_config=TemplateConfig(

@@ -17,7 +17,7 @@ from app.auth.passwords import hash_password, password_problem
 from app.auth.sessions import end_sessions_of
 from app.places import team_choices
 from app.roles import ROLE_LABELS, Role
-from app.tables.people import Person
+from app.tables.people import Person, PersonTeam
 from app.tables.places import TeamArea
 from app.web import FormErrors, page
 
@@ -32,6 +32,18 @@ async def _person(person_id: int) -> Person:
     if person is None:
         raise NotFoundException()
     return person
+
+
+async def _teams_of(person_id: int) -> list[int]:
+    rows = await PersonTeam.select(PersonTeam.team).where(PersonTeam.person == person_id)
+    return sorted(r["team"] for r in rows)
+
+
+async def _set_teams(person_id: int, teams: list[int]) -> None:
+    """The team areas someone works in besides their home team."""
+    await PersonTeam.delete().where(PersonTeam.person == person_id)
+    if teams:
+        await PersonTeam.insert(*[PersonTeam(person=person_id, team=t) for t in teams])
 
 
 async def _check_details(data: dict[str, Any], errors: FormErrors) -> dict[str, Any]:
@@ -50,6 +62,14 @@ async def _check_details(data: dict[str, Any], errors: FormErrors) -> dict[str, 
         errors.add("role", "Choose a role")
     if clean["collar_number"] and len(clean["collar_number"]) > 20:
         errors.add("collar_number", "Enter a collar number of 20 characters or fewer")
+    wanted = data.get("teams", [])
+    wanted = [wanted] if isinstance(wanted, str) else list(wanted)
+    ids = sorted({int(t) for t in wanted if str(t).isdigit()})
+    if len(ids) != len([t for t in wanted if str(t).strip()]) or (
+        ids and await TeamArea.count().where(TeamArea.id.is_in(ids)) != len(ids)
+    ):
+        errors.add("teams", "Choose team areas from the list")
+    clean["teams"] = ids
     team = str(data.get("home_team", "")).strip()
     if team:
         if not team.isdigit() or not await TeamArea.exists().where(TeamArea.id == int(team)):
@@ -113,8 +133,10 @@ class PeopleController(Controller):
             errors.add("password", problem)
         if errors:
             return await self._form(None, data, errors)
+        teams = clean.pop("teams")
         person = Person(username=username, password_hash=hash_password(password), **clean)
         await person.save()
+        await _set_teams(person.id, teams)
         await record(
             request,
             Operation.COLLECTION,
@@ -129,6 +151,7 @@ class PeopleController(Controller):
         person = await _person(person_id)
         await record(request, Operation.CONSULTATION, "person", person_id)
         values = {name: getattr(person, name) for name in EDITABLE}
+        values["teams"] = await _teams_of(person_id)
         return await self._form(person, values, FormErrors(), created=created)
 
     @post("/{person_id:int}", opt=allow(ADMINS), status_code=303)
@@ -140,7 +163,11 @@ class PeopleController(Controller):
             errors.add("role", "You cannot take away your own admin role")
         if errors:
             return await self._form(person, data, errors)
+        teams = clean.pop("teams")
         changed = [name for name in EDITABLE if getattr(person, name) != clean[name]]
+        if teams != await _teams_of(person_id):
+            await _set_teams(person_id, teams)
+            changed.append("teams")
         if changed:
             await Person.update(clean).where(Person.id == person_id)
             detail = ", ".join(changed)

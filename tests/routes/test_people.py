@@ -154,3 +154,45 @@ def test_looking_at_people_is_audited_as_consultation(as_role):
 
 def test_unknown_person_is_not_found(as_role):
     assert as_role("admin").get("/people/424242").status_code == 404
+
+
+def test_other_team_areas_are_kept_and_changed(as_role):
+    from app.tables.people import PersonTeam
+
+    admin = as_role("admin")
+    abbey, mickleover, normanton = (
+        make_team("Abbey"),
+        make_team("Mickleover"),
+        make_team("Normanton"),
+    )
+    admin.post(
+        "/people",
+        {**NEW, "home_team": str(abbey.id), "teams": [str(mickleover.id), str(normanton.id)]},
+    )
+    person = sync(Person.objects().where(Person.username == "j.bloggs").first())
+
+    def teams():
+        return sorted(
+            r["team"]
+            for r in sync(PersonTeam.select(PersonTeam.team).where(PersonTeam.person == person.id))
+        )
+
+    assert teams() == sorted([mickleover.id, normanton.id])
+    shown = html(admin.get(f"/people/{person.id}")).select("#teams option[selected]")
+    assert sorted(o.get_text() for o in shown) == ["Mickleover", "Normanton"]
+    admin.post(
+        f"/people/{person.id}",
+        {
+            "display_name": "Jo Bloggs",
+            "role": "volunteer",
+            "home_team": str(abbey.id),
+            "teams": str(normanton.id),
+        },
+    )
+    assert teams() == [normanton.id]
+    assert "teams" in audit("alteration")[-1]["detail"]
+    bad = admin.post(
+        f"/people/{person.id}", {"display_name": "Jo", "role": "volunteer", "teams": ["999999"]}
+    )
+    assert field_error(bad, "teams") == "Choose team areas from the list"
+    assert teams() == [normanton.id]
