@@ -59,3 +59,10 @@ def prepare_sqlite_file(path: str) -> None:
 
     with sqlite3.connect(path) as connection:
         connection.execute("PRAGMA journal_mode = WAL")
+
+
+def contains(column, text: str):
+    """A case-insensitive 'contains' filter: ILIKE on PostgreSQL, LIKE (already so) on SQLite."""
+    pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    engine = column._meta.engine_type
+    return column.ilike(pattern) if engine == "postgres" else column.like(pattern)

@@ -6,6 +6,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from litestar import Controller, get
+from litestar.params import FromQuery
 from litestar.response import Template
 
 from app import navigation
@@ -36,13 +37,13 @@ class AuditController(Controller):
     @get("/", opt=allow(MANAGERS))
     async def search(
         self,
-        person: str = "",
-        record_type: str = "",
-        record_id: str = "",
-        operation: str = "",
-        date_from: str = "",
-        date_to: str = "",
-        page_number: int = 1,
+        person: FromQuery[str] = "",
+        record_type: FromQuery[str] = "",
+        record_id: FromQuery[str] = "",
+        operation: FromQuery[str] = "",
+        date_from: FromQuery[str] = "",
+        date_to: FromQuery[str] = "",
+        page_number: FromQuery[int] = 1,
     ) -> Template:
         errors = FormErrors()
         query = AuditEntry.select().order_by(AuditEntry.id, ascending=False)

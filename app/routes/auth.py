@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
 from litestar.enums import RequestEncodingType
-from litestar.params import Body
+from litestar.params import Body, FromQuery
 from litestar.response import Redirect, Template
 
 from app.access import PUBLIC
@@ -49,7 +49,9 @@ class AuthController(Controller):
     path = "/"
 
     @get("/login", opt=PUBLIC)
-    async def login_page(self, request: Request, next: str = "/", signed_out: bool = False) -> Any:
+    async def login_page(
+        self, request: Request, next: FromQuery[str] = "/", signed_out: FromQuery[bool] = False
+    ) -> Any:
         if request.user is not None and not signed_out:
             return Redirect(path=safe_next(next), status_code=303)
         return page(

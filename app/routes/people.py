@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from litestar import Controller, Request, get, post
 from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotFoundException
-from litestar.params import Body
+from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from app import navigation
@@ -15,6 +15,7 @@ from app.access import allow
 from app.audit import Operation, record
 from app.auth.passwords import hash_password, password_problem
 from app.auth.sessions import end_sessions_of
+from app.db import contains
 from app.places import team_choices
 from app.roles import ROLE_LABELS, Role
 from app.tables.people import Person, PersonTeam
@@ -27,19 +28,19 @@ Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED
 EDITABLE = ("display_name", "role", "collar_number", "home_team")
 
 
-async def _person(person_id: int) -> Person:
+async def _person(person_id: FromPath[int]) -> Person:
     person = await Person.objects().where(Person.id == person_id).first()
     if person is None:
         raise NotFoundException()
     return person
 
 
-async def _teams_of(person_id: int) -> list[int]:
+async def _teams_of(person_id: FromPath[int]) -> list[int]:
     rows = await PersonTeam.select(PersonTeam.team).where(PersonTeam.person == person_id)
     return sorted(r["team"] for r in rows)
 
 
-async def _set_teams(person_id: int, teams: list[int]) -> None:
+async def _set_teams(person_id: FromPath[int], teams: list[int]) -> None:
     """The team areas someone works in besides their home team."""
     await PersonTeam.delete().where(PersonTeam.person == person_id)
     if teams:
@@ -83,7 +84,9 @@ class PeopleController(Controller):
     path = "/people"
 
     @get("/", opt=allow(ADMINS))
-    async def index(self, request: Request, q: str = "", role: str = "") -> Template:
+    async def index(
+        self, request: Request, q: FromQuery[str] = "", role: FromQuery[str] = ""
+    ) -> Template:
         query = Person.select(
             Person.id,
             Person.username,
@@ -94,9 +97,7 @@ class PeopleController(Controller):
             Person.home_team.name.as_alias("team"),
         ).order_by(Person.display_name)
         if q:
-            query = query.where(
-                (Person.display_name.ilike(f"%{q}%")) | (Person.username.ilike(f"%{q}%"))
-            )
+            query = query.where(contains(Person.display_name, q) | contains(Person.username, q))
         if role in set(Role):
             query = query.where(Person.role == role)
         people = await query
@@ -147,7 +148,9 @@ class PeopleController(Controller):
         return Redirect(path=f"/people/{person.id}?created=1", status_code=303)
 
     @get("/{person_id:int}", opt=allow(ADMINS))
-    async def show(self, request: Request, person_id: int, created: bool = False) -> Template:
+    async def show(
+        self, request: Request, person_id: FromPath[int], created: FromQuery[bool] = False
+    ) -> Template:
         person = await _person(person_id)
         await record(request, Operation.CONSULTATION, "person", person_id)
         values = {name: getattr(person, name) for name in EDITABLE}
@@ -155,7 +158,7 @@ class PeopleController(Controller):
         return await self._form(person, values, FormErrors(), created=created)
 
     @post("/{person_id:int}", opt=allow(ADMINS), status_code=303)
-    async def update(self, request: Request, person_id: int, data: Form) -> Any:
+    async def update(self, request: Request, person_id: FromPath[int], data: Form) -> Any:
         person = await _person(person_id)
         errors = FormErrors()
         clean = await _check_details(data, errors)
@@ -178,7 +181,7 @@ class PeopleController(Controller):
         return Redirect(path=f"/people/{person_id}?saved=1", status_code=303)
 
     @post("/{person_id:int}/active", opt=allow(ADMINS), status_code=303)
-    async def set_active(self, request: Request, person_id: int, data: Form) -> Any:
+    async def set_active(self, request: Request, person_id: FromPath[int], data: Form) -> Any:
         person = await _person(person_id)
         active = str(data.get("active", "")) == "true"
         if person.id == request.user.id and not active:
@@ -201,7 +204,7 @@ class PeopleController(Controller):
         return Redirect(path=f"/people/{person_id}", status_code=303)
 
     @post("/{person_id:int}/password", opt=allow(ADMINS), status_code=303)
-    async def reset_password(self, request: Request, person_id: int, data: Form) -> Any:
+    async def reset_password(self, request: Request, person_id: FromPath[int], data: Form) -> Any:
         person = await _person(person_id)
         password = str(data.get("password", ""))
         problem = password_problem(password)
