@@ -120,7 +120,9 @@ class TaskPushController(Controller):
             .returning(PushMessage.tasking)
         )
         if not used:
-            return Response({"error": "This notification has been used"}, status_code=409)
+            return Response(
+                {"error": "This notification is not yours or has been used"}, status_code=409
+            )
         tasking_id = used[0]["tasking"]
         part = (
             await TaskingAssignment.select(TaskingAssignment.id)

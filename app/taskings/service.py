@@ -133,7 +133,7 @@ async def answer(request, assignment_id: int, target: str, note: str = "", perso
         try:
             new = states.check(part["state"], target, states.ASSIGNEE)
         except states.TransitionRefused as exc:
-            raise Refused(f"This tasking is {State(part['state']).label.lower()}: {exc}") from exc
+            raise Refused(_refusal(part["state"], target)) from exc
         if new in states.NOTE_REQUIRED and not note.strip():
             raise Refused(states.NOTE_REQUIRED[new])
         if new == State.ACCEPTED:
@@ -161,6 +161,16 @@ async def answer(request, assignment_id: int, target: str, note: str = "", perso
             detail=f"{part['state']} to {new}",
         )
         return {"tasking": tasking["id"], "state": new}
+
+
+def _refusal(current: str, target: str) -> str:
+    """Why an answer was refused, in the assignee's words."""
+    if current == State.CLOSED:
+        return "All the places on this tasking have been taken"
+    if current == State.CANCELLED:
+        return "This tasking has been cancelled"
+    wanted = State(target).label.lower() if target in set(State) else "that"
+    return f"It is {State(current).label.lower()}, so it cannot be marked {wanted} yet"
 
 
 async def _close_offers(tasking_id: int) -> None:
