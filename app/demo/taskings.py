@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
-from types import SimpleNamespace
 
 from app.auth.passwords import hash_password
-from app.auth.sessions import Viewer
 from app.roles import Role
 from app.tables.people import Person
 from app.tables.taskings import VolunteerProfile
@@ -25,20 +23,6 @@ MORE_VOLUNTEERS = [
     ),
     ("volunteer3", "Demo volunteer (in training)", "V 0533", "none", ()),
 ]
-
-
-def _as(person: Person) -> SimpleNamespace:
-    """A stand-in for a request by the demo supervisor (service functions audit as them)."""
-    viewer = Viewer(
-        id=person.id,
-        username=person.username,
-        display_name=person.display_name,
-        role=Role(person.role),
-        collar_number=person.collar_number,
-        home_team_id=person.home_team,
-        session_id=0,
-    )
-    return SimpleNamespace(user=viewer, scope={"user": viewer}, client=None)
 
 
 async def load(ctx) -> None:
@@ -72,7 +56,7 @@ async def load(ctx) -> None:
                 **{key: key in training for key in TRAINING},
             )
         )
-    supervisor = _as(people[Role.SUPERVISOR])
+    supervisor = service.acting_as(people[Role.SUPERVISOR])
     soon = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) + timedelta(hours=2)
 
     def window(hours: int, length: int = 2) -> dict:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.querystring import QueryString
 
 from app.audit import Operation, record
+from app.auth.sessions import Viewer
 from app.roles import Role
 from app.settings import get_settings
 from app.tables.people import Person, PersonTeam
@@ -18,6 +20,20 @@ from app.taskings.outbox import atomic, enqueue
 from app.taskings.states import State
 
 TAKEN = (State.ACCEPTED, State.IN_PROGRESS, State.DONE)
+
+
+def acting_as(person) -> SimpleNamespace:
+    """A stand-in for a request by `person` (the demo and the bench act without HTTP)."""
+    viewer = Viewer(
+        id=person.id,
+        username=person.username,
+        display_name=person.display_name,
+        role=Role(person.role),
+        collar_number=person.collar_number,
+        home_team_id=person.home_team,
+        session_id=0,
+    )
+    return SimpleNamespace(user=viewer, scope={"user": viewer}, client=None)
 
 
 def now() -> datetime:
@@ -88,10 +104,21 @@ async def create(request, values: dict, staff_ids: list[int]) -> int:
             volunteers = await volunteers_of_area(values["team"])
             people = [v["id"] for v in volunteers if v["why_not"](values["kind"]) is None]
             state = State.OFFERED
-        for person in people:
-            part = TaskingAssignment(tasking=tasking.id, person=person, state=state)
-            await part.save()
-            await _event(tasking.id, part.id, user.id, "", state)
+        if people:  # in bulk: an offer may go to a thousand volunteers
+            await TaskingAssignment.insert(
+                *(TaskingAssignment(tasking=tasking.id, person=p, state=state) for p in people)
+            )
+            made = await TaskingAssignment.select(TaskingAssignment.id).where(
+                TaskingAssignment.tasking == tasking.id
+            )
+            await TaskingEvent.insert(
+                *(
+                    TaskingEvent(
+                        tasking=tasking.id, assignment=r["id"], actor=user.id, to_state=state
+                    )
+                    for r in made
+                )
+            )
         await enqueue(row, people, "assigned" if state == State.ASSIGNED else "offer")
         await record(
             request,
