@@ -213,3 +213,22 @@ def test_a_sender_killed_mid_queue_and_restarted_delivers_the_rest_once(as_role,
     )
     statuses = sync(PushMessage.select(PushMessage.status))
     assert {s["status"] for s in statuses} == {"delivered"}
+
+
+def test_two_senders_sharing_the_outbox_send_each_message_once(as_role, push_service, db):
+    team = make_team("Abbey")
+    volunteers = [make_person("volunteer", home_team=team.id) for _ in range(40)]
+    for person in volunteers:
+        make_profile(person, "full")
+        add_device(person, push_service.device(f"p{person.id}"))
+    offer_to_area(as_role, team)
+    senders = [_start_sender(db, lease=30) for _ in range(2)]
+    try:
+        _wait(lambda: len(push_service.received) >= 40)
+        time.sleep(1.5)  # long enough for a second copy to arrive, if there were one
+    finally:
+        for sender in senders:
+            sender.send_signal(signal.SIGTERM)
+            sender.wait(10)
+    paths = [m.path for m in push_service.received]
+    assert sorted(paths) == sorted(f"/push/p{p.id}" for p in volunteers)

@@ -21,7 +21,7 @@ from app.taskings import service, states
 from app.taskings.forms import PLACE_KINDS, STAFF, check_tasking, form_values
 from app.taskings.kinds import KINDS, PRIORITIES, requirement_text
 from app.taskings.outbox import delivery_by_person
-from app.web import FormErrors, page, page_or_fragment
+from app.web import FormErrors, is_fragment_request, page, page_or_fragment
 
 SUPERVISORS = frozenset({Role.SUPERVISOR})
 NAV = navigation.register(
@@ -145,7 +145,9 @@ class TaskDeskController(Controller):
                 reason = volunteer["why_not"](tasking["kind"])
                 if volunteer["id"] not in offered and reason:
                     left_out.append((volunteer, reason))
-        await record(request, Operation.CONSULTATION, "tasking", tasking_id, detail="desk view")
+        # The page's own refreshes (htmx polling) continue the look its load recorded.
+        if not is_fragment_request(request):
+            await record(request, Operation.CONSULTATION, "tasking", tasking_id, detail="desk")
         return page_or_fragment(
             request,
             "tasks/desk/show.html",
