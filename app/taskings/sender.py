@@ -80,7 +80,8 @@ def payload(row: dict) -> bytes:
         "tasking": row["tasking"],
         "kind": row["kind"],
         "title": row["title"],
-        "url": f"/tasks/{row['tasking']}",
+        # The supervisor's alert opens their desk page; the others open the tasking on the phone.
+        "url": f"/tasks/{'manage/' if row['kind'] == 'alert' else ''}{row['tasking']}",
     }
     if row["kind"] == "offer":
         body["token"] = outbox.action_token(row["id"])

@@ -156,6 +156,8 @@ async def answer(request, assignment_id: int, target: str, note: str = "", perso
         if part is None:
             raise LookupError(assignment_id)
         await _lock(part["tasking"])
+        # Read again under the lock: a double tap's second answer sees the first one's state.
+        part = await TaskingAssignment.select().where(TaskingAssignment.id == assignment_id).first()
         tasking = await tasking_row(part["tasking"])
         try:
             new = states.check(part["state"], target, states.ASSIGNEE)

@@ -113,3 +113,27 @@ def test_a_pushed_offer_shows_and_accept_from_it_accepts(page, live_server):
     assert worker.evaluate("self.registration.getNotifications().then(ns => ns.length)") == 0
     page.goto(f"/tasks/{tasking_id}")
     expect(page.locator("[data-state]")).to_have_text("Accepted")
+
+
+def test_the_supervisors_page_shows_an_answer_as_it_comes(browser, live_server):
+    desk = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    phone = browser.new_context(base_url=live_server.url, viewport=PHONE, is_mobile=True)
+    try:
+        [(tasking_id,)] = live_server.query("SELECT id FROM tasking WHERE kind = 'home_visit'")
+        supervisor = desk.new_page()
+        sign_in(supervisor, "supervisor")
+        supervisor.goto(f"/tasks/manage/{tasking_id}")
+        state = supervisor.locator("tr[data-person] [data-state]")
+        expect(state).to_have_text("Offered")
+        volunteer = phone.new_page()
+        sign_in(volunteer, "volunteer")
+        volunteer.goto(f"/tasks/{tasking_id}")
+        volunteer.get_by_label("Reason (optional if you decline)").fill("At work that day")
+        volunteer.get_by_role("button", name="Decline").click()
+        expect(volunteer.locator("[data-state]")).to_have_text("Declined")
+        # No reload: the page polls for its live part.
+        expect(state).to_have_text("Declined", timeout=10_000)
+        expect(supervisor.locator("[data-history]")).to_contain_text("At work that day")
+    finally:
+        desk.close()
+        phone.close()

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
 from app.tables.audit import AuditEntry
 from app.tables.taskings import PushMessage, Tasking, TaskingAssignment, TaskingEvent
+from app.taskings.sender import payload
 from app.taskings.service import alert_unacknowledged
 from tests.factories import make_person, make_team
 from tests.helpers import field_error, html, summary_links, sync
@@ -246,7 +248,9 @@ def test_an_urgent_tasking_not_acknowledged_in_time_alerts_its_supervisor_once(a
     assert [(a["person"], a["title"]) for a in alerts] == [
         (supervisor.person.id, "Urgent tasking not acknowledged in Abbey")
     ]
-    page = html(supervisor.get(f"/tasks/manage/{tasking_id}"))
+    sent = json.loads(payload({**alerts[0], "tasking": tasking_id}))
+    assert sent["url"] == f"/tasks/manage/{tasking_id}" and "token" not in sent
+    page = html(supervisor.get(sent["url"]))
     assert "not acknowledged in time" in page.get_text()
 
 
