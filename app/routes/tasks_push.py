@@ -62,7 +62,9 @@ class TaskPushController(Controller):
             p256dh, auth = _text(keys.get("p256dh"), 200), _text(keys.get("auth"), 60)
         except (ValueError, AttributeError):
             endpoint = p256dh = auth = ""
-        if not endpoint.startswith(("https://", "http://")) or not p256dh or not auth:
+        # Browsers' push services are all https; refusing anything else keeps the sender from
+        # being pointed at plain-http services inside our own network.
+        if not endpoint.startswith("https://") or not p256dh or not auth:
             return Response({"error": "Not a push subscription"}, status_code=400)
         label = request.headers.get("user-agent", "")[:120]
         async with outbox.atomic():

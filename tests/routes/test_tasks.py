@@ -83,7 +83,11 @@ def test_a_volunteer_accepts_an_offer_and_the_supervisor_sees_it(as_role):
     assert [a.get_text(strip=True) for a in offers] == ["Leaflets by the park"]
     page = html(volunteer.get(f"/tasks/{tasking_id}"))
     assert [b["value"] for b in page.select("button[name=state]")] == ["accepted", "declined"]
-    assert volunteer.post(f"/tasks/{tasking_id}/answer", {"state": "accepted"}).status_code == 303
+    # Accept straight from the list, with the form the list shows.
+    form = html(volunteer.get("/tasks")).select_one("[data-section=offers] form")
+    assert form["action"] == f"/tasks/{tasking_id}/answer"
+    accept = form.select_one("button[name=state]")
+    assert volunteer.post(form["action"], {"state": accept["value"]}).status_code == 303
 
     live = html(supervisor.get(f"/tasks/manage/{tasking_id}", headers={"hx-request": "true"}))
     assert live.find("html") is None  # the fragment, for htmx polling

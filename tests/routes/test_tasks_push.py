@@ -75,6 +75,8 @@ def test_subscribing_needs_the_pages_csrf_token_and_a_real_subscription(as_role)
     )
     assert no_token.status_code == 403
     assert subscribe(pcso, {"endpoint": "javascript:x", "keys": {}}).status_code == 400
+    inside = dict(SUBSCRIPTION, endpoint="http://10.0.0.5/admin")
+    assert subscribe(pcso, inside).status_code == 400
     assert sync(PushSubscription.count()) == 0
 
 
