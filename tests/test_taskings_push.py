@@ -232,3 +232,23 @@ def test_two_senders_sharing_the_outbox_send_each_message_once(as_role, push_ser
             sender.wait(10)
     paths = [m.path for m in push_service.received]
     assert sorted(paths) == sorted(f"/push/p{p.id}" for p in volunteers)
+
+
+def test_a_subscription_with_broken_keys_fails_once_and_does_not_block_the_rest(
+    as_role, push_service
+):
+    team = make_team("Abbey")
+    good, broken = (make_person("volunteer", home_team=team.id) for _ in range(2))
+    for person in (good, broken):
+        make_profile(person, "full")
+    add_device(good, push_service.device("good"))
+    sub = add_device(broken, push_service.device("broken"))
+    sync(
+        PushSubscription.update({PushSubscription.p256dh: "bm90LWEta2V5"}).where(
+            PushSubscription.id == sub
+        )
+    )
+    offer_to_area(as_role, team)
+    assert sync(drain(concurrency=2)) == {"delivered": 1, "failed": 1}
+    assert [m.path for m in push_service.received] == ["/push/good"]
+    assert sync(drain(concurrency=2)) == {}

@@ -91,7 +91,10 @@ def payload(row: dict) -> bytes:
 async def _post(http: aiohttp.ClientSession, row: dict, sub: dict) -> tuple[str, str]:
     """Send one message; returns (outcome, error text)."""
     info = {"endpoint": sub["endpoint"], "keys": {"p256dh": sub["p256dh"], "auth": sub["auth"]}}
-    body = WebPusher(info).encode(payload(row), "aes128gcm")["body"]
+    try:
+        body = WebPusher(info).encode(payload(row), "aes128gcm")["body"]
+    except Exception as exc:  # noqa: BLE001 - keys a browser never made: this can never be sent
+        return "failed", f"bad subscription keys ({type(exc).__name__})"
     headers = {
         "TTL": str(row["ttl"]),
         "Urgency": row["urgency"],
