@@ -21,6 +21,7 @@ from app.errors import HANDLERS
 from app.headers import SecurityHeadersMiddleware
 from app.routes import discover_controllers
 from app.settings import APP_DIR, get_settings
+from app.taskings.sender import sender_lifespan
 from app.templating import configure_jinja
 
 
@@ -73,7 +74,7 @@ def create_app() -> Litestar:
         ),
         plugins=[HTMXPlugin()],
         exception_handlers=HANDLERS,  # type: ignore[arg-type]
-        lifespan=[database_lifespan],
+        lifespan=[database_lifespan, sender_lifespan],
         openapi_config=None,
         debug=False,
         state={"version": __version__},

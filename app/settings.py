@@ -89,6 +89,30 @@ class Settings:
     )
     """Failed sign-ins allowed from one client address within the window."""
 
+    tasking_urgent_ack_minutes: int = field(
+        default_factory=lambda: int(_env("TASKING_URGENT_ACK_MINUTES", "15"))
+    )
+    """Minutes an urgent tasking may go unacknowledged before its supervisor is alerted."""
+
+    geocoder: str = field(default_factory=lambda: _env("GEOCODER", "local"))
+    """geopy geocoder for addresses: 'local' (the project's own table) or a geopy service name."""
+
+    push_subject: str = field(
+        default_factory=lambda: _env("PUSH_SUBJECT", "mailto:admin@beatbook.example")
+    )
+    """The VAPID contact push services may use to reach the operator (mailto: or https:)."""
+
+    push_concurrency: int = field(default_factory=lambda: int(_env("PUSH_CONCURRENCY", "64")))
+    """Push messages one app server sends at once."""
+
+    push_sender: bool = field(
+        default_factory=lambda: _env("PUSH_SENDER", "on").lower() in {"on", "true", "1", "yes"}
+    )
+    """Run the push sender inside each app server ('on'), or not ('off': tests, a separate one)."""
+
+    push_lease_seconds: int = field(default_factory=lambda: int(_env("PUSH_LEASE_SECONDS", "60")))
+    """How long a sender holds claimed outbox rows before another app server may take them over."""
+
     var_dir: Path = field(default_factory=_var_dir)
     """Where the embedded database, kept keys and secrets live (BEATBOOK_VAR_DIR, default ./var)."""
 

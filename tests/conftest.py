@@ -18,6 +18,7 @@ os.environ["BEATBOOK_SECRET_KEY"] = "tests-only-secret-key-not-for-use-anywhere-
 os.environ["BEATBOOK_DATABASE_URL"] = TEST_DATABASE_URL or f"sqlite:///{_TMP / 'template.sqlite3'}"
 os.environ["BEATBOOK_DATABASE_POOL_SIZE"] = "0"  # tests query from their own event loops
 os.environ["BEATBOOK_SIGNIN_LIMIT_PER_ADDRESS"] = "1000"  # the test client is one address
+os.environ["BEATBOOK_PUSH_SENDER"] = "off"  # push tests run the sender themselves
 
 import pytest  # noqa: E402
 from piccolo.querystring import QueryString  # noqa: E402
