@@ -89,6 +89,9 @@ class Settings:
     )
     """Failed sign-ins allowed from one client address within the window."""
 
+    checkin_radius_m: float = field(default_factory=lambda: float(_env("CHECKIN_RADIUS_M", "100")))
+    """A patrol check-in within this many metres of the point is accepted automatically."""
+
     var_dir: Path = field(default_factory=_var_dir)
     """Where the embedded database, kept keys and secrets live (BEATBOOK_VAR_DIR, default ./var)."""
 
