@@ -112,6 +112,8 @@ class Settings:
 
     push_lease_seconds: int = field(default_factory=lambda: int(_env("PUSH_LEASE_SECONDS", "60")))
     """How long a sender holds claimed outbox rows before another app server may take them over."""
+    checkin_radius_m: float = field(default_factory=lambda: float(_env("CHECKIN_RADIUS_M", "100")))
+    """A patrol check-in within this many metres of the point is accepted automatically."""
 
     var_dir: Path = field(default_factory=_var_dir)
     """Where the embedded database, kept keys and secrets live (BEATBOOK_VAR_DIR, default ./var)."""

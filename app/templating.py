@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -31,6 +32,7 @@ def configure_jinja(engine: JinjaTemplateEngine) -> None:
         nav_items=items_for,
         role_label=lambda role: ROLE_LABELS.get(Role(role), role) if role else "",
         app_version=__version__,
+        new_uuid=lambda: str(uuid.uuid4()),
         rendered_at=lambda: datetime.now(UTC).isoformat(timespec="seconds"),
     )
     env.filters["local_time"] = local_time

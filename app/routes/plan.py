@@ -1,27 +1,220 @@
-"""Plan: not built yet; the page says plainly what it will hold."""
+"""Today's patrol plan on the phone: points in order, distance and direction, check-in."""
 
 from __future__ import annotations
 
-from litestar import Controller, get
-from litestar.response import Template
+import uuid as uuidlib
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Any
+
+from litestar import Controller, Request, get, post
+from litestar.enums import RequestEncodingType
+from litestar.exceptions import NotFoundException
+from litestar.params import Body, FromPath, FromQuery
+from litestar.response import Redirect, Template
 
 from app import navigation
 from app.access import allow
-from app.roles import CIVILIAN, EVERYONE, FIELD, POLICE, Role  # noqa: F401
-from app.web import page
+from app.audit import Operation, record
+from app.geo import compass, describe_distance, distance_m
+from app.patrol.checkin import decide
+from app.patrol.plans import check_ins_by_point, points_of, todays_plans
+from app.roles import POLICE
+from app.settings import get_settings
+from app.tables.patrol import PatrolCheckIn, PatrolPlan, PatrolPoint
+from app.web import FormErrors, is_fragment_request, page
 
-ROLES = frozenset(POLICE)
-NAV = navigation.register("Plan", "/plan", "plan", 50, ROLES)
+NAV = navigation.register("Plan", "/plan", "plan", 50, POLICE)
+Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
+MAX_REASON = 300
+# A check-in made offline may arrive hours later, but not from the future or last month.
+OLDEST_CHECK_IN = timedelta(days=2)
 
-WILL_HOLD = (
-    "Today's patrol plan: the points to visit in order with their time windows, "
-    "distance and direction from you, and check-in at each."
-)
+
+def _float(value: Any) -> float | None:
+    try:
+        number = float(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return number if number == number else None  # NaN is not a number here
+
+
+def _fix(lat: Any, lng: Any) -> tuple[float, float] | None:
+    a, b = _float(lat), _float(lng)
+    if a is None or b is None or not (-90 <= a <= 90 and -180 <= b <= 180):
+        return None
+    return a, b
+
+
+async def _plan_view(viewer, here: tuple[float, float] | None) -> list[dict]:
+    """Each of today's plans with its points, their check-ins, distance, direction, next."""
+    plans = []
+    for plan in await todays_plans(viewer):
+        points = await points_of(plan["id"])
+        done = await check_ins_by_point(plan["id"], viewer.id)
+        next_id = next((p["id"] for p in points if p["id"] not in done), None)
+        for p in points:
+            p["check_in"] = done.get(p["id"])
+            p["is_next"] = p["id"] == next_id
+            if here:
+                metres = distance_m(here, (p["lat"], p["lng"]))
+                p["distance"] = describe_distance(metres)
+                p["direction"] = compass(here, (p["lat"], p["lng"]))
+        plans.append({"plan": plan, "points": points, "done": len(done), "total": len(points)})
+    return plans
 
 
 class PlanController(Controller):
     path = "/plan"
 
-    @get("/", opt=allow(ROLES))
-    async def index(self) -> Template:
-        return page("placeholder.html", title="Plan", will_hold=WILL_HOLD)
+    @get("/", opt=allow(POLICE))
+    async def today(
+        self,
+        request: Request,
+        lat: FromQuery[str] = "",
+        lng: FromQuery[str] = "",
+        accuracy: FromQuery[str] = "",
+    ) -> Template:
+        here = _fix(lat, lng)
+        plans = await _plan_view(request.user, here)
+        template = "plan/partials/today.html" if is_fragment_request(request) else "plan/today.html"
+        return page(
+            template,
+            plans=plans,
+            here=here,
+            accuracy=_float(accuracy),
+            radius=get_settings().checkin_radius_m,
+            errors=FormErrors(),
+            values={},
+        )
+
+    @post("/points/{point_id:int}/check-in", opt=allow(POLICE), status_code=200)
+    async def check_in(self, request: Request, point_id: FromPath[int], data: Form) -> Any:
+        viewer = request.user
+        point = await PatrolPoint.objects().where(PatrolPoint.id == point_id).first()
+        if point is None or not await self._may_patrol(viewer, point.plan):
+            raise NotFoundException()
+        errors = FormErrors()
+        try:
+            client_uuid = uuidlib.UUID(str(data.get("uuid", "")))
+        except ValueError:
+            client_uuid = None
+            errors.add("uuid", "This check-in has no identity: reload the page and try again")
+        if client_uuid:
+            stored = await PatrolCheckIn.objects().where(PatrolCheckIn.uuid == client_uuid).first()
+            if stored is not None:  # a replay, or a second tap: it is stored once
+                return await self._answer(request, viewer, point, errors={}, status=200)
+        fix = _fix(data.get("lat"), data.get("lng"))
+        accuracy = _float(data.get("accuracy"))
+        now = datetime.now(UTC)
+        when = now
+        if str(data.get("at", "")).strip():
+            try:
+                when = datetime.fromisoformat(str(data["at"]).replace("Z", "+00:00"))
+                if when.tzinfo is None:
+                    raise ValueError
+            except ValueError:
+                errors.add("at", "The time of the check-in is not a time")
+            else:
+                if when > now + timedelta(minutes=5) or when < now - OLDEST_CHECK_IN:
+                    errors.add("at", "The time of the check-in must be in the last two days")
+        decision = decide((point.lat, point.lng), fix)
+        reason = str(data.get("reason", "")).strip()
+        if decision.needs_reason and not reason:
+            where = (
+                f"You are {describe_distance(decision.distance_m)} from this point"
+                if decision.distance_m is not None
+                else "Your phone has no position"
+            )
+            errors.add("reason", f"{where}: say why you are checking in here")
+        if len(reason) > MAX_REASON:
+            errors.add("reason", f"Enter a reason of {MAX_REASON} characters or fewer")
+        note = str(data.get("note", "")).strip()
+        if len(note) > 2000:
+            errors.add("note", "Enter a note of 2,000 characters or fewer")
+        if errors:
+            return await self._answer(request, viewer, point, errors, 422, data)
+        row = PatrolCheckIn(
+            uuid=client_uuid,
+            point=point.id,
+            person=viewer.id,
+            at=when,
+            lat=fix[0] if fix else None,
+            lng=fix[1] if fix else None,
+            accuracy_m=accuracy,
+            distance_m=decision.distance_m,
+            automatic=decision.automatic,
+            reason="" if decision.automatic else reason,
+            note=note,
+        )
+        try:
+            await row.save()
+        except Exception:
+            # Two copies of the same check-in raced: the unique uuid kept one of them.
+            if not await PatrolCheckIn.exists().where(PatrolCheckIn.uuid == client_uuid):
+                raise
+        else:
+            await record(
+                request,
+                Operation.COLLECTION,
+                "patrol-check-in",
+                row.id,
+                detail=f"point {point.id}, {'automatic' if row.automatic else 'manual'}",
+            )
+        return await self._answer(request, viewer, point, errors={}, status=201)
+
+    @post("/points/{point_id:int}/check-out", opt=allow(POLICE), status_code=200)
+    async def check_out(self, request: Request, point_id: FromPath[int]) -> Any:
+        viewer = request.user
+        check_in = (
+            await PatrolCheckIn.objects()
+            .where((PatrolCheckIn.point == point_id) & (PatrolCheckIn.person == viewer.id))
+            .order_by(PatrolCheckIn.at)
+            .first()
+        )
+        if check_in is None:
+            raise NotFoundException()
+        if check_in.checked_out_at is None:
+            await PatrolCheckIn.update({PatrolCheckIn.checked_out_at: datetime.now(UTC)}).where(
+                PatrolCheckIn.id == check_in.id
+            )
+            await record(
+                request, Operation.ALTERATION, "patrol-check-in", check_in.id, detail="checked out"
+            )
+        point = await PatrolPoint.objects().where(PatrolPoint.id == point_id).first()
+        return await self._answer(request, viewer, point, errors={}, status=200)
+
+    @staticmethod
+    async def _may_patrol(viewer, plan_id: int) -> bool:
+        plan = await PatrolPlan.objects().where(PatrolPlan.id == plan_id).first()
+        if plan is None or plan.status != "published":
+            return False
+        return plan.id in {p["id"] for p in await todays_plans(viewer)}
+
+    @staticmethod
+    async def _answer(request, viewer, point, errors, status, values=None) -> Any:
+        """The point's card (htmx); without JavaScript, the page with errors or a redirect."""
+        if not is_fragment_request(request) and not errors:
+            return Redirect(path="/plan", status_code=303)
+        here = _fix((values or {}).get("lat"), (values or {}).get("lng"))
+        plans = await _plan_view(viewer, here)
+        card = next((p for v in plans for p in v["points"] if p["id"] == point.id), None)
+        context = dict(
+            plans=plans,
+            here=here,
+            accuracy=None,
+            radius=get_settings().checkin_radius_m,
+            errors=FormErrors(errors),
+            values=values or {},
+            error_point=point.id,
+        )
+        if is_fragment_request(request) and not errors:
+            # Progress and the next point change too: send the whole list back.
+            return page(
+                "plan/partials/today.html",
+                status_code=status,
+                headers={"HX-Retarget": "#plan-list", "HX-Reswap": "innerHTML"},
+                **context,
+            )
+        if is_fragment_request(request) and card is not None:
+            return page("plan/partials/point.html", status_code=status, p=card, **context)
+        return page("plan/today.html", status_code=400, **context)

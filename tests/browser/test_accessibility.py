@@ -17,6 +17,7 @@ PAGES = {
     "pcso": ["/", "/briefing", "/tasks", "/log", "/visits", "/plan"],
     "mentor": ["/", "/mentoring"],
     "admin": ["/people", "/people/new", "/audit", "/audit?date_from=nonsense"],
+    "supervisor": ["/plan/plans", "/plan/plans/new", "/plan/plans/1", "/plan/compliance"],
 }
 
 

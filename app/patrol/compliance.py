@@ -1,0 +1,101 @@
+"""Compliance: per plan, person and week, points visited in their window, early, late, missed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from app.patrol.times import LOCAL
+from app.tables.patrol import PatrolCheckIn, PatrolPlan, PatrolPoint
+
+
+@dataclass
+class Tally:
+    """Counts for a plan, or for a person across a week's plans."""
+
+    points: int = 0
+    in_window: int = 0
+    early: int = 0
+    late: int = 0
+    missed: int = 0
+    manual: int = 0
+    minutes_spent: float = 0.0
+    plans: list[int] = field(default_factory=list)
+
+    def add(self, other: Tally) -> None:
+        for name in ("points", "in_window", "early", "late", "missed", "manual", "minutes_spent"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+def classify(check_in_at: datetime | None, start: datetime, end: datetime) -> str:
+    """in_window, early, late or missed (the window's ends count as inside)."""
+    if check_in_at is None:
+        return "missed"
+    if check_in_at < start:
+        return "early"
+    if check_in_at > end:
+        return "late"
+    return "in_window"
+
+
+def week_bounds(monday: date) -> tuple[date, date]:
+    return monday, monday + timedelta(days=6)
+
+
+async def week_report(team_id: int, monday: date) -> tuple[list[dict], dict[str, Tally]]:
+    """Each published plan of the week with its tally, and a tally per person who patrolled."""
+    first, last = week_bounds(monday)
+    plans = (
+        await PatrolPlan.select(
+            PatrolPlan.all_columns(), PatrolPlan.assignee.display_name.as_alias("assignee_name")
+        )
+        .where(
+            (PatrolPlan.team == team_id)
+            & (PatrolPlan.status == "published")
+            & (PatrolPlan.day >= first)
+            & (PatrolPlan.day <= last)
+        )
+        .order_by(PatrolPlan.shift_start)
+    )
+    rows, people = [], {}
+    for plan in plans:
+        points = await PatrolPoint.select().where(PatrolPoint.plan == plan["id"])
+        check_ins = (
+            await PatrolCheckIn.select(
+                PatrolCheckIn.all_columns(), PatrolCheckIn.person.display_name.as_alias("who")
+            )
+            .where(PatrolCheckIn.point.is_in([p["id"] for p in points] or [0]))
+            .order_by(PatrolCheckIn.at)
+        )
+        first_at: dict[int, dict] = {}
+        for c in check_ins:
+            first_at.setdefault(c["point"], c)
+        tally = Tally(points=len(points), plans=[plan["id"]])
+        for point in points:
+            c = first_at.get(point["id"])
+            kind = classify(c["at"] if c else None, point["window_start"], point["window_end"])
+            setattr(tally, kind, getattr(tally, kind) + 1)
+            if c and not c["automatic"]:
+                tally.manual += 1
+            if c and c["checked_out_at"]:
+                tally.minutes_spent += (c["checked_out_at"] - c["at"]).total_seconds() / 60
+        rows.append({"plan": plan, "tally": tally})
+        for who in {c["who"] for c in first_at.values()} or {plan["assignee_name"] or "Nobody"}:
+            people.setdefault(who, Tally()).add(tally)
+    return rows, people
+
+
+def this_monday(today: date | None = None) -> date:
+    today = today or datetime.now(LOCAL).date()
+    return today - timedelta(days=today.weekday())
+
+
+def monday_of(value: str) -> date | None:
+    """'2026-W47' or any date in the week -> that week's Monday."""
+    try:
+        if "-W" in value:
+            return datetime.strptime(value + "-1", "%G-W%V-%u").date()
+        day = date.fromisoformat(value)
+        return day - timedelta(days=day.weekday())
+    except ValueError:
+        return None

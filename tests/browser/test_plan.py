@@ -1,0 +1,59 @@
+"""Patrol check-ins on a phone with Playwright's geolocation."""
+
+from __future__ import annotations
+
+from geopy.distance import geodesic
+from playwright.sync_api import expect
+
+from tests.browser.conftest import sign_in
+
+
+def point_position(live_server, label):
+    [(point_id, lat, lng)] = live_server.query(
+        "SELECT id, lat, lng FROM patrol_point WHERE label = ?", label
+    )
+    return point_id, (lat, lng)
+
+
+def test_near_a_point_the_check_in_is_automatic(page, context, live_server):
+    point_id, where = point_position(live_server, "Primary school gates")
+    near = geodesic(meters=30).destination(where, 90)
+    context.grant_permissions(["geolocation"])
+    context.set_geolocation(
+        {"latitude": near.latitude, "longitude": near.longitude, "accuracy": 12}
+    )
+    sign_in(page, "pcso")
+    page.goto("/plan")
+    card = page.locator(f"#point-{point_id}")
+    expect(card.locator("[data-distance]")).to_have_text("30 m W")
+    expect(page.locator("[data-position-status]")).to_contain_text("within 12 m")
+    card.get_by_role("button", name="Check in here").click()
+    expect(page.locator(f"#point-{point_id} .done")).to_contain_text("within 100 m")
+    [(automatic, accuracy)] = live_server.query(
+        "SELECT automatic, accuracy_m FROM patrol_check_in WHERE point = ?", point_id
+    )
+    assert automatic and accuracy == 12
+    expect(page.locator(".progress")).to_contain_text("1 of 4")
+
+
+def test_300_m_away_the_check_in_needs_a_reason(page, context, live_server):
+    point_id, where = point_position(live_server, "Recreation ground")
+    far = geodesic(meters=300).destination(where, 0)
+    context.grant_permissions(["geolocation"])
+    context.set_geolocation({"latitude": far.latitude, "longitude": far.longitude, "accuracy": 10})
+    sign_in(page, "pcso")
+    page.goto("/plan")
+    card = page.locator(f"#point-{point_id}")
+    expect(card.locator("[data-distance]")).to_have_text("300 m S")
+    card.get_by_role("button", name="Check in here").click()
+    error = page.locator(f"#reason-{point_id}-error")
+    expect(error).to_contain_text("You are 300 m from this point")
+    assert live_server.query("SELECT count(*) FROM patrol_check_in WHERE point = ?", point_id) == [
+        (0,)
+    ]
+    page.locator(f"#reason-{point_id}").fill("Gate locked: checked from the road")
+    page.locator(f"#point-{point_id}").get_by_role("button", name="Check in here").click()
+    expect(page.locator(f"#point-{point_id} .done")).to_contain_text("by hand")
+    assert live_server.query(
+        "SELECT automatic, reason FROM patrol_check_in WHERE point = ?", point_id
+    ) == [(0, "Gate locked: checked from the road")]

@@ -1,0 +1,270 @@
+"""Patrol plans over HTTP: building, publishing rules, today's plan, check-ins, compliance."""
+
+from __future__ import annotations
+
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+
+from geopy.distance import geodesic
+
+from app.patrol.times import LOCAL
+from app.tables.audit import AuditEntry
+from app.tables.patrol import PatrolCheckIn, PatrolPlan, PatrolPoint
+from tests.factories import make_person, make_team
+from tests.helpers import field_error, html, summary_links, sync
+
+SCHOOL = (52.91990, -1.49200)
+SHOPS = (52.92250, -1.47460)
+
+
+def today() -> str:
+    return datetime.now(LOCAL).date().isoformat()
+
+
+def new_plan(sup, team, assignee=None, start="00:00", end="23:59", **extra):
+    response = sup.post(
+        "/plan/plans",
+        {
+            "team": str(team.id),
+            "day": extra.pop("day", today()),
+            "shift_start": start,
+            "shift_end": end,
+            "assignee": str(assignee.id) if assignee else "",
+            "title": "Test",
+        },
+    )
+    assert response.status_code == 303, response.text
+    return int(response.headers["location"].rsplit("/", 1)[1])
+
+
+def add_point(sup, plan_id, label, where, start="00:05", end="23:50", **extra):
+    return sup.post(
+        f"/plan/plans/{plan_id}/points",
+        {
+            "label": label,
+            "lat": str(where[0]),
+            "lng": str(where[1]),
+            "window_start": start,
+            "window_end": end,
+            "instruction": extra.get("instruction", ""),
+        },
+    )
+
+
+def published_plan(sup, team, assignee=None, points=((("School gates"), SCHOOL),)):
+    plan_id = new_plan(sup, team, assignee)
+    for label, where in points:
+        assert add_point(sup, plan_id, label, where).status_code == 303
+    assert sup.post(f"/plan/plans/{plan_id}/publish").status_code == 303
+    return plan_id
+
+
+def near(where, metres, bearing=90.0):
+    moved = geodesic(meters=metres).destination(where, bearing)
+    return moved.latitude, moved.longitude
+
+
+def check_in(session, point_id, fix=None, reason="", token=None, htmx=True):
+    data = {
+        "uuid": token or str(uuid.uuid4()),
+        "reason": reason,
+        "at": datetime.now(UTC).isoformat(),
+    }
+    if fix:
+        data.update(lat=str(fix[0]), lng=str(fix[1]), accuracy="8")
+    headers = {"hx-request": "true"} if htmx else {}
+    return session.post(f"/plan/points/{point_id}/check-in", data, headers=headers)
+
+
+def test_a_plan_needs_its_fields_and_says_so_beside_each(as_role):
+    sup = as_role("supervisor")
+    response = sup.post(
+        "/plan/plans", {"team": "", "day": "soon", "shift_start": "7", "shift_end": ""}
+    )
+    assert response.status_code == 400
+    assert list(summary_links(response)) == ["team", "day", "shift_start", "shift_end"]
+    assert sync(PatrolPlan.count()) == 0
+
+
+def test_points_need_a_window_that_ends_after_it_starts_within_the_shift(as_role):
+    sup = as_role("supervisor")
+    plan_id = new_plan(sup, make_team(), start="07:00", end="15:00")
+    backwards = add_point(sup, plan_id, "Shops", SHOPS, start="14:00", end="13:00")
+    assert field_error(backwards, "window_end") == "The time window must end after it starts"
+    outside = add_point(sup, plan_id, "Shops", SHOPS, start="16:00", end="16:30")
+    assert "within the shift (07:00 to 15:00)" in field_error(outside, "window_end")
+    bad_place = add_point(sup, plan_id, "", ("north", "200"), start="08:00", end="09:00")
+    assert set(summary_links(bad_place)) == {"label", "lat", "lng"}
+    assert sync(PatrolPoint.count()) == 0
+
+
+def test_a_plan_cannot_be_published_with_no_points_or_a_backwards_window(as_role):
+    sup = as_role("supervisor")
+    plan_id = new_plan(sup, make_team())
+    empty = sup.post(f"/plan/plans/{plan_id}/publish")
+    assert empty.status_code == 400
+    assert "Add at least one point" in html(empty).find(id="points-error").get_text()
+    plan = sync(PatrolPlan.objects().where(PatrolPlan.id == plan_id).first())
+    # A point stored with a window that ends before it starts (not through the form).
+    sync(
+        PatrolPoint.insert(
+            PatrolPoint(
+                plan=plan_id,
+                position=1,
+                label="Park",
+                lat=SHOPS[0],
+                lng=SHOPS[1],
+                window_start=plan.shift_start + timedelta(hours=3),
+                window_end=plan.shift_start + timedelta(hours=2),
+            )
+        )
+    )
+    backwards = sup.post(f"/plan/plans/{plan_id}/publish")
+    assert backwards.status_code == 400
+    assert "must end after it starts" in html(backwards).find(id="points-error").get_text()
+    assert sync(PatrolPlan.objects().where(PatrolPlan.id == plan_id).first()).status == "draft"
+
+
+def test_published_plan_is_on_the_assignees_phone_with_distance_and_progress(as_role):
+    team = make_team()
+    sup = as_role("supervisor")
+    pcso = as_role("pcso", home_team=team.id)
+    other = as_role("pcso", home_team=make_team().id)
+    plan_id = published_plan(
+        sup, team, pcso.person, points=[("School gates", SCHOOL), ("Shops", SHOPS)]
+    )
+    here = near(SHOPS, 300, 0)  # 300 m north of the shops
+    page = html(pcso.get(f"/plan?lat={here[0]}&lng={here[1]}"))
+    cards = page.select("li.patrol-point")
+    assert [c.find("h3").get_text() for c in cards] == ["School gates", "Shops"]
+    assert "is-next" in cards[0]["class"]
+    assert cards[1].select_one("[data-distance]").get_text() == "300 m S"
+    assert "0 of 2" in page.select_one(".progress").get_text()
+    assert "No patrol plan" in other.get("/plan").text
+    assert sync(PatrolPlan.count().where(PatrolPlan.id == plan_id)) == 1
+
+
+def test_whole_team_plans_reach_everyone_in_the_team_but_drafts_reach_nobody(as_role):
+    team = make_team()
+    sup = as_role("supervisor")
+    published_plan(sup, team)
+    new_plan(sup, team)  # a draft
+    officer = as_role("officer", home_team=team.id)
+    assert len(html(officer.get("/plan")).select("section.patrol-plan")) == 1
+
+
+def test_check_in_near_the_point_is_automatic_and_far_needs_a_reason(as_role):
+    team = make_team()
+    sup, pcso = as_role("supervisor"), as_role("pcso", home_team=team.id)
+    published_plan(sup, team, pcso.person)
+    point = sync(PatrolPoint.objects().first())
+    far = check_in(pcso, point.id, near(SCHOOL, 300))
+    assert far.status_code == 422
+    assert "You are 300 m from this point" in html(far).find(id=f"reason-{point.id}-error").text
+    assert sync(PatrolCheckIn.count()) == 0
+    no_fix = check_in(pcso, point.id)
+    assert "Your phone has no position" in html(no_fix).find(id=f"reason-{point.id}-error").text
+    close = check_in(pcso, point.id, near(SCHOOL, 40))
+    assert close.status_code == 201
+    stored = sync(PatrolCheckIn.objects().first())
+    assert stored.automatic and 39 < stored.distance_m < 41 and stored.accuracy_m == 8
+    assert "Checked in" in html(close).select_one(".done").get_text()
+    entry = sync(AuditEntry.objects().where(AuditEntry.record_type == "patrol-check-in").first())
+    assert entry.operation == "collection"
+
+
+def test_manual_check_in_with_a_reason_is_kept_as_manual(as_role):
+    team = make_team()
+    sup, pcso = as_role("supervisor"), as_role("pcso", home_team=team.id)
+    published_plan(sup, team, pcso.person)
+    point = sync(PatrolPoint.objects().first())
+    response = check_in(pcso, point.id, near(SCHOOL, 300), reason="Road closed by the gates")
+    assert response.status_code == 201
+    stored = sync(PatrolCheckIn.objects().first())
+    assert not stored.automatic and stored.reason == "Road closed by the gates"
+
+
+def test_a_replayed_or_double_tapped_check_in_is_stored_once(as_role):
+    team = make_team()
+    sup, pcso = as_role("supervisor"), as_role("pcso", home_team=team.id)
+    published_plan(sup, team, pcso.person)
+    point = sync(PatrolPoint.objects().first())
+    token = str(uuid.uuid4())
+    fix = near(SCHOOL, 10)
+    assert check_in(pcso, point.id, fix, token=token).status_code == 201
+    assert check_in(pcso, point.id, fix, token=token).status_code == 200
+    twin = str(uuid.uuid4())
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        answers = list(pool.map(lambda _: check_in(pcso, point.id, fix, token=twin), range(2)))
+    assert all(a.status_code in (200, 201) for a in answers)
+    assert sync(PatrolCheckIn.count()) == 2  # one per uuid
+
+
+def test_nobody_checks_in_to_someone_elses_plan(as_role):
+    team = make_team()
+    sup = as_role("supervisor")
+    mine = as_role("pcso", home_team=team.id)
+    published_plan(sup, team, mine.person)
+    point = sync(PatrolPoint.objects().first())
+    stranger = as_role("pcso", home_team=make_team().id)
+    assert check_in(stranger, point.id, near(SCHOOL, 5)).status_code == 404
+    assert sync(PatrolCheckIn.count()) == 0
+
+
+def test_check_out_and_compliance_for_the_week(as_role):
+    team = make_team()
+    sup, pcso = as_role("supervisor", home_team=team.id), as_role("pcso", home_team=team.id)
+    published_plan(sup, team, pcso.person, points=[("School gates", SCHOOL), ("Shops", SHOPS)])
+    point = sync(PatrolPoint.objects().order_by(PatrolPoint.position).first())
+    check_in(pcso, point.id, near(SCHOOL, 20))
+    assert (
+        pcso.post(
+            f"/plan/points/{point.id}/check-out", {}, headers={"hx-request": "true"}
+        ).status_code
+        == 200
+    )
+    assert sync(PatrolCheckIn.objects().first()).checked_out_at is not None
+    report = html(sup.get(f"/plan/compliance?team={team.id}"))
+    [person_row] = report.select("table[class=table]")[0].select("tbody tr")
+    cells = [td.get_text(strip=True) for td in person_row.find_all("td")]
+    assert cells[:6] == [pcso.person.display_name, "2", "1", "0", "0", "1"]
+    assert sync(AuditEntry.count().where(AuditEntry.record_type == "patrol-compliance")) == 1
+
+
+def test_walking_order_and_copying_to_other_days(as_role):
+    team = make_team()
+    sup = as_role("supervisor")
+    plan_id = new_plan(sup, team)
+    for label, where in [("A", near(SHOPS, 900, 0)), ("B", SHOPS), ("C", near(SHOPS, 450, 0))]:
+        add_point(sup, plan_id, label, where)
+    sync(
+        PatrolPlan.update({PatrolPlan.start_lat: SHOPS[0], PatrolPlan.start_lng: SHOPS[1]}).where(
+            PatrolPlan.id == plan_id
+        )
+    )
+    sup.post(f"/plan/plans/{plan_id}/walking-order")
+    order = [
+        p.label
+        for p in sync(
+            PatrolPoint.objects().where(PatrolPoint.plan == plan_id).order_by(PatrolPoint.position)
+        )
+    ]
+    assert order == ["B", "C", "A"]
+    first = (datetime.now(LOCAL).date() + timedelta(days=1)).isoformat()
+    last = (datetime.now(LOCAL).date() + timedelta(days=3)).isoformat()
+    assert (
+        sup.post(f"/plan/plans/{plan_id}/copy", {"copy_from": first, "copy_to": last}).status_code
+        == 303
+    )
+    copies = sync(PatrolPlan.objects().where(PatrolPlan.copied_from == plan_id))
+    assert len(copies) == 3 and all(c.status == "draft" for c in copies)
+    assert all(sync(PatrolPoint.count().where(PatrolPoint.plan == c.id)) == 3 for c in copies)
+    bad = sup.post(f"/plan/plans/{plan_id}/copy", {"copy_from": last, "copy_to": first})
+    assert field_error(bad, "copy_to") == "The last day must be the same as or after the first"
+
+
+def test_only_supervisors_build_plans(as_role):
+    make_person("supervisor")
+    for role in ("pcso", "officer", "volunteer", "mentor", "admin"):
+        assert as_role(role).get("/plan/plans").status_code == 403
