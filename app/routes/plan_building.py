@@ -14,6 +14,7 @@ from litestar.response import Redirect, Template
 from app.access import allow
 from app.audit import Operation, record
 from app.geo import walking_order
+from app.patrol.notify import tell_patrollers
 from app.patrol.plans import (
     check_plan_form,
     check_point_form,
@@ -27,6 +28,7 @@ from app.places import team_choices
 from app.roles import Role
 from app.tables.patrol import PatrolPlan, PatrolPoint
 from app.tables.people import Person
+from app.taskings.outbox import atomic
 from app.web import FormErrors, page
 
 SUPERVISORS = frozenset({Role.SUPERVISOR})
@@ -175,11 +177,15 @@ class PlanBuildingController(Controller):
         if errors:
             return await self._edit(plan, {}, errors)
         if plan.status != "published":
-            await PatrolPlan.update(
-                {PatrolPlan.status: "published", PatrolPlan.published_at: datetime.now(UTC)}
-            ).where(PatrolPlan.id == plan.id)
-            await record(request, Operation.ALTERATION, "patrol-plan", plan.id, detail="published")
-            await self.tell_assignee(plan)
+            # The plan and the tasking that tells its people commit together (one outbox).
+            async with atomic():
+                await PatrolPlan.update(
+                    {PatrolPlan.status: "published", PatrolPlan.published_at: datetime.now(UTC)}
+                ).where(PatrolPlan.id == plan.id)
+                await record(
+                    request, Operation.ALTERATION, "patrol-plan", plan.id, detail="published"
+                )
+                await tell_patrollers(request, plan)
         return Redirect(path=f"/plan/plans/{plan.id}?published=1", status_code=303)
 
     @post("/{plan_id:int}/copy", opt=allow(SUPERVISORS), status_code=303)
@@ -213,10 +219,6 @@ class PlanBuildingController(Controller):
             detail=f"copied from plan {plan.id}",
         )
         return Redirect(path=f"/plan/plans?day={days[0].isoformat()}", status_code=303)
-
-    async def tell_assignee(self, plan: PatrolPlan) -> None:
-        """Publishing tells the assignee: a push notification once taskings' push exists."""
-        return None
 
     @staticmethod
     async def _new_form(values: dict, errors: FormErrors) -> Template:

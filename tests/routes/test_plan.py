@@ -268,3 +268,35 @@ def test_only_supervisors_build_plans(as_role):
     make_person("supervisor")
     for role in ("pcso", "officer", "volunteer", "mentor", "admin"):
         assert as_role(role).get("/plan/plans").status_code == 403
+
+
+def test_publishing_tells_the_assignee_with_a_patrol_tasking_and_a_push(as_role):
+    from app.tables.taskings import PushMessage, Tasking, TaskingAssignment
+
+    team = make_team("Abbey")
+    sup = as_role("supervisor")
+    pcso = as_role("pcso", home_team=team.id)
+    plan_id = published_plan(sup, team, pcso.person)
+    [tasking] = sync(Tasking.objects())
+    assert (tasking.kind, tasking.mode, tasking.team) == ("patrol", "assign", team.id)
+    [part] = sync(TaskingAssignment.objects())
+    assert (part.person, part.state) == (pcso.person.id, "assigned")
+    [message] = sync(PushMessage.objects())
+    assert message.person == pcso.person.id and message.title == "New tasking in Abbey"
+    assert pcso.person.display_name not in message.title  # no personal data in the push
+    # Publishing again changes nothing and tells nobody twice.
+    assert sup.post(f"/plan/plans/{plan_id}/publish").status_code == 303
+    assert sync(PushMessage.count()) == 1
+
+
+def test_a_whole_team_plan_tells_the_teams_police_staff_only(as_role):
+    from app.tables.taskings import TaskingAssignment
+
+    team = make_team()
+    sup = as_role("supervisor")
+    officer = make_person("officer", home_team=team.id)
+    make_person("volunteer", home_team=team.id)
+    make_person("pcso", home_team=make_team().id)
+    published_plan(sup, team)
+    people = {r["person"] for r in sync(TaskingAssignment.select(TaskingAssignment.person))}
+    assert people == {officer.id}
