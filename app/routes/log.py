@@ -174,8 +174,9 @@ class LogController(Controller):
                 & (Engagement.follow_up != "")
                 & (Engagement.follow_up_done == False)  # noqa: E712
             )
-            .order_by(Engagement.follow_up_due, nulls_last=True)
+            .order_by(Engagement.occurred_at)
         )
+        follow_ups.sort(key=lambda f: (f["follow_up_due"] is None, f["follow_up_due"]))
         for entry in entries:
             entry["editable"] = editable(entry, me, now)
             entry["topic_list"] = [TOPICS[t] for t in engagement.topics_list(entry["topics"])]
