@@ -122,7 +122,6 @@ class MentoringOutcomesController(Controller):
         )
         return Redirect(path=f"/mentoring/outcomes?imported={len(rows)}", status_code=303)
 
-
     @staticmethod
     async def _references() -> dict[str, int]:
         rows = await MentorClient.select(MentorClient.id, MentorClient.reference)
