@@ -83,7 +83,7 @@ async def load(ctx) -> None:
         PartnerAgency(name="Phoenix Futures", kind="Drug and alcohol service", area=team.id),
     )
     mentor = people[Role.MENTOR]
-    start = month_start(now.date()) if len(CALLS) else now.date()
+    start = month_start(now.date())
     for n, (reference, (before, since)) in enumerate(CALLS.items()):
         began = _months_back(start, len(since) - 1)
         client = MentorClient(
