@@ -96,8 +96,7 @@ def test_a_double_tap_submitting_twice_at_once_stores_one(as_role):
     assert len(stored()) == 1
 
 
-@pytest.mark.anyio
-async def test_store_once_settles_a_race_on_the_unique_constraint():
+def test_store_once_settles_a_race_on_the_unique_constraint():
     import asyncio
 
     from app.outbox import store_once
@@ -105,17 +104,16 @@ async def test_store_once_settles_a_race_on_the_unique_constraint():
     person = make_person("pcso")
     key = str(uuid.uuid4())
     values = {"author": person.id, "kind": "event", "occurred_at": datetime.now(UTC)}
-    results = await asyncio.gather(
-        *(store_once(Engagement, key, dict(values), "author") for _ in range(4))
-    )
+
+    async def race():
+        return await asyncio.gather(
+            *(store_once(Engagement, key, dict(values), "author") for _ in range(4))
+        )
+
+    results = sync(race())
     assert sorted(created for _, created in results) == [False, False, False, True]
     assert len({row_id for row_id, _ in results}) == 1
-    assert await Engagement.count() == 1
-
-
-@pytest.fixture
-def anyio_backend():
-    return "asyncio"
+    assert sync(Engagement.count()) == 1
 
 
 @pytest.mark.parametrize(

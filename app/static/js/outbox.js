@@ -165,7 +165,7 @@
     return li;
   }
 
-  // Put a refused record back in its form (same UUID, so it is still stored only once).
+  // Put a refused record's values back in its form to be corrected.
   function refill(record) {
     var form = document.querySelector("form[data-outbox][action='" + record.action + "']");
     if (!form) { scope.location.href = record.action; return; }
@@ -182,7 +182,7 @@
     });
     var first = form.querySelector("[aria-invalid='true']") || form.querySelector("input, select");
     if (first) first.focus();
-    return remove(record.uuid).then(render);
+    // The record stays until it is saved again: same UUID, so the new version replaces it.
   }
 
   function queue(form) {
