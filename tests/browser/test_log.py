@@ -138,3 +138,59 @@ def test_records_made_by_someone_else_are_not_sent_under_this_session(page, cont
     assert [r["state"] for r in records] == ["waiting"]
     assert live_server.query("SELECT count(*) FROM engagement")[0][0] == before
     assert phone_records(page) == 0  # not shown to the volunteer either
+
+
+def test_three_taps_on_the_home_screen_log_an_engagement(page, context, live_server):
+    context.grant_permissions(["geolocation"], origin=live_server.url)
+    context.set_geolocation(HERE)
+    sign_in(page, "officer")
+    before = live_server.query("SELECT count(*) FROM engagement")[0][0]
+    form = page.locator("form[data-outbox]")
+    expect(page.locator("[data-position-status]")).to_contain_text("accurate to about 15 m")
+    form.locator("label.chip", has_text="Door knock").click()  # 1
+    form.locator("label.chip", has_text="Burglary").click()  # 2
+    form.get_by_role("button", name="Save").click()  # 3
+    wait_until(
+        page, "document.querySelectorAll('[data-outbox-list] li[data-state=sent]').length === 1"
+    )
+    expect(page.locator("[data-outbox-list] li")).to_contain_text("Door knock, Burglary")
+    rows = live_server.query(
+        "SELECT kind, topics, accuracy_m FROM engagement ORDER BY id DESC LIMIT 1"
+    )
+    assert live_server.query("SELECT count(*) FROM engagement")[0][0] == before + 1
+    assert rows == [("door-knock", ",burglary,", 15)]
+    targets = form.locator("label.chip, button").all()
+    assert all(t.bounding_box()["height"] >= 44 for t in targets)
+
+
+def test_a_mentors_contact_made_offline_is_sent_once_through_the_same_outbox(
+    page, context, live_server
+):
+    sign_in(page, "mentor")
+    page.goto("/mentoring/clients/1")
+    controlled_by_service_worker(page)
+    page.goto("/mentoring/clients/1")
+    before = live_server.query("SELECT count(*) FROM mentor_contact")[0][0]
+    context.set_offline(True)
+    try:
+        form = page.locator("form[data-outbox]")
+        form.locator("label.chip", has_text="Phone call").click()
+        form.get_by_label("Note").fill("Checked in after the housing appointment.")
+        form.get_by_role("button", name="Save contact").click()
+        wait_until(
+            page,
+            "document.querySelectorAll('[data-outbox-list] li[data-state=waiting]').length === 1",
+        )
+        page.reload()
+        wait_until(
+            page,
+            "document.querySelectorAll('[data-outbox-list] li[data-state=waiting]').length === 1",
+        )
+    finally:
+        context.set_offline(False)
+    wait_until(
+        page, "document.querySelectorAll('[data-outbox-list] li[data-state=sent]').length === 1"
+    )
+    notes = live_server.query("SELECT note, is_risk FROM mentor_contact ORDER BY id DESC LIMIT 1")
+    assert live_server.query("SELECT count(*) FROM mentor_contact")[0][0] == before + 1
+    assert notes == [("Checked in after the housing appointment.", 0)]
