@@ -6,7 +6,8 @@ from litestar import Controller, Request, get
 from litestar.response import Template
 
 from app.access import allow
-from app.roles import EVERYONE
+from app.roles import EVERYONE, FIELD
+from app.routes.log import quick_log_context
 from app.tables.places import TeamArea
 from app.web import page
 
@@ -22,4 +23,8 @@ class HomeController(Controller):
             team = (
                 await TeamArea.select(TeamArea.name).where(TeamArea.id == user.home_team_id).first()
             )
-        return page("home/index.html", team_name=team["name"] if team else None)
+        quick_log = {}
+        if user.role in FIELD:  # the three-tap engagement log, on the home screen
+            quick_log = {"quick_log": True, "values": {}, "errors": {}}
+            quick_log.update(await quick_log_context(user))
+        return page("home/index.html", team_name=team["name"] if team else None, **quick_log)

@@ -1,0 +1,284 @@
+/* Beatbook outbox: records made on the phone wait in IndexedDB until the server has stored
+   them (docs/outbox.md). Works in pages (forms marked data-outbox) and in the service worker
+   (sw-outbox.js imports this file for Background Sync). Each record keeps its author: it is
+   only ever sent with that person's name, and the server refuses it under anyone else. */
+(function (scope) {
+  "use strict";
+  var DB_NAME = "beatbook-outbox";
+  var STORE = "records";
+  var SYNC_TAG = "beatbook-outbox";
+  var SENT_KEPT_MS = 24 * 3600 * 1000;
+
+  function openDb() {
+    return new Promise(function (resolve, reject) {
+      var req = indexedDB.open(DB_NAME, 1);
+      req.onupgradeneeded = function () {
+        req.result.createObjectStore(STORE, { keyPath: "uuid" }).createIndex("user", "user");
+      };
+      req.onsuccess = function () { resolve(req.result); };
+      req.onerror = function () { reject(req.error); };
+    });
+  }
+
+  function tx(mode, work) {
+    return openDb().then(function (db) {
+      return new Promise(function (resolve, reject) {
+        var t = db.transaction(STORE, mode);
+        var result = work(t.objectStore(STORE));
+        t.oncomplete = function () { db.close(); resolve(result && result.result); };
+        t.onerror = function () { db.close(); reject(t.error); };
+      });
+    });
+  }
+
+  function put(record) { return tx("readwrite", function (s) { s.put(record); }); }
+  function remove(uuid) { return tx("readwrite", function (s) { s["delete"](uuid); }); }
+  function recordsOf(user) {
+    return tx("readonly", function (s) { return s.index("user").getAll(user || ""); })
+      .then(function (all) { return (all || []).sort(function (a, b) { return b.made - a.made; }); });
+  }
+  function allRecords() { return tx("readonly", function (s) { return s.getAll(); }); }
+
+  // Send one record. Resolves "sent", "error" (the server refused its content) or "wait".
+  function send(record, csrf) {
+    return fetch(record.action, {
+      method: "POST",
+      body: record.body,
+      credentials: "same-origin",
+      redirect: "manual",
+      headers: {
+        "accept": "application/json",
+        "content-type": "application/x-www-form-urlencoded",
+        "x-csrftoken": csrf || record.csrf,
+        "x-outbox-user": record.user
+      }
+    }).then(function (response) {
+      if (response.status === 200 || response.status === 201) {
+        record.state = "sent"; record.sent = Date.now(); record.errors = null;
+        return put(record).then(function () { return "sent"; });
+      }
+      if (response.status === 400) {
+        return response.json().then(function (answer) {
+          record.state = "error"; record.errors = answer.errors || { "": "Not accepted" };
+          return put(record).then(function () { return "error"; });
+        });
+      }
+      return "wait"; // signed out, another person's session, or the server is unwell
+    }, function () { return "wait"; });
+  }
+
+  var flushing = null;
+  // Send the waiting records of `user` (or of everyone, from the worker: the server checks).
+  function flush(user, csrf) {
+    if (flushing) return flushing;
+    var list = user === undefined ? allRecords() : recordsOf(user);
+    flushing = list.then(function (records) {
+      var now = Date.now();
+      var chain = Promise.resolve();
+      records.forEach(function (r) {
+        if (r.state === "sent" && now - r.sent > SENT_KEPT_MS) {
+          chain = chain.then(function () { return remove(r.uuid); });
+        } else if (r.state === "waiting") {
+          chain = chain.then(function (last) { return last === "wait" ? "wait" : send(r, csrf); });
+        }
+      });
+      return chain;
+    }).catch(function (err) { console.warn("Outbox not sent", err); })
+      .then(function (result) { flushing = null; return result; });
+    return flushing;
+  }
+
+  scope.beatbookOutbox = { flush: flush, recordsOf: recordsOf, put: put, remove: remove, SYNC_TAG: SYNC_TAG };
+  if (typeof document === "undefined") return; // in the service worker: no page to draw
+
+  var beatbook = (scope.beatbook = scope.beatbook || {});
+  beatbook.beforeSignOut = beatbook.beforeSignOut || [];
+  var unsent = 0;
+
+  function currentUser() { return document.body.dataset.user || ""; }
+  function csrfToken() {
+    try { return JSON.parse(document.body.getAttribute("hx-headers"))["x-csrftoken"]; } catch (e) { return ""; }
+  }
+  function newUuid() {
+    if (scope.crypto && crypto.randomUUID) return crypto.randomUUID();
+    var b = crypto.getRandomValues(new Uint8Array(16));
+    b[6] = (b[6] & 15) | 64; b[8] = (b[8] & 63) | 128;
+    var h = Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1); }).join("");
+    return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
+  }
+  function localNow() {
+    var d = new Date();
+    return new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
+  }
+
+  // What the list shows for a record: the labels of its ticked choices.
+  function summarise(form) {
+    var parts = [];
+    form.querySelectorAll("input:checked").forEach(function (input) {
+      var label = form.querySelector("label[for='" + input.id + "']");
+      if (label && input.type !== "hidden") parts.push(label.textContent.trim());
+    });
+    return parts.slice(0, 5).join(", ") || form.getAttribute("data-outbox-label") || "Record";
+  }
+
+  var STATUS = { waiting: "Saved on this phone, will send", sent: "Sent", error: "Not sent: needs fixing" };
+
+  function render() {
+    var lists = document.querySelectorAll("[data-outbox-list]");
+    return recordsOf(currentUser()).then(function (records) {
+      unsent = records.filter(function (r) { return r.state !== "sent"; }).length;
+      lists.forEach(function (list) {
+        var action = list.getAttribute("data-outbox-list");
+        var mine = records.filter(function (r) { return !action || r.action === action; });
+        list.replaceChildren.apply(list, mine.map(item));
+        list.hidden = mine.length === 0;
+      });
+    });
+  }
+
+  function item(record) {
+    var li = document.createElement("li");
+    li.className = "outbox-item outbox-" + record.state;
+    li.dataset.uuid = record.uuid;
+    li.dataset.state = record.state;
+    var what = document.createElement("span");
+    what.textContent = record.summary + " · " + new Date(record.made).toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" });
+    var status = document.createElement("strong");
+    status.className = "outbox-status";
+    status.textContent = STATUS[record.state];
+    li.append(what, status);
+    if (record.state === "error") {
+      var problems = document.createElement("ul");
+      Object.keys(record.errors || {}).forEach(function (field) {
+        var p = document.createElement("li"); p.textContent = record.errors[field]; problems.append(p);
+      });
+      var fix = document.createElement("button");
+      fix.type = "button"; fix.className = "button secondary"; fix.textContent = "Fix and send again";
+      fix.addEventListener("click", function () { refill(record); });
+      var drop = document.createElement("button");
+      drop.type = "button"; drop.className = "button warning"; drop.textContent = "Discard";
+      drop.addEventListener("click", function () {
+        if (scope.confirm("Discard this record? It has not been sent.")) remove(record.uuid).then(render);
+      });
+      li.append(problems, fix, drop);
+    }
+    return li;
+  }
+
+  // Put a refused record's values back in its form to be corrected.
+  function refill(record) {
+    var form = document.querySelector("form[data-outbox][action='" + record.action + "']");
+    if (!form) { scope.location.href = record.action; return; }
+    var values = new URLSearchParams(record.body);
+    form.querySelectorAll("input, select, textarea").forEach(function (el) {
+      if (!el.name || el.name === "_csrf_token") return;
+      if (el.type === "checkbox" || el.type === "radio") el.checked = values.getAll(el.name).indexOf(el.value) !== -1;
+      else if (values.has(el.name)) el.value = values.get(el.name);
+    });
+    form.querySelectorAll("details").forEach(function (d) { d.open = true; });
+    Object.keys(record.errors || {}).forEach(function (name) {
+      var field = form.querySelector("[name='" + name + "']");
+      if (field) field.setAttribute("aria-invalid", "true");
+    });
+    var first = form.querySelector("[aria-invalid='true']") || form.querySelector("input, select");
+    if (first) first.focus();
+    // The record stays until it is saved again: same UUID, so the new version replaces it.
+  }
+
+  function queue(form) {
+    var uuidField = form.querySelector("input[name='uuid']");
+    if (!uuidField.value) uuidField.value = newUuid();
+    form.querySelectorAll("[data-outbox-now]").forEach(function (el) { if (!el.value) el.value = localNow(); });
+    var record = {
+      uuid: uuidField.value,
+      user: currentUser(),
+      action: form.getAttribute("action"),
+      body: new URLSearchParams(new FormData(form)).toString(),
+      csrf: csrfToken(),
+      summary: summarise(form),
+      made: Date.now(),
+      state: "waiting"
+    };
+    return put(record).then(function () {
+      resetForm(form);
+      var note = form.querySelector("[data-outbox-saved]");
+      if (note) { note.hidden = false; note.textContent = "Saved on this phone, will send."; }
+      return render();
+    }).then(function () { return sendSoon(); });
+  }
+
+  function resetForm(form) {
+    form.reset();
+    form.querySelectorAll("[data-outbox-now]").forEach(function (el) { el.value = ""; });
+    form.querySelector("input[name='uuid']").value = newUuid();
+    form.querySelectorAll("[aria-invalid]").forEach(function (el) { el.removeAttribute("aria-invalid"); });
+    locate(form);
+  }
+
+  function sendSoon() {
+    if ("serviceWorker" in navigator && navigator.serviceWorker.controller) {
+      navigator.serviceWorker.ready.then(function (reg) {
+        if (reg.sync) return reg.sync.register(SYNC_TAG);
+      }).catch(function () {});
+    }
+    if (!navigator.onLine) return Promise.resolve();
+    return flush(currentUser(), csrfToken()).then(render);
+  }
+
+  // Position: filled in from the phone, accuracy shown, editable, and optional.
+  function locate(form) {
+    var box = form.querySelector("[data-outbox-position]");
+    if (!box) return;
+    var lat = form.querySelector("[name='lat']");
+    var lng = form.querySelector("[name='lng']");
+    var acc = form.querySelector("[name='accuracy_m']");
+    var say = box.querySelector("[data-position-status]");
+    if (!navigator.geolocation) { say.textContent = "No position on this phone: you can still save."; return; }
+    say.textContent = "Finding your position…";
+    navigator.geolocation.getCurrentPosition(function (pos) {
+      lat.value = pos.coords.latitude.toFixed(6);
+      lng.value = pos.coords.longitude.toFixed(6);
+      acc.value = Math.round(pos.coords.accuracy);
+      say.textContent = "Position found, accurate to about " + acc.value + " m.";
+    }, function () {
+      say.textContent = "No position: you can still save, or type one in.";
+    }, { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
+    [lat, lng].forEach(function (el) {
+      el.addEventListener("input", function () { acc.value = ""; say.textContent = "Position typed in."; });
+    });
+  }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.hasAttribute("data-outbox") || !scope.indexedDB) return;
+    event.preventDefault();
+    var button = form.querySelector("[type='submit']");
+    if (button) button.disabled = true; // one tap, one record
+    queue(form).catch(function (err) {
+      console.warn("Outbox could not save", err);
+      form.submit();
+    }).then(function () { if (button) button.disabled = false; });
+  });
+
+  beatbook.beforeSignOut.push(function () {
+    return unsent ? unsent + " record(s) made on this phone have not been sent yet. Signed out, they wait here until you sign in again." : "";
+  });
+
+  if (navigator.serviceWorker) {
+    navigator.serviceWorker.addEventListener("message", function (event) {
+      if (event.data && event.data.type === "outbox-changed") render();
+    });
+  }
+  scope.addEventListener("online", sendSoon);
+
+  function start() {
+    if (!currentUser() || !scope.indexedDB) return;
+    document.querySelectorAll("form[data-outbox]").forEach(function (form) {
+      form.querySelector("input[name='uuid']").value = newUuid(); // a saved page's is used
+      locate(form);
+    });
+    render().then(sendSoon);
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})(self);

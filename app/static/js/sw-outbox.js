@@ -1,0 +1,15 @@
+/* Service-worker part of the outbox: on Background Sync, send every waiting record (each
+   with its own author's name: the server stores it only under that person's session), then
+   tell open pages to redraw their lists. */
+importScripts("/static/js/outbox.js");
+
+self.addEventListener("sync", function (event) {
+  if (event.tag !== self.beatbookOutbox.SYNC_TAG) return;
+  event.waitUntil(
+    self.beatbookOutbox.flush().then(function () {
+      return self.clients.matchAll({ type: "window" });
+    }).then(function (pages) {
+      pages.forEach(function (p) { p.postMessage({ type: "outbox-changed" }); });
+    })
+  );
+});
