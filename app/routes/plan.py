@@ -6,13 +6,13 @@ import uuid as uuidlib
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotFoundException
 from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from app import navigation
+from app import navigation, outbox
 from app.access import allow
 from app.audit import Operation, record
 from app.geo import compass, describe_distance, distance_m
@@ -89,6 +89,7 @@ class PlanController(Controller):
 
     @post("/points/{point_id:int}/check-in", opt=allow(POLICE), status_code=200)
     async def check_in(self, request: Request, point_id: FromPath[int], data: Form) -> Any:
+        outbox.check_sender(request)  # a record queued on the phone is sent only by its author
         viewer = request.user
         point = await PatrolPoint.objects().where(PatrolPoint.id == point_id).first()
         if point is None or not await self._may_patrol(viewer, point.plan):
@@ -102,7 +103,9 @@ class PlanController(Controller):
         if client_uuid:
             stored = await PatrolCheckIn.objects().where(PatrolCheckIn.uuid == client_uuid).first()
             if stored is not None:  # a replay, or a second tap: it is stored once
-                return await self._answer(request, viewer, point, errors={}, status=200)
+                if stored.person != viewer.id:
+                    raise outbox.NotTheSender(detail="That record number is already used")
+                return await self._answer(request, viewer, point, {}, 200, record_id=stored.id)
         fix = _fix(data.get("lat"), data.get("lng"))
         accuracy = _float(data.get("accuracy"))
         now = datetime.now(UTC)
@@ -160,7 +163,7 @@ class PlanController(Controller):
                 row.id,
                 detail=f"point {point.id}, {'automatic' if row.automatic else 'manual'}",
             )
-        return await self._answer(request, viewer, point, errors={}, status=201)
+        return await self._answer(request, viewer, point, {}, 201, record_id=row.id)
 
     @post("/points/{point_id:int}/check-out", opt=allow(POLICE), status_code=200)
     async def check_out(self, request: Request, point_id: FromPath[int]) -> Any:
@@ -191,8 +194,13 @@ class PlanController(Controller):
         return plan.id in {p["id"] for p in await todays_plans(viewer)}
 
     @staticmethod
-    async def _answer(request, viewer, point, errors, status, values=None) -> Any:
-        """The point's card (htmx); without JavaScript, the page with errors or a redirect."""
+    async def _answer(request, viewer, point, errors, status, values=None, record_id=None) -> Any:
+        """JSON for the outbox, the point's card for htmx, else the page with errors or a
+        redirect (docs/outbox.md)."""
+        if outbox.wants_json(request):
+            if errors:
+                return Response(content={"errors": dict(errors)}, status_code=400)
+            return outbox.stored(request, record_id, status == 201, then="/plan")
         if not is_fragment_request(request) and not errors:
             return Redirect(path="/plan", status_code=303)
         here = _fix((values or {}).get("lat"), (values or {}).get("lng"))

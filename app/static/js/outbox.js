@@ -84,7 +84,12 @@
       });
       return chain;
     }).catch(function (err) { console.warn("Outbox not sent", err); })
-      .then(function (result) { flushing = null; return result; });
+      .then(function (result) {
+        flushing = null;
+        // Pages that show what was sent (today's plan) refresh themselves on this.
+        document.dispatchEvent(new CustomEvent("outbox:flushed"));
+        return result;
+      });
     return flushing;
   }
 
@@ -248,9 +253,14 @@
     });
   }
 
+  // For pages that post online with htmx and fall back to the outbox (patrol check-ins).
+  beatbook.outbox = { queue: queue, sendSoon: sendSoon };
+
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!form.hasAttribute("data-outbox") || !scope.indexedDB) return;
+    // data-outbox="offline": the page posts while online and queues only without a signal.
+    if (form.getAttribute("data-outbox") === "offline" && navigator.onLine) return;
     event.preventDefault();
     var button = form.querySelector("[type='submit']");
     if (button) button.disabled = true; // one tap, one record

@@ -1,5 +1,6 @@
 /* Today's patrol plan: keep the phone's position in each check-in form, stamp the time of a
-   check-in when it is made, and refresh distances when the position first arrives. */
+   check-in when it is made, refresh distances when the position first arrives, and without a
+   signal hand check-ins to the shared outbox (docs/outbox.md) to be sent later, once. */
 (function () {
   "use strict";
   var fix = null;
@@ -14,24 +15,56 @@
     });
   }
 
-  function moved(a, b) {
-    // Rough metres: enough to decide whether distances on the page are stale.
-    var dy = (a.lat - b.lat) * 111320;
-    var dx = (a.lng - b.lng) * 111320 * Math.cos(a.lat * Math.PI / 180);
-    return Math.sqrt(dx * dx + dy * dy);
+  function metresBetween(a, b) {
+    // Haversine: close enough to the server's geodesic to decide whether a reason is needed.
+    var r = 6371008.8, p1 = a.lat * Math.PI / 180, p2 = b.lat * Math.PI / 180;
+    var dp = p2 - p1, dl = (b.lng - a.lng) * Math.PI / 180;
+    var h = Math.sin(dp / 2) * Math.sin(dp / 2) +
+      Math.cos(p1) * Math.cos(p2) * Math.sin(dl / 2) * Math.sin(dl / 2);
+    return 2 * r * Math.asin(Math.min(1, Math.sqrt(h)));
   }
 
   function refresh() {
-    if (!window.htmx || !fix) return;
-    var url = "/plan?lat=" + fix.lat.toFixed(6) + "&lng=" + fix.lng.toFixed(6) +
-      "&accuracy=" + Math.round(fix.accuracy);
+    if (!window.htmx || !document.getElementById("plan-list") || !navigator.onLine) return;
+    var url = "/plan";
+    if (fix) {
+      url += "?lat=" + fix.lat.toFixed(6) + "&lng=" + fix.lng.toFixed(6) +
+        "&accuracy=" + Math.round(fix.accuracy);
+      shownAt = fix;
+    }
     htmx.ajax("GET", url, { target: "#plan-list", swap: "innerHTML" });
-    shownAt = fix;
   }
 
   function status(text) {
     var node = document.querySelector("[data-position-status]");
     if (node) node.textContent = text;
+  }
+
+  // Offline the server cannot say whether a reason is needed: the page asks as it would.
+  function reasonMissing(form) {
+    var card = form.closest("li[data-lat]");
+    var list = document.getElementById("plan-list");
+    var say = card.querySelector("[id$='-offline-error']");
+    var reason = form.elements.reason.value.trim();
+    var radius = parseFloat(list.getAttribute("data-radius"));
+    var where = { lat: parseFloat(card.dataset.lat), lng: parseFloat(card.dataset.lng) };
+    var problem = "";
+    if (!reason && !fix) problem = "Your phone has no position: say why you are checking in here";
+    else if (!reason && metresBetween(fix, where) > radius) {
+      problem = "You are " + Math.round(metresBetween(fix, where)) +
+        " m from this point: say why you are checking in here";
+    }
+    say.textContent = problem;
+    say.hidden = !problem;
+    if (problem) form.elements.reason.focus();
+    return !!problem;
+  }
+
+  function queueOffline(form) {
+    if (reasonMissing(form) || !(window.beatbook && beatbook.outbox)) return;
+    fill();
+    if (!form.elements.at.value) form.elements.at.value = new Date().toISOString();
+    beatbook.outbox.queue(form);
   }
 
   document.addEventListener("DOMContentLoaded", function () {
@@ -45,7 +78,7 @@
               accuracy: position.coords.accuracy };
       status("Your position is known to within " + Math.round(fix.accuracy) + " m.");
       fill();
-      if (!shownAt || moved(fix, shownAt) > 25) refresh();
+      if (!shownAt || metresBetween(fix, shownAt) > 25) refresh();
     }, function () {
       status("No position (refused or unavailable): check in by hand with a reason.");
     }, { enableHighAccuracy: true, maximumAge: 15000, timeout: 20000 });
@@ -54,15 +87,21 @@
   document.addEventListener("htmx:afterSwap", fill);
   // The time of a check-in is when it is made, even if it is sent later.
   document.addEventListener("submit", function (event) {
-    if (event.target.matches && event.target.matches("form[data-check-in]")) {
-      fill();
-      event.target.elements.at.value = new Date().toISOString();
+    var form = event.target;
+    if (!form.matches || !form.matches("form[data-check-in]")) return;
+    fill();
+    form.elements.at.value = new Date().toISOString();
+    if (!navigator.onLine) {
+      // Neither htmx nor the outbox's own listener: one record, queued here.
+      event.preventDefault();
+      event.stopPropagation();
+      queueOffline(form);
     }
   }, true);
-  document.addEventListener("htmx:configRequest", function (event) {
+  // Online, but the request never reached the server: keep it on the phone instead.
+  document.addEventListener("htmx:sendError", function (event) {
     var form = event.detail.elt && event.detail.elt.closest && event.detail.elt.closest("form[data-check-in]");
-    if (form && !event.detail.parameters.at) {
-      event.detail.parameters.at = new Date().toISOString();
-    }
+    if (form) queueOffline(form);
   });
+  document.addEventListener("outbox:flushed", refresh);
 })();
