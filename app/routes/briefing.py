@@ -13,7 +13,7 @@ from app.access import allow
 from app.audit import Operation, record
 from app.crime.briefing import build
 from app.crime.people import build_people
-from app.crime.where import RADII, resolve
+from app.crime.where import FALLBACKS, RADII, resolve
 from app.places import team_choices
 from app.roles import EVERYONE, POLICE, Role
 from app.tables.briefing import AreaPriority, KeyContact
@@ -63,6 +63,7 @@ async def _page(request: Request, template: str, fragment: str | None = None, **
         "errors": errors,
         "values": params,
         "radii": RADII,
+        "fallbacks": FALLBACKS,
         "teams": await team_choices(),
         "attribution": ATTRIBUTION,
         "is_police": request.user.role in POLICE,

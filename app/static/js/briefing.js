@@ -1,5 +1,5 @@
-/* Briefing: find the phone's position and reload the briefing for it; if the position is
-   refused, slow or less accurate than the radius, go to the home team area and say why. */
+/* Briefing: find the phone's position and load the briefing for it. If the position is
+   refused, slow or less accurate than the radius, the home team area stays, saying why. */
 (function () {
   "use strict";
   var root = document.querySelector("[data-briefing]");
@@ -12,8 +12,18 @@
   function say(text) { if (status) status.textContent = text; }
 
   function fallBack(reason) {
-    if (!home) { say("Your position is not available: choose a place below."); return; }
-    window.location.replace("/briefing?area=" + home + "&radius=" + radius + "&fallback=" + reason);
+    say("");
+    var message = root.querySelector('[data-fallback="' + reason + '"]');
+    if (message) {
+      // The home team area is already on the page: say why, without a reload (the saved
+      // offline copy is this page's, so the URL stays as it is).
+      root.querySelector("[data-where]").hidden = true;
+      message.hidden = false;
+    } else if (home) {
+      window.location.assign("/briefing?area=" + home + "&radius=" + radius + "&fallback=" + reason);
+    } else {
+      say("Your position is not available: choose a place below.");
+    }
   }
 
   function locate() {
