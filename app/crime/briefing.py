@@ -36,8 +36,9 @@ class Briefing:
     recent_kind: str  # "incidents" (last 7 days) or "crimes" (latest police.uk month)
     periods: list[Period]
     repeat_places: list[dict]
-    crime_months: list[dict]
+    crime_months: list[dict]  # the force-months covering this place
     incident_span: dict
+    incident_sources: list[str]
 
 
 def month_before(month: str, months: int) -> str:
@@ -98,8 +99,8 @@ def compared_month(latest: str, stored: set[str]) -> str | None:
 async def build(lat: float, lng: float, radius: int, now: datetime | None = None) -> Briefing:
     """The place part of the briefing for a circle (no personal data in it)."""
     now = (now or datetime.now(UTC)).replace(microsecond=0)
-    months = await nearby.crime_months()
-    stored = await nearby.months_near(lat, lng, radius)
+    months = await nearby.coverage(lat, lng, radius)
+    stored = {m["month"] for m in months}
     latest = max(stored) if stored else None
     previous = compared_month(latest, stored) if latest else None
     crimes = await nearby.crimes_near(lat, lng, radius, [m for m in (latest, previous) if m])
@@ -134,7 +135,8 @@ async def build(lat: float, lng: float, radius: int, now: datetime | None = None
     quarter = [i for i in incidents if i["occurred_at"] >= now - timedelta(days=90)]
     places = repeat_places([c for c in crimes if c["month"] == latest], quarter, lat, lng)
     span = await nearby.incident_span()
-    return Briefing(now, recent, kind, periods, places, months, span)
+    sources = sorted({i["source"] for i in incidents})
+    return Briefing(now, recent, kind, periods, places, months, span, sources)
 
 
 def repeat_places(crimes: list[dict], incidents: list[dict], lat: float, lng: float) -> list[dict]:

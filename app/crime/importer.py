@@ -9,6 +9,7 @@ import io
 import re
 import time
 import zipfile
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from pathlib import Path
 from app.crime.geo import cell_of
 from app.crime.progress import Progress, Summary
 from app.crime.store import bulk_insert, engine
-from app.tables.briefing import Crime, CrimeMonth
+from app.tables.briefing import Crime, CrimeCellCount, CrimeMonth
 
 HEADER = [
     "Crime ID",
@@ -212,6 +213,7 @@ class CrimeImport:
                 # A newer copy of the month: the old one goes in the same transaction.
                 for old in stored:
                     await Crime.delete().where(Crime.batch == old["id"])
+                    await CrimeCellCount.delete().where(CrimeCellCount.batch == old["id"])
                 await CrimeMonth.delete().where(
                     (CrimeMonth.force == force) & (CrimeMonth.month == month)
                 )
@@ -232,4 +234,11 @@ class CrimeImport:
                     CrimeMonth.id == batch
                 )
             await bulk_insert(transaction, "crime", COLUMNS, [(batch, *v) for v in group])
+            cells = Counter((v[5], v[2]) for v in group if v[5] is not None)
+            await bulk_insert(
+                transaction,
+                "crime_cell_count",
+                ("batch", "cell", "crime_type", "count"),
+                [(batch, cell, kind, n) for (cell, kind), n in cells.items()],
+            )
         self.summary.stored += len(group)

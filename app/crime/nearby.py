@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 
-from app.crime.geo import cells_around, haversine_m
-from app.tables.briefing import Crime, CrimeMonth, Incident
+from app.crime.geo import EARTH_RADIUS_M, cells_around, haversine_m
+from app.tables.briefing import Crime, Incident
 
 
 def _marks(values: list) -> str:
     return ", ".join("{}" for _ in values)
+
+
+def _box(lat: float, lng: float, radius: float) -> tuple[float, float, float, float]:
+    """The circle's bounding box: the database drops most rows of the cells before Python."""
+    dlat = math.degrees(radius / EARTH_RADIUS_M) * 1.001
+    dlng = dlat / max(math.cos(math.radians(lat)), 0.01)
+    return lat - dlat, lat + dlat, lng - dlng, lng + dlng
+
+
+def _where(lat: float, lng: float, radius: float) -> tuple[str, list]:
+    cells = cells_around(lat, lng, radius)
+    sql = f"cell IN ({_marks(cells)}) AND lat BETWEEN {{}} AND {{}} AND lng BETWEEN {{}} AND {{}}"
+    return sql, [*cells, *_box(lat, lng, radius)]
 
 
 def _within(rows: list[dict], lat: float, lng: float, radius: float) -> list[dict]:
@@ -23,32 +37,26 @@ def _within(rows: list[dict], lat: float, lng: float, radius: float) -> list[dic
     return kept
 
 
-async def crime_months() -> list[dict]:
-    """Every stored force-month, newest first."""
-    return await CrimeMonth.select(
-        CrimeMonth.force, CrimeMonth.month, CrimeMonth.rows, CrimeMonth.source
-    ).order_by(CrimeMonth.month, ascending=False)
-
-
-async def months_near(lat: float, lng: float, radius: float) -> set[str]:
-    """The police.uk months that hold crimes in the circle's cells (forces publish apart)."""
+async def coverage(lat: float, lng: float, radius: float) -> list[dict]:
+    """The police.uk force-months with crimes in the circle's cells, newest first."""
     cells = cells_around(lat, lng, radius)
-    rows = await Crime.raw(
-        f"SELECT DISTINCT month FROM crime WHERE cell IN ({_marks(cells)})",  # noqa: S608
+    return await Crime.raw(
+        "SELECT DISTINCT m.force, m.month FROM crime_cell_count c "  # noqa: S608 - marks only
+        f"JOIN crime_month m ON m.id = c.batch WHERE c.cell IN ({_marks(cells)}) "
+        "ORDER BY m.month DESC, m.force",
         *cells,
     )
-    return {r["month"] for r in rows}
 
 
 async def crimes_near(lat: float, lng: float, radius: float, months: list[str]) -> list[dict]:
     """Street crimes of the given months within radius metres (raw SQL: the ORM is slower here)."""
     if not months:
         return []
-    cells = cells_around(lat, lng, radius)
+    where, args = _where(lat, lng, radius)
     rows = await Crime.raw(
         "SELECT month, crime_type, lat, lng, location FROM crime "  # noqa: S608 - marks only
-        f"WHERE cell IN ({_marks(cells)}) AND month IN ({_marks(months)})",
-        *cells,
+        f"WHERE {where} AND month IN ({_marks(months)})",
+        *args,
         *months,
     )
     return _within(rows, lat, lng, radius)
@@ -56,11 +64,11 @@ async def crimes_near(lat: float, lng: float, radius: float, months: list[str]) 
 
 async def incidents_near(lat: float, lng: float, radius: float, since: datetime) -> list[dict]:
     """Incidents since a time within radius metres."""
-    cells = cells_around(lat, lng, radius)
+    where, args = _where(lat, lng, radius)
     rows = await Incident.raw(
         "SELECT reference, occurred_at, category, lat, lng, location, victim_ref, "  # noqa: S608
-        f"suspect_ref, knife FROM incident WHERE cell IN ({_marks(cells)}) AND occurred_at >= {{}}",
-        *cells,
+        f"suspect_ref, knife, source FROM incident WHERE {where} AND occurred_at >= {{}}",
+        *args,
         since,
     )
     return _within(rows, lat, lng, radius)
@@ -81,9 +89,7 @@ async def incidents_of(column: str, refs: list[str], since: datetime, knife: boo
 
 
 async def incident_span() -> dict:
-    """The first and last incident times, and the extracts they came from."""
-    rows = await Incident.raw(
-        "SELECT MIN(occurred_at) AS first, MAX(occurred_at) AS last, COUNT(*) AS n FROM incident"
-    )
-    sources = await Incident.select(Incident.source).distinct().limit(5)
-    return {**rows[0], "sources": [s["source"] for s in sources]}
+    """The first and last incident times (both read from the index)."""
+    first = await Incident.raw("SELECT MIN(occurred_at) AS at FROM incident")
+    last = await Incident.raw("SELECT MAX(occurred_at) AS at FROM incident")
+    return {"first": first[0]["at"], "last": last[0]["at"]}

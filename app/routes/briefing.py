@@ -13,6 +13,7 @@ from app.access import allow
 from app.audit import Operation, record
 from app.crime.briefing import build
 from app.crime.people import build_people
+from app.crime.store import engine
 from app.crime.where import FALLBACKS, RADII, resolve
 from app.places import team_choices
 from app.roles import EVERYONE, POLICE, Role
@@ -55,7 +56,13 @@ async def _area_notes(request: Request, team: dict | None) -> dict:
     return {"priorities": priorities, "contacts": contacts}
 
 
-async def _page(request: Request, template: str, fragment: str | None = None, **extra) -> Template:
+async def _page(request: Request, template: str, **extra) -> Template:
+    """The page for the query: one database connection for all its reads (each costs on SQLite)."""
+    async with engine().transaction():
+        return await _read_page(request, template, **extra)
+
+
+async def _read_page(request: Request, template: str, **extra) -> Template:
     params = _params(request)
     where, errors = await resolve(params, request.user.home_team_id)
     context = {
@@ -72,10 +79,9 @@ async def _page(request: Request, template: str, fragment: str | None = None, **
     }
     if where is not None:
         context["briefing"] = await build(where.lat, where.lng, where.radius)
-    status = 400 if errors else 200
-    if fragment:
-        return page_or_fragment(request, template, fragment, status_code=status, **context)
-    return page(template, status_code=status, **context)
+    if where is not None and extra.get("with_area_notes"):
+        context.update(await _area_notes(request, where.team))
+    return page(template, status_code=400 if errors else 200, **context)
 
 
 class BriefingController(Controller):
@@ -83,11 +89,7 @@ class BriefingController(Controller):
 
     @get("/", opt=allow(ROLES))
     async def index(self, request: Request) -> Template:
-        response = await _page(request, "briefing/index.html")
-        where = response.context["where"]
-        if where is not None:
-            response.context.update(await _area_notes(request, where.team))
-        return response
+        return await _page(request, "briefing/index.html", with_area_notes=True)
 
     @get("/public", opt=allow(ROLES))
     async def public(self, request: Request) -> Template:
@@ -97,11 +99,12 @@ class BriefingController(Controller):
     @get("/people", opt=allow(POLICE) | {"named_people": True})
     async def people(self, request: Request) -> Template:
         """Repeat victims and offenders, knife carriers: police only, every look audited."""
-        params = _params(request)
-        where, errors = await resolve(params, request.user.home_team_id)
-        section = None
+        async with engine().transaction():
+            where, errors = await resolve(_params(request), request.user.home_team_id)
+            section = None
+            if where is not None:
+                section = await build_people(where.lat, where.lng, where.radius)
         if where is not None:
-            section = await build_people(where.lat, where.lng, where.radius)
             await record(
                 request,
                 Operation.CONSULTATION,
@@ -129,11 +132,12 @@ class BriefingCsvController(Controller):
     @get("/", opt=allow(ROLES))
     async def counts(self, request: Request) -> Response:
         """The counts table: type, period, count, previous count (same query as the page)."""
-        where, errors = await resolve(_params(request), request.user.home_team_id)
+        async with engine().transaction():
+            where, errors = await resolve(_params(request), request.user.home_team_id)
+            briefing = await build(where.lat, where.lng, where.radius) if where else None
         if where is None:
             message = "; ".join(errors.values()) or "Give ?lat=&lng= or ?area= (no home team area)"
             return Response(message + "\n", status_code=400, media_type="text/plain")
-        briefing = await build(where.lat, where.lng, where.radius)
         out = io.StringIO()
         writer = csv.writer(out)
         writer.writerow(["type", "period", "count", "previous count"])

@@ -47,6 +47,19 @@ class Crime(Table):
     context = Text(default="")
 
 
+class CrimeCellCount(Table):
+    """How many crimes of a type one force-month holds in one grid cell (kept with the month).
+
+    The briefing asks this small table which force-months cover a place, instead of
+    scanning every crime in the cells.
+    """
+
+    batch = ForeignKey(references=CrimeMonth, null=False, on_delete=OnDelete.cascade, index=True)
+    cell = Integer(index=True)
+    crime_type = Varchar(length=80)
+    count = Integer()
+
+
 class Incident(Table):
     """One incident from a force's own extract (or the demo): timestamped, maybe with people."""
 
