@@ -172,3 +172,15 @@ def test_a_file_in_another_format_is_refused_and_nothing_is_stored(tmp_path):
     assert len(summary.refused) == 3
     assert "not a data.police.uk street-level crime CSV" in summary.refused[0]
     assert Crime.count().run_sync() == 0 and CrimeMonth.count().run_sync() == 0
+
+
+def test_the_command_prints_the_summary(tmp_path, capsys):
+    from app.cli import main
+
+    path = write_csv(tmp_path / "2024-05-test-street.csv", [good_row(1), good_row(2)[:3]])
+    assert main(["import-crimes", "--quiet", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "Rows read: 2" in out and "Rows stored: 1" in out
+    assert f"3 columns, not 12 (first at {path} line 3)" in out
+    assert "Months: 2024-05" in out and "Forces: Test Constabulary" in out
+    assert main(["import-crimes", "--quiet", str(tmp_path / "nothing.csv")]) == 1
