@@ -175,7 +175,13 @@ def test_a_file_in_another_format_is_refused_and_nothing_is_stored(tmp_path):
 
 
 def test_the_command_prints_the_summary(tmp_path, capsys):
-    from app.cli import main
+    from concurrent.futures import ThreadPoolExecutor
+
+    from app.cli import main as cli
+
+    def main(argv):  # in a thread: the command runs its own event loop, as from a shell
+        with ThreadPoolExecutor(1) as pool:
+            return pool.submit(cli, argv).result()
 
     path = write_csv(tmp_path / "2024-05-test-street.csv", [good_row(1), good_row(2)[:3]])
     assert main(["import-crimes", "--quiet", str(path)]) == 0

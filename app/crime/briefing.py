@@ -58,7 +58,8 @@ def _period(name: str, label: str, previous_label: str, now_rows, before_rows, k
     return Period(name, label, previous_label, counts)
 
 
-def _as_time(value) -> datetime:
+def as_time(value) -> datetime:
+    """A timestamp as read back: SQLite may give text, PostgreSQL an aware datetime."""
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
     return value if value.tzinfo else value.replace(tzinfo=UTC)
@@ -106,7 +107,7 @@ async def build(lat: float, lng: float, radius: int, now: datetime | None = None
     crimes = await nearby.crimes_near(lat, lng, radius, [m for m in (latest, previous) if m])
     incidents = await nearby.incidents_near(lat, lng, radius, now - timedelta(days=180))
     for incident in incidents:
-        incident["occurred_at"] = _as_time(incident["occurred_at"])
+        incident["occurred_at"] = as_time(incident["occurred_at"])
     periods = incident_periods(incidents, now) if incidents else []
     if latest:
         periods.append(

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from app.crime import nearby
-from app.crime.briefing import _as_time
+from app.crime.briefing import as_time
 
 REPEAT_DAYS, REPEAT_AT_LEAST = 90, 2
 KNIFE_DAYS, KNIFE_AT_LEAST = 730, 3  # three or more knife incidents within 24 months
@@ -34,12 +34,12 @@ def _repeats(rows: list[dict], at_least: int) -> list[dict]:
     found = []
     for ref, items in by_ref.items():
         if len(items) >= at_least:
-            items.sort(key=lambda r: _as_time(r["occurred_at"]), reverse=True)
+            items.sort(key=lambda r: as_time(r["occurred_at"]), reverse=True)
             found.append(
                 {
                     "ref": ref,
                     "count": len(items),
-                    "latest": _as_time(items[0]["occurred_at"]),
+                    "latest": as_time(items[0]["occurred_at"]),
                     "categories": ", ".join(sorted({r["category"] for r in items})),
                     "where": items[0]["location"],
                 }
@@ -55,7 +55,7 @@ async def build_people(
     recent_start, knife_start = now - timedelta(days=REPEAT_DAYS), now - timedelta(days=KNIFE_DAYS)
     here = await nearby.incidents_near(lat, lng, radius, knife_start)
     for row in here:
-        row["occurred_at"] = _as_time(row["occurred_at"])
+        row["occurred_at"] = as_time(row["occurred_at"])
     recent = [r for r in here if r["occurred_at"] >= recent_start]
     victims = sorted({r["victim_ref"] for r in recent if r["victim_ref"]})
     suspects = sorted({r["suspect_ref"] for r in recent if r["suspect_ref"]})
