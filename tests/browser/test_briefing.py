@@ -90,3 +90,33 @@ def test_the_last_briefing_is_readable_offline_with_its_time(phone):
         expect(page.locator("ol.incidents li").first).to_contain_text(place)
     finally:
         page.context.set_offline(False)
+
+
+def test_the_first_load_transfers_at_most_60_kb(browser, browser_context_args, live_server):
+    # Sign in, then open the briefing in a fresh context (same cookies, empty HTTP cache, no
+    # service worker) and add up what the network carried: page, htmx, CSS, scripts, fragment.
+    first = browser.new_context(**browser_context_args)
+    page = first.new_page()
+    sign_in(page, "officer")
+    state = first.storage_state()
+    first.close()
+    fresh = browser.new_context(**browser_context_args, storage_state=state)
+    try:
+        page = fresh.new_page()
+        abbey = live_server.query("SELECT id FROM team_area WHERE name = 'Abbey'")[0][0]
+        page.goto(f"/briefing?area={abbey}&radius=1000")
+        expect(page.locator("#people [data-people]").first).to_be_visible()
+        page.wait_for_load_state("networkidle")
+        entries = page.evaluate(
+            "performance.getEntriesByType('navigation').concat("
+            "performance.getEntriesByType('resource'))"
+            ".map(e => [e.name, e.transferSize, e.encodedBodySize])"
+        )
+        names = " ".join(name for name, _, _ in entries)
+        assert "htmx" in names and "app.css" in names and "/briefing/people" in names
+        assert all(size > 0 for _, size, _ in entries)  # nothing came from a cache
+        total = sum(size for _, size, _ in entries)
+        print(f"first load: {total:,} bytes transferred in {len(entries)} responses")
+        assert total <= 60 * 1024, entries
+    finally:
+        fresh.close()
