@@ -18,7 +18,7 @@ from app.crime.where import FALLBACKS, RADII, resolve
 from app.places import team_choices
 from app.roles import EVERYONE, POLICE, Role
 from app.tables.briefing import AreaPriority, KeyContact
-from app.web import page, page_or_fragment
+from app.web import is_fragment_request, page
 
 ROLES = frozenset(EVERYONE)
 NAV = navigation.register("Briefing", "/briefing", "briefing", 10, ROLES)
@@ -115,11 +115,12 @@ class BriefingController(Controller):
                     f"offenders, {len(section.knife_carriers)} knife carriers shown"
                 ),
             )
-        return page_or_fragment(
-            request,
-            "briefing/people.html",
-            "briefing/partials/people.html",
+        fragment = is_fragment_request(request)
+        return page(
+            "briefing/partials/people.html" if fragment else "briefing/people.html",
             status_code=400 if errors else 200,
+            # Named people stay off the phone's storage: the service worker keeps no copy.
+            headers={"Cache-Control": "no-store"},
             where=where,
             errors=errors,
             section=section,

@@ -178,6 +178,7 @@ def test_police_see_repeat_people_and_every_look_is_audited(as_role):
     )
     page = html(response)
     assert page.select_one("html") is None  # the fragment
+    assert response.headers["cache-control"] == "no-store"  # never saved for offline use
     victims = page.select_one('[data-people="repeat-victims"]').get_text(" ", strip=True)
     assert victims.startswith("VIC-77 : 2")
     carriers = page.select_one('[data-people="habitual-knife-carriers"]').get_text(" ", strip=True)
