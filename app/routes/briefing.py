@@ -30,7 +30,7 @@ def _params(request: Request) -> dict[str, str]:
 
 
 async def _area_notes(request: Request, team: dict | None) -> dict:
-    """The team area's priorities for everyone; its key contacts for police roles (audited)."""
+    """The team area's priorities for everyone; its key contacts for police roles."""
     if team is None:
         return {"priorities": [], "contacts": []}
     priorities = (
@@ -45,21 +45,25 @@ async def _area_notes(request: Request, team: dict | None) -> dict:
             .where(KeyContact.team_area == team["id"])
             .order_by(KeyContact.name)
         )
-        if contacts:
-            await record(
-                request,
-                Operation.CONSULTATION,
-                "key-contact",
-                team["id"],
-                detail=f"{len(contacts)} key contacts shown in a briefing",
-            )
     return {"priorities": priorities, "contacts": contacts}
 
 
 async def _page(request: Request, template: str, **extra) -> Template:
     """The page for the query: one database connection for all its reads (each costs on SQLite)."""
     async with engine().transaction():
-        return await _read_page(request, template, **extra)
+        response = await _read_page(request, template, **extra)
+    # Audited after the reads: a write inside SQLite's read transaction could fail under load.
+    contacts = response.context.get("contacts")
+    if contacts:
+        team = response.context["where"].team
+        await record(
+            request,
+            Operation.CONSULTATION,
+            "key-contact",
+            team["id"],
+            detail=f"{len(contacts)} key contacts shown in a briefing",
+        )
+    return response
 
 
 async def _read_page(request: Request, template: str, **extra) -> Template:

@@ -55,6 +55,12 @@ def test_priorities_and_contacts_reach_the_briefing(as_role):
     pcso = html(as_role("pcso", home_team=team.id).get("/briefing"))
     assert "ASB at the shops" in pcso.select_one(".priorities").get_text()
     assert "Pat Example" in pcso.select_one(".contacts").get_text()
+    assert (
+        AuditEntry.count()
+        .where((AuditEntry.record_type == "key-contact") & (AuditEntry.operation == "consultation"))
+        .run_sync()
+        == 1
+    )
     volunteer = html(as_role("volunteer", home_team=team.id).get("/briefing"))
     assert "ASB at the shops" in volunteer.select_one(".priorities").get_text()
     assert volunteer.select_one(".contacts") is None  # contacts are for police roles
