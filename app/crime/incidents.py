@@ -130,3 +130,4 @@ async def _read(source: Source, summary: Summary, quiet: bool) -> None:
         for start in range(0, len(rows), CHUNK):
             await upsert(transaction, "incident", COLUMNS, "reference", rows[start : start + CHUNK])
     summary.stored = len(rows)
+    summary.notes.append("Incidents are kept by reference: one already stored is updated in place.")
