@@ -1,4 +1,4 @@
-"""The `beatbook` command: serve, migrate, create-user, demo."""
+"""The `beatbook` command: serve, migrate, create-user, demo, import-crimes, import-incidents."""
 
 from __future__ import annotations
 
@@ -134,6 +134,36 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import_crimes(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from app.crime.importer import CrimeImport
+    from app.database import migrate
+
+    async def run():
+        await migrate()
+        return await CrimeImport(quiet=args.quiet).run([Path(p) for p in args.paths])
+
+    summary = asyncio.run(run())
+    print("\n".join(summary.lines()))
+    return 1 if summary.refused else 0
+
+
+def cmd_import_incidents(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from app.crime.incidents import import_incidents
+    from app.database import migrate
+
+    async def run():
+        await migrate()
+        return await import_incidents(Path(args.path), quiet=args.quiet)
+
+    summary = asyncio.run(run())
+    print("\n".join(summary.lines()))
+    return 1 if summary.refused else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="beatbook", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -155,6 +185,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--name", help="display name")
     p.add_argument("--collar", help="collar number")
     p.add_argument("--team", help="home team area, by name")
+    p = sub.add_parser(
+        "import-crimes", help="import data.police.uk street CSVs (files, folders or archive zip)"
+    )
+    p.add_argument("paths", nargs="+")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p = sub.add_parser("import-incidents", help="import a force incident extract (see docs)")
+    p.add_argument("path")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
     return parser
 
 
@@ -163,6 +201,8 @@ COMMANDS = {
     "migrate": cmd_migrate,
     "create-user": cmd_create_user,
     "demo": cmd_demo,
+    "import-crimes": cmd_import_crimes,
+    "import-incidents": cmd_import_incidents,
 }
 
 

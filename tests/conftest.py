@@ -28,7 +28,11 @@ from tests.factories import *  # noqa: E402,F403
 from tests.helpers import WebSession  # noqa: E402
 
 IS_POSTGRES = TEST_DATABASE_URL.startswith("postgres")
-SHARED_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
+SHARED_DATA = Path(
+    # BEATBOOK_SHARED_DATA: for checkouts (worktrees) that are not beside ../shared/data
+    os.environ.get("BEATBOOK_SHARED_DATA")
+    or Path(__file__).resolve().parent.parent.parent / "shared" / "data"
+)
 
 
 def pytest_report_header(config):

@@ -1,0 +1,1 @@
+"""Crime data: importing police.uk and force extracts, and finding what happened near a point."""

@@ -1,0 +1,57 @@
+"""Grid cells for the spatial lookup, and distances and compass directions between points."""
+
+from __future__ import annotations
+
+import math
+
+from geopy.distance import geodesic
+
+CELL_DEGREES = 0.01  # about 1.1 km north-south, 0.7 km east-west in England
+_LNG_SPAN = 100_000  # cells per row: room for every longitude at 0.01 degrees
+EARTH_RADIUS_M = 6_371_008.8
+COMPASS = ("N", "NE", "E", "SE", "S", "SW", "W", "NW")
+
+
+def cell_of(lat: float, lng: float) -> int:
+    """The grid cell holding a point (an integer a plain B-tree index can look up)."""
+    row = math.floor((lat + 90) / CELL_DEGREES)
+    col = math.floor((lng + 180) / CELL_DEGREES)
+    return row * _LNG_SPAN + col
+
+
+def cells_around(lat: float, lng: float, radius_m: float) -> list[int]:
+    """Every cell that a circle of radius_m around the point touches (its bounding box)."""
+    dlat = math.degrees(radius_m / EARTH_RADIUS_M)
+    dlng = dlat / max(math.cos(math.radians(lat)), 0.01)
+    rows = range(
+        math.floor((lat - dlat + 90) / CELL_DEGREES),
+        math.floor((lat + dlat + 90) / CELL_DEGREES) + 1,
+    )
+    cols = range(
+        math.floor((lng - dlng + 180) / CELL_DEGREES),
+        math.floor((lng + dlng + 180) / CELL_DEGREES) + 1,
+    )
+    return [r * _LNG_SPAN + c for r in rows for c in cols]
+
+
+def haversine_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
+    """Great-circle distance in metres (fast: used to filter; geodesic is used to show)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lng2 - lng1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(a)))
+
+
+def distance_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
+    """The exact (WGS-84 ellipsoid) distance in metres, for the figures a user reads."""
+    return geodesic((lat1, lng1), (lat2, lng2)).meters
+
+
+def compass(lat1: float, lng1: float, lat2: float, lng2: float) -> str:
+    """The 8-point compass direction from the first point to the second."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dl = math.radians(lng2 - lng1)
+    x = math.sin(dl) * math.cos(p2)
+    y = math.cos(p1) * math.sin(p2) - math.sin(p1) * math.cos(p2) * math.cos(dl)
+    bearing = (math.degrees(math.atan2(x, y)) + 360) % 360
+    return COMPASS[int((bearing + 22.5) // 45) % 8]

@@ -1,0 +1,95 @@
+"""Reading crimes and incidents near a point: a grid-cell index lookup, then an exact radius."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+
+from app.crime.geo import EARTH_RADIUS_M, cells_around, haversine_m
+from app.tables.briefing import Crime, Incident
+
+
+def _marks(values: list) -> str:
+    return ", ".join("{}" for _ in values)
+
+
+def _box(lat: float, lng: float, radius: float) -> tuple[float, float, float, float]:
+    """The circle's bounding box: the database drops most rows of the cells before Python."""
+    dlat = math.degrees(radius / EARTH_RADIUS_M) * 1.001
+    dlng = dlat / max(math.cos(math.radians(lat)), 0.01)
+    return lat - dlat, lat + dlat, lng - dlng, lng + dlng
+
+
+def _where(lat: float, lng: float, radius: float) -> tuple[str, list]:
+    cells = cells_around(lat, lng, radius)
+    sql = f"cell IN ({_marks(cells)}) AND lat BETWEEN {{}} AND {{}} AND lng BETWEEN {{}} AND {{}}"
+    return sql, [*cells, *_box(lat, lng, radius)]
+
+
+def _within(rows: list[dict], lat: float, lng: float, radius: float) -> list[dict]:
+    """Keep the rows inside the circle, each with its great-circle distance in metres."""
+    kept = []
+    for row in rows:
+        metres = haversine_m(lat, lng, row["lat"], row["lng"])
+        if metres <= radius:
+            row["metres"] = metres
+            kept.append(row)
+    return kept
+
+
+async def coverage(lat: float, lng: float, radius: float) -> list[dict]:
+    """The police.uk force-months with crimes in the circle's cells, newest first."""
+    cells = cells_around(lat, lng, radius)
+    return await Crime.raw(
+        "SELECT DISTINCT m.force, m.month FROM crime_cell_count c "  # noqa: S608 - marks only
+        f"JOIN crime_month m ON m.id = c.batch WHERE c.cell IN ({_marks(cells)}) "
+        "ORDER BY m.month DESC, m.force",
+        *cells,
+    )
+
+
+async def crimes_near(lat: float, lng: float, radius: float, months: list[str]) -> list[dict]:
+    """Street crimes of the given months within radius metres (raw SQL: the ORM is slower here)."""
+    if not months:
+        return []
+    where, args = _where(lat, lng, radius)
+    rows = await Crime.raw(
+        "SELECT month, crime_type, lat, lng, location FROM crime "  # noqa: S608 - marks only
+        f"WHERE {where} AND month IN ({_marks(months)})",
+        *args,
+        *months,
+    )
+    return _within(rows, lat, lng, radius)
+
+
+async def incidents_near(lat: float, lng: float, radius: float, since: datetime) -> list[dict]:
+    """Incidents since a time within radius metres."""
+    where, args = _where(lat, lng, radius)
+    rows = await Incident.raw(
+        "SELECT reference, occurred_at, category, lat, lng, location, victim_ref, "  # noqa: S608
+        f"suspect_ref, knife, source FROM incident WHERE {where} AND occurred_at >= {{}}",
+        *args,
+        since,
+    )
+    return _within(rows, lat, lng, radius)
+
+
+async def incidents_of(column: str, refs: list[str], since: datetime, knife: bool = False):
+    """Every incident (anywhere) since a time whose victim_ref or suspect_ref is one of refs."""
+    if not refs or column not in ("victim_ref", "suspect_ref"):
+        return []
+    knife_only = " AND knife = {}" if knife else ""
+    return await Incident.raw(
+        f"SELECT {column} AS ref, occurred_at, category, location, lat, lng FROM incident "  # noqa: S608
+        f"WHERE {column} IN ({_marks(refs)}) AND occurred_at >= {{}}{knife_only}",
+        *refs,
+        since,
+        *([True] if knife else []),
+    )
+
+
+async def incident_span() -> dict:
+    """The first and last incident times (both read from the index)."""
+    first = await Incident.raw("SELECT MIN(occurred_at) AS at FROM incident")
+    last = await Incident.raw("SELECT MAX(occurred_at) AS at FROM incident")
+    return {"first": first[0]["at"], "last": last[0]["at"]}
