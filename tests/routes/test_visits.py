@@ -225,9 +225,9 @@ def test_volunteers_see_only_their_own_visits(as_role):
     assert volunteer.get(f"/visits/{visit_uuid}").status_code == 200
     assert other.get(f"/visits/{visit_uuid}").status_code == 404
     assert answer(other, visit_uuid, "food", "no").status_code == 404
-    assert not html(other.get("/visits")).select("a[href='/visits/%s']" % visit_uuid)
+    assert not html(other.get("/visits")).select(f"a[href='/visits/{visit_uuid}']")
     # Police in the team area see it; only its visitor may change it.
-    assert html(pcso.get("/visits")).select("a[href='/visits/%s']" % visit_uuid)
+    assert html(pcso.get("/visits")).select(f"a[href='/visits/{visit_uuid}']")
     assert answer(pcso, visit_uuid, "food", "no").status_code == 404
 
 
