@@ -1,0 +1,115 @@
+"""A home visit on a phone in Chromium, with the connection dropping half way and returning."""
+
+from __future__ import annotations
+
+import json
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import PHONE, wait_until
+
+# (section, question key, how to answer): an index into the options, or text to type.
+ONLINE = [
+    (1, "door_locks", 1),
+    (1, "burgled", 2),
+    (2, "vehicle", 5),
+    (3, "falls", 2),
+    (4, "smoke_alarm", 2),  # no working smoke alarm: fire referral, follow-up in 14 days
+]
+OFFLINE = [
+    (5, "children", "2"),
+    (7, "lonely", 1),
+    (8, "low_mood", 2),
+    (9, "asb", 2),
+    (10, "food", 2),  # not enough food: food bank referral, follow-up in 7 days
+]
+QUEUE = (
+    "Object.keys(JSON.parse(localStorage.getItem('beatbook-visit-answers:pcso') || '{}')).length"
+)
+
+
+def give(page, key, how):
+    if isinstance(how, int):
+        target = f"q_{key}" if how == 1 else f"q_{key}-{how}"
+        page.locator(f"label[for='{target}']").click()
+    else:
+        page.locator(f"#q_{key}").fill(how)
+        page.locator(f"#q_{key}").press("Tab")
+
+
+def walk(page, answers, online: bool):
+    section = answers[0][0]
+    for number, key, how in answers:
+        while section < number:
+            page.locator(f"form[data-section='{section}'] button[type=submit]").click()
+            section += 1
+            expect(page.locator(f"form[data-section='{section}'] .progress")).to_have_text(
+                f"{section} of 10"
+            )
+        if online:
+            with page.expect_response(lambda r, key=key: r.url.endswith(f"/answers/{key}")) as sent:
+                give(page, key, how)
+            assert sent.value.status == 200
+        else:
+            give(page, key, how)
+
+
+def test_a_visit_survives_the_connection_dropping_half_way(page, context, live_server, signed_in):
+    signed_in("pcso")
+    page.goto("/visits/new")
+    page.locator("label[for=consent]").click()
+    page.get_by_label("Address").fill("21 Friar Gate, Derby")
+    page.get_by_role("button", name="Start visit").click()
+    page.wait_for_url("**/visits/*-*")
+    visit_uuid = page.url.rsplit("/", 1)[1].split("?")[0]
+    expect(page.locator("[data-visit-timer]")).to_contain_text("of 30 minutes")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+    walk(page, ONLINE, online=True)
+    expect(page.locator("#question-smoke_alarm [data-advice]")).to_be_visible()
+
+    context.set_offline(True)
+    page.locator("form[data-section='4'] button[type=submit]").click()  # no page load needed
+    walk(page, [(5, *OFFLINE[0][1:])] + OFFLINE[1:], online=False)
+    expect(page.locator("#question-food [data-advice]")).to_be_visible()  # advice offline too
+    wait_until(page, f"{QUEUE} === {len(OFFLINE)}")
+    expect(page.locator("[data-visit-queue]")).to_have_text(
+        f"{len(OFFLINE)} answers kept on this phone, to send"
+    )
+    stored = {
+        r[0]
+        for r in live_server.query(
+            "SELECT question FROM visit_answer JOIN home_visit ON home_visit.id = visit_answer.visit "
+            "WHERE home_visit.uuid = ?",
+            visit_uuid,
+        )
+    }
+    assert stored == {key for _, key, _ in ONLINE}
+
+    context.set_offline(False)  # the `online` event sends what the phone kept
+    wait_until(page, f"{QUEUE} === 0")
+    expect(page.locator("[data-visit-queue]")).to_be_hidden()
+
+    page.locator("form[data-section='10'] button[type=submit]").click()
+    page.wait_for_url(f"**/visits/{visit_uuid}/check")
+    page.locator("label[for='referral_fire']").click()  # refer now
+    page.locator("label[for='referral_food-bank']").click()
+    page.get_by_role("button", name="Submit visit").click()
+    page.wait_for_url(f"**/visits/{visit_uuid}?submitted=1")
+    expect(page.get_by_role("status")).to_have_text("Visit submitted.")
+
+    visits = live_server.query("SELECT id, state FROM home_visit WHERE uuid = ?", visit_uuid)
+    assert len(visits) == 1 and visits[0][1] == "submitted"
+    visit_id = visits[0][0]
+    answers = dict(
+        live_server.query("SELECT question, value FROM visit_answer WHERE visit = ?", visit_id)
+    )
+    expected = {key: how for _, key, how in ONLINE + OFFLINE}
+    assert set(answers) == set(expected)
+    assert json.loads(answers["food"]) == "no" and json.loads(answers["children"]) == 2
+    referrals = live_server.query(
+        "SELECT agency_kind, state FROM referral WHERE visit = ?", visit_id
+    )
+    assert sorted(referrals) == [("fire", "made"), ("food bank", "made")]
+    followups = live_server.query("SELECT question FROM follow_up WHERE visit = ?", visit_id)
+    assert sorted(f[0] for f in followups) == ["food", "smoke_alarm"]
