@@ -79,8 +79,8 @@ def test_a_visit_survives_the_connection_dropping_half_way(page, context, live_s
     stored = {
         r[0]
         for r in live_server.query(
-            "SELECT question FROM visit_answer JOIN home_visit ON home_visit.id = visit_answer.visit "
-            "WHERE home_visit.uuid = ?",
+            "SELECT question FROM visit_answer JOIN home_visit"
+            " ON home_visit.id = visit_answer.visit WHERE home_visit.uuid = ?",
             visit_uuid,
         )
     }
