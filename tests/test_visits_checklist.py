@@ -1,4 +1,4 @@
-"""The checklist's rules: answers are checked, and rules fire from the answers that call for them."""
+"""The checklist rules: answers are checked; rules fire from the answers that call for them."""
 
 from __future__ import annotations
 
