@@ -8,7 +8,7 @@ from datetime import timedelta
 from app.roles import Role
 from app.tables.agencies import PartnerAgency
 from app.tables.places import TeamArea
-from app.tables.visits import HomeVisit
+from app.tables.visits import FollowUp, HomeVisit, Referral
 from app.visits import checklist, store
 
 ORDER = 20
@@ -113,6 +113,17 @@ async def load(ctx) -> None:
         for key, value in {**FINE, **answers}.items():
             await store.save_answer(row, key, value, int(started.timestamp() * 1000))
         await store.submit(row, content, decisions, people[role].id)
+        # Date what submitting made as if it happened on the day (some follow-ups overdue).
+        done = started + timedelta(minutes=35)
+        await HomeVisit.update({HomeVisit.submitted_at: done}).where(HomeVisit.id == visit.id)
+        await Referral.update({Referral.suggested_at: done, Referral.made_at: done}).where(
+            (Referral.visit == visit.id) & (Referral.state == "made")
+        )
+        await Referral.update({Referral.suggested_at: done}).where(Referral.visit == visit.id)
+        for f in await FollowUp.select().where(FollowUp.visit == visit.id):
+            await FollowUp.update({FollowUp.due_on: f["due_on"] - timedelta(days=days_ago)}).where(
+                FollowUp.id == f["id"]
+            )
     await HomeVisit(
         uuid=str(uuid.uuid4()),
         template=template["id"],

@@ -6,7 +6,7 @@ import json
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PHONE, wait_until
+from tests.browser.conftest import PHONE, sign_in, wait_until
 
 # (section, question key, how to answer): an index into the options, or text to type.
 ONLINE = [
@@ -113,3 +113,37 @@ def test_a_visit_survives_the_connection_dropping_half_way(page, context, live_s
     assert sorted(referrals) == [("fire", "made"), ("food bank", "made")]
     followups = live_server.query("SELECT question FROM follow_up WHERE visit = ?", visit_id)
     assert sorted(f[0] for f in followups) == ["food", "smoke_alarm"]
+
+
+def test_visit_pages_have_no_accessibility_violations(browser, live_server):
+    from tests.browser.test_accessibility import violations
+
+    context = browser.new_context(
+        base_url=live_server.url, viewport=PHONE, is_mobile=True, has_touch=True, bypass_csp=True
+    )
+    page = context.new_page()
+    try:
+        sign_in(page, "supervisor")
+        page.goto("/visits/new")
+        page.locator("label[for=consent]").click()
+        page.get_by_label("Address").fill("5 Abbey Street, Derby")
+        page.get_by_role("button", name="Start visit").click()
+        page.wait_for_url("**/visits/*-*")
+        visit = page.url.split("?")[0]
+        abbey = live_server.query("SELECT id FROM team_area WHERE name = 'Abbey'")[0][0]
+        template = live_server.query("SELECT id FROM checklist_template WHERE current")[0][0]
+        found = {}
+        for url in (
+            visit,
+            f"{visit}/check",
+            f"/visits/coverage/{abbey}",
+            f"/visits/templates/{template}",
+            f"/visits/templates/{template}/questions/smoke_alarm",
+        ):
+            page.goto(url)
+            problems = violations(page)
+            if problems:
+                found[url] = problems
+        assert found == {}
+    finally:
+        context.close()
