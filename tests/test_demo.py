@@ -38,7 +38,8 @@ def test_demo_has_the_visit_checklist_agencies_and_visits_in_abbey():
 
     sync(load_all("demo password 1"))
     assert sync(ChecklistTemplate.count()) == 1
-    assert {"fire", "food bank"} <= {a["kind"] for a in sync(PartnerAgency.select(PartnerAgency.kind))}
+    kinds = {a["kind"] for a in sync(PartnerAgency.select(PartnerAgency.kind))}
+    assert {"fire", "food bank"} <= kinds
     visits = sync(HomeVisit.select(HomeVisit.state, HomeVisit.team.name.as_alias("team")))
     assert {v["team"] for v in visits} == {"Abbey"}
     assert sorted({v["state"] for v in visits}) == ["declined", "submitted"]
