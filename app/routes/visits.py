@@ -56,24 +56,34 @@ def _point(data: dict, errors: FormErrors) -> tuple[float | None, float | None]:
     return point
 
 
+def screen(visit, row, content, answers, errors, section, earlier) -> Template:
+    """The visit: every section in one page (one shown), so moving on needs no network."""
+    total = len(content["sections"])
+    return page(
+        "visits/visit.html",
+        status_code=400 if errors else 200,
+        visit=visit,
+        version=row,
+        content=content,
+        answers=answers,
+        errors=errors,
+        current=min(max(section, 1), total),
+        total=total,
+        earlier=earlier,
+        fires=checklist.fires,
+        options_of=checklist.options_of,
+    )
+
+
 class VisitsController(Controller):
     path = "/visits"
 
     @get("/", opt=allow(VISITORS))
     async def index(self, request: Request) -> Template:
         user = request.user
-        query = HomeVisit.select(
-            HomeVisit.uuid,
-            HomeVisit.state,
-            HomeVisit.address,
-            HomeVisit.household_ref,
-            HomeVisit.started_at,
-            HomeVisit.visitor.display_name.as_alias("visitor_name"),
-        ).order_by(HomeVisit.started_at, ascending=False)
-        mine = await query.where(HomeVisit.visitor == user.id).limit(50)
-        team = []
-        if user.role != "volunteer" and user.home_team_id:
-            team = await (
+
+        def listed(where):
+            return (
                 HomeVisit.select(
                     HomeVisit.uuid,
                     HomeVisit.state,
@@ -82,9 +92,16 @@ class VisitsController(Controller):
                     HomeVisit.started_at,
                     HomeVisit.visitor.display_name.as_alias("visitor_name"),
                 )
-                .where((HomeVisit.team == user.home_team_id) & (HomeVisit.visitor != user.id))
+                .where(where)
                 .order_by(HomeVisit.started_at, ascending=False)
                 .limit(50)
+            )
+
+        mine = await listed(HomeVisit.visitor == user.id)
+        team = []
+        if user.role != "volunteer" and user.home_team_id:
+            team = await listed(
+                (HomeVisit.team == user.home_team_id) & (HomeVisit.visitor != user.id)
             )
         await record(
             request,
@@ -185,20 +202,8 @@ class VisitsController(Controller):
                 followups=followups,
                 shown=checklist.shown,
             )
-        total = len(content["sections"])
-        return page(
-            "visits/visit.html",
-            visit=visit,
-            version=row,
-            content=content,
-            answers=answers,
-            errors=FormErrors(),
-            current=min(max(section, 1), total),
-            total=total,
-            earlier=await earlier_visits(request, visit),
-            fires=checklist.fires,
-            options_of=checklist.options_of,
-        )
+        earlier = await earlier_visits(request, visit)
+        return screen(visit, row, content, answers, FormErrors(), section, earlier)
 
     @post("/{visit_uuid:uuid}/answers/{question:str}", opt=allow(VISITORS))
     async def answer(
@@ -261,20 +266,7 @@ class VisitsController(Controller):
             }
             for key in errors:  # show what was typed beside its message
                 answers[key.removeprefix("q_")] = values_of(data, key)
-            return page(
-                "visits/visit.html",
-                status_code=400,
-                visit=visit,
-                version=row,
-                content=content,
-                answers=answers,
-                errors=errors,
-                current=number,
-                total=total,
-                earlier={"shown": [], "others": 0},
-                fires=checklist.fires,
-                options_of=checklist.options_of,
-            )
+            return screen(visit, row, content, answers, errors, number, {"shown": [], "others": 0})
         at = given_at(data)
         for key, value in clean.items():
             await store.save_answer(visit, key, value, at)
