@@ -6,7 +6,7 @@ import json
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PHONE, sign_in, wait_until
+from tests.browser.conftest import PHONE, controlled_by_service_worker, sign_in, wait_until
 
 # (section, question key, how to answer): an index into the options, or text to type.
 ONLINE = [
@@ -147,3 +147,34 @@ def test_visit_pages_have_no_accessibility_violations(browser, live_server):
         assert found == {}
     finally:
         context.close()
+
+
+def test_answers_kept_offline_survive_a_reload_and_are_sent_on_the_next_load(
+    page, context, live_server, signed_in
+):
+    signed_in("pcso")
+    page.goto("/visits/new")
+    page.locator("label[for=consent]").click()
+    page.get_by_label("Address").fill("8 Curzon Street, Derby")
+    page.get_by_role("button", name="Start visit").click()
+    page.wait_for_url("**/visits/*-*")
+    visit_uuid = page.url.rsplit("/", 1)[1].split("?")[0]
+    controlled_by_service_worker(page)  # the worker keeps a copy of the visit page
+    wait_until(page, "caches.has('beatbook-pages')")
+    context.set_offline(True)
+    try:
+        page.locator("label[for='q_door_locks-2']").click()  # "no": offline, so kept
+        wait_until(page, f"{QUEUE} === 1")
+        page.reload()  # the saved copy, drawn before the answer was given
+        expect(page.locator("#q_door_locks-2")).to_be_checked()
+        expect(page.locator("#question-door_locks [data-advice]")).to_be_visible()
+    finally:
+        context.set_offline(False)
+    page.reload()  # back online: the page load sends what the phone kept
+    wait_until(page, f"{QUEUE} === 0")
+    rows = live_server.query(
+        "SELECT value FROM visit_answer JOIN home_visit ON home_visit.id = visit_answer.visit"
+        " WHERE home_visit.uuid = ? AND question = 'door_locks'",
+        visit_uuid,
+    )
+    assert rows == [('"no"',)]

@@ -222,6 +222,26 @@
     });
   }
 
+  // A page reloaded offline comes from the service worker's copy, drawn before the answers
+  // kept on the phone were given: show those answers in it.
+  function showKeptAnswers() {
+    var items = queue.all();
+    Object.keys(items).forEach(function (url) {
+      var entry = items[url];
+      var block = document.querySelector("[data-question][hx-post='" + url + "']");
+      if (!block) return;
+      block.querySelectorAll("[name='" + entry.name + "']").forEach(function (input) {
+        if (input.type === "radio" || input.type === "checkbox") {
+          input.checked = entry.values.indexOf(input.value) !== -1;
+        } else {
+          input.value = entry.values[0] || "";
+        }
+      });
+      var advice = block.querySelector("[data-advice]");
+      if (advice) advice.hidden = !fires(block, entry.values);
+    });
+  }
+
   beatbook.beforeSignOut = beatbook.beforeSignOut || [];
   beatbook.beforeSignOut.push(function () {
     var count = Object.keys(queue.all()).length;
@@ -231,6 +251,7 @@
   window.addEventListener("online", flush);
   document.addEventListener("DOMContentLoaded", function () {
     prepareStart();
+    showKeptAnswers();
     showQueued();
     flush();
     tick();
