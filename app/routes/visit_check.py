@@ -11,6 +11,7 @@ from litestar.response import Redirect, Template
 from app.access import allow
 from app.audit import Operation, record
 from app.routes.visits import VISITORS, Form
+from app.tables.visits import HomeVisit, VisitAnswer
 from app.visits import checklist, store
 from app.visits.followups import followups_created
 from app.visits.views import content_of, visit_for
@@ -67,6 +68,18 @@ class VisitCheckController(Controller):
                 + (", ".join(f"{k} {v}" for k, v in decisions.items()) or "none"),
             )
         return Redirect(path=f"/visits/{visit_uuid}?submitted=1", status_code=303)
+
+    @post("/{visit_uuid:uuid}/discard", opt=allow(VISITORS), status_code=303)
+    async def discard(self, request: Request, visit_uuid: UUID) -> Any:
+        """Erase a visit under way (started by mistake, or stopped): its visitor only."""
+        visit = await visit_for(request, visit_uuid, editing=True)
+        async with HomeVisit._meta.db.transaction():
+            await VisitAnswer.delete().where(VisitAnswer.visit == visit["id"])
+            await HomeVisit.delete().where(HomeVisit.id == visit["id"])
+        await record(
+            request, Operation.ERASURE, "home_visit", visit["id"], detail="visit discarded"
+        )
+        return Redirect(path="/visits?discarded=1", status_code=303)
 
     @staticmethod
     async def _page(visit: dict, errors: FormErrors, decisions: dict) -> Template:

@@ -244,3 +244,17 @@ def test_earlier_visits_to_the_household_are_shown_at_the_start_and_the_look_aud
         AuditEntry.select(AuditEntry.detail).where(AuditEntry.operation == "consultation")
     )
     assert any(d["detail"].startswith("earlier visits to the household shown") for d in details)
+
+
+def test_a_visit_under_way_can_be_discarded_by_its_visitor_only(as_role):
+    pcso = as_role("pcso")
+    officer = as_role("officer")
+    visit_uuid = start(pcso)
+    answer(pcso, visit_uuid, "food", "no")
+    assert officer.post(f"/visits/{visit_uuid}/discard").status_code == 404
+    assert pcso.post(f"/visits/{visit_uuid}/discard").headers["location"] == "/visits?discarded=1"
+    assert (sync(HomeVisit.count()), sync(VisitAnswer.count())) == (0, 0)
+    erasures = sync(AuditEntry.select().where(AuditEntry.operation == "erasure"))
+    assert [(e["record_type"], e["detail"]) for e in erasures] == [
+        ("home_visit", "visit discarded")
+    ]
