@@ -9,6 +9,7 @@ from uuid import UUID
 
 from litestar import Controller, Request, get, post
 from litestar.enums import RequestEncodingType
+from litestar.exceptions import NotFoundException
 from litestar.params import Body
 from litestar.response import Redirect, Template
 
@@ -214,8 +215,6 @@ class VisitsController(Controller):
         _, content = await content_of(visit)
         found = checklist.find_question(content, question)
         if found is None:
-            from litestar.exceptions import NotFoundException
-
             raise NotFoundException("No such question on this visit's checklist")
         _, q = found
         raw = values_of(data, f"q_{question}")
