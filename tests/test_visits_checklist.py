@@ -95,3 +95,11 @@ def test_two_answers_calling_for_one_agency_make_one_referral():
 def test_answers_are_checked_against_their_question(key, raw, value, error):
     question = checklist.find_question(CONTENT, key)[1]
     assert checklist.check_answer(question, raw) == (value, error)
+
+
+def test_coverage_shows_early_progress_to_one_decimal():
+    from app.visits.coverage import AreaCoverage
+
+    assert AreaCoverage(1, "Abbey", 6200, households_visited=4).percent == 0.1
+    assert AreaCoverage(1, "Abbey", 40, households_visited=16).percent == 40
+    assert AreaCoverage(1, "Abbey", None, households_visited=16).percent is None

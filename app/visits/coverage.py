@@ -28,10 +28,12 @@ class AreaCoverage:
     referrals: Counter = field(default_factory=Counter)  # (agency, state) -> count
 
     @property
-    def percent(self) -> int | None:
+    def percent(self) -> float | int | None:
+        """Households reached as a percentage: one decimal below 10 so early progress shows."""
         if not self.households:
             return None
-        return round(100 * self.households_visited / self.households)
+        share = 100 * self.households_visited / self.households
+        return round(share, 1) if share < 10 else round(share)
 
 
 async def coverage(today: date, team_ids: list[int] | None = None) -> list[AreaCoverage]:

@@ -53,7 +53,7 @@ def test_coverage_counts_visits_households_referrals_and_follow_ups(as_role):
 
     row = html(supervisor.get("/visits/coverage")).select_one(f"tr[data-team='{team.id}']")
     cells = [td.get_text(" ", strip=True) for td in row.select("td")]
-    assert cells == ["Abbey", "3", "3", "2 of 40 (5%)", "2", "1", "1"]
+    assert cells == ["Abbey", "3", "3", "2 of 40 (5.0%)", "2", "1", "1"]
     area = html(supervisor.get(f"/visits/coverage/{team.id}"))
     table = [[td.get_text(strip=True) for td in tr.select("td")] for tr in area.select("tbody tr")]
     assert table == [["fire", "made", "1"], ["food bank", "suggested", "1"]]
