@@ -178,3 +178,29 @@ def test_answers_kept_offline_survive_a_reload_and_are_sent_on_the_next_load(
         visit_uuid,
     )
     assert rows == [('"no"',)]
+
+
+def test_a_bad_answer_is_refused_beside_the_question_as_it_is_given(page, live_server, signed_in):
+    signed_in("pcso")
+    page.goto("/visits/new")
+    page.locator("label[for=consent]").click()
+    page.get_by_label("Address").fill("30 Uttoxeter Road, Derby")
+    page.get_by_role("button", name="Start visit").click()
+    page.wait_for_url("**/visits/*-*")
+    page.goto(page.url.split("?")[0] + "?section=5")
+    with page.expect_response(lambda r: r.url.endswith("/answers/children")) as sent:
+        give(page, "children", "99")
+    assert sent.value.status == 400
+    expect(page.locator("#q_children-error")).to_have_text("Error: Enter a number from 0 to 15")
+    expect(page.locator("#q_children")).to_have_attribute("aria-invalid", "true")
+    with page.expect_response(lambda r: r.url.endswith("/answers/children")) as sent:
+        give(page, "children", "3")
+    assert sent.value.status == 200
+    expect(page.locator("#q_children-error")).to_have_count(0)
+    visit_uuid = page.url.rsplit("/", 1)[1].split("?")[0]
+    rows = live_server.query(
+        "SELECT value FROM visit_answer JOIN home_visit ON home_visit.id = visit_answer.visit"
+        " WHERE home_visit.uuid = ?",
+        visit_uuid,
+    )
+    assert rows == [("3",)]
