@@ -71,8 +71,11 @@
           method: "POST", body: body, credentials: "same-origin",
           headers: { "x-csrftoken": csrfToken(), "hx-request": "true" }
         }).then(function (response) {
-          // 2xx: kept. 4xx: refused for good (bad answer, visit submitted): show why, drop it.
-          if (response.status < 500) queue.remove(url, entry.at);
+          // 2xx: kept. 400/404: refused for good (a bad answer, a visit already submitted):
+          // show why and drop it. Signed out (401) or refused (403): keep it for later.
+          if (response.ok || response.status === 400 || response.status === 404) {
+            queue.remove(url, entry.at);
+          }
           if (response.status === 400) {
             return response.text().then(function (html) { showRefused(entry, html); });
           }
@@ -98,20 +101,26 @@
     block.dataset.at = at;
     event.detail.parameters.at = String(at);
   });
-  document.addEventListener("htmx:sendError", function (event) {
-    var block = event.detail.elt;
-    if (!block.dataset || !block.dataset.question) return;
+  function keep(block) {
     var answer = questionValues(block);
     queue.put({ url: block.getAttribute("hx-post"), name: answer.name, values: answer.values,
                 at: Number(block.dataset.at) || Date.now() });
     showQueued();
+  }
+  document.addEventListener("htmx:sendError", function (event) {
+    var block = event.detail.elt;
+    if (block.dataset && block.dataset.question) keep(block);
   });
   document.addEventListener("htmx:afterRequest", function (event) {
     var block = event.detail.elt;
     if (!block.dataset || !block.dataset.question || !event.detail.xhr) return;
     var status = event.detail.xhr.status;
-    // An answer the server took replaces an older one still waiting on the phone.
-    if (status >= 200 && status < 500) queue.remove(block.getAttribute("hx-post"), Number(block.dataset.at));
+    if (status === 401 || status === 403) {
+      keep(block); // the session ended mid-visit: keep the answer until they sign in again
+    } else if (status >= 200 && status < 500) {
+      // An answer the server took replaces an older one still waiting on the phone.
+      queue.remove(block.getAttribute("hx-post"), Number(block.dataset.at));
+    }
     showQueued();
   });
   document.addEventListener("htmx:beforeSwap", function (event) {
