@@ -204,3 +204,30 @@ def test_a_bad_answer_is_refused_beside_the_question_as_it_is_given(page, live_s
         visit_uuid,
     )
     assert rows == [("3",)]
+
+
+def test_advice_offline_follows_the_same_rules_as_the_server(page, context, signed_in):
+    signed_in("pcso")
+    page.goto("/visits/new")
+    page.locator("label[for=consent]").click()
+    page.get_by_label("Address").fill("2 Macklin Street, Derby")
+    page.get_by_role("button", name="Start visit").click()
+    page.wait_for_url("**/visits/*-*")
+    page.goto(page.url.split("?")[0] + "?section=4")
+    context.set_offline(True)
+    try:
+        risks = page.locator("#question-fire_risks [data-advice]")
+        page.locator("label[for='q_fire_risks-6']").click()  # None of these
+        expect(risks).to_be_hidden()
+        page.locator("label[for='q_fire_risks-3']").click()  # Candles
+        expect(risks).to_be_visible()
+        page.locator("label[for='q_fire_risks-3']").click()  # Candles unticked again
+        expect(risks).to_be_hidden()
+        page.locator("form[data-section='4'] button[type=submit]").click()
+        page.locator("form[data-section='5'] button[type=submit]").click()
+        health = page.locator("#question-health_rating [data-advice]")
+        for typed, shown in (("3", False), ("1", True), ("2", False)):
+            give(page, "health_rating", typed)
+            expect(health).to_be_visible() if shown else expect(health).to_be_hidden()
+    finally:
+        context.set_offline(False)
