@@ -61,9 +61,7 @@ class VisitCoverageController(Controller):
         )
         if team is None:
             raise NotFoundException("No such team area")
-        figures = [
-            a for a in await coverage(store.now().date(), [team_id]) if a.team_id == team_id
-        ][0]
+        figures = (await coverage(store.now().date(), only=team_id))[0]
         svg = await points_svg(team_id)
         # The map shows where households were visited: a look at personal data.
         await record(

@@ -73,6 +73,8 @@ class VisitTemplatesController(Controller):
             if action == "remove":
                 if content["sections"][index]["questions"]:
                     errors.add("title", "Remove the section's questions first")
+                elif len(content["sections"]) == 1:
+                    errors.add("title", "A checklist needs at least one section")
                 else:
                     del changed["sections"][index]
             elif not title or len(title) > 80:

@@ -36,18 +36,22 @@ class AreaCoverage:
         return round(share, 1) if share < 10 else round(share)
 
 
-async def coverage(today: date, team_ids: list[int] | None = None) -> list[AreaCoverage]:
-    """Figures for the team areas that have visits or a household count (or those asked for)."""
-    visits = await HomeVisit.select(
+async def coverage(
+    today: date, include: list[int] | None = None, only: int | None = None
+) -> list[AreaCoverage]:
+    """Figures for the areas with visits or a household count, and those in `include`;
+    or for the one area `only`."""
+    visits = HomeVisit.select(
         HomeVisit.team, HomeVisit.state, HomeVisit.household_key, HomeVisit.started_at
     ).where(HomeVisit.team.is_not_null())
-    teams_query = TeamArea.select(TeamArea.id, TeamArea.name, TeamArea.households)
-    wanted = set(team_ids or []) | {v["team"] for v in visits}
-    rows = (
-        await teams_query.where(TeamArea.id.is_in(list(wanted)) | TeamArea.households.is_not_null())
-        if wanted
-        else await teams_query.where(TeamArea.households.is_not_null())
-    )
+    teams = TeamArea.select(TeamArea.id, TeamArea.name, TeamArea.households)
+    if only is not None:
+        visits = await visits.where(HomeVisit.team == only)
+        rows = await teams.where(TeamArea.id == only)
+    else:
+        visits = await visits
+        wanted = list(set(include or []) | {v["team"] for v in visits})
+        rows = await teams.where(TeamArea.id.is_in(wanted) | TeamArea.households.is_not_null())
     areas = {t["id"]: AreaCoverage(t["id"], t["name"], t["households"]) for t in rows}
     reached: dict[int, set[str]] = {}
     for v in visits:
@@ -63,17 +67,22 @@ async def coverage(today: date, team_ids: list[int] | None = None) -> list[AreaC
             area.declined_year += 1
     for team_id, keys in reached.items():
         areas[team_id].households_visited = len(keys)
-    for r in await Referral.select(
+    referrals = Referral.select(
         Referral.visit.team.as_alias("team"),
         Referral.agency.name.as_alias("agency"),
         Referral.agency_kind,
         Referral.state,
-    ):
+    )
+    followups = FollowUp.select(FollowUp.visit.team.as_alias("team"), FollowUp.due_on).where(
+        FollowUp.done.eq(False)
+    )
+    if only is not None:
+        referrals = referrals.where(Referral.visit.team == only)
+        followups = followups.where(FollowUp.visit.team == only)
+    for r in await referrals:
         if r["team"] in areas:
             areas[r["team"]].referrals[(r["agency"] or r["agency_kind"], r["state"])] += 1
-    for f in await FollowUp.select(FollowUp.visit.team.as_alias("team"), FollowUp.due_on).where(
-        FollowUp.done.eq(False)
-    ):
+    for f in await followups:
         if f["team"] in areas:
             areas[f["team"]].followups_overdue += f["due_on"] < today
             areas[f["team"]].followups_due += today <= f["due_on"] <= today + DUE_SOON
