@@ -24,6 +24,24 @@ DECISIONS = {
 }
 
 
+async def _other_referral(data: dict, visit: dict, errors: FormErrors) -> tuple[dict, str] | None:
+    """A referral the visitor makes that no answer suggested: an agency from the directory."""
+    chosen = str(data.get("other_agency", "")).strip()
+    reason = str(data.get("other_reason", "")).strip()
+    if not chosen:
+        if reason:
+            errors.add("other_agency", "Choose the agency, or clear the reason")
+        return None
+    serving = {str(a["id"]): a for a in await store.agencies_serving(visit["team"])}
+    if chosen not in serving:
+        errors.add("other_agency", "Choose an agency from the list")
+    if not reason:
+        errors.add("other_reason", "Say why you are referring the household")
+    elif len(reason) > 200:
+        errors.add("other_reason", "Enter a reason of 200 characters or fewer")
+    return (serving[chosen], reason) if chosen in serving and reason else None
+
+
 class VisitCheckController(Controller):
     path = "/visits"
 
@@ -35,7 +53,7 @@ class VisitCheckController(Controller):
         await record(
             request, Operation.CONSULTATION, "home_visit", visit["id"], detail="check answers"
         )
-        return await self._page(visit, FormErrors(), {})
+        return await self._page(visit, FormErrors(), {}, {})
 
     @post("/{visit_uuid:uuid}/submit", opt=allow(VISITORS), status_code=303)
     async def submit(self, request: Request, visit_uuid: UUID, data: Form) -> Any:
@@ -55,9 +73,10 @@ class VisitCheckController(Controller):
             if choice not in DECISIONS:
                 errors.add(name, f"Choose what to do about the {suggestion.agency_kind} referral")
             decisions[suggestion.agency_kind] = choice
+        other = await _other_referral(data, visit, errors)
         if errors:
-            return await self._page(visit, errors, decisions)
-        if await store.submit(visit, content, decisions, request.user.id):
+            return await self._page(visit, errors, decisions, data)
+        if await store.submit(visit, content, decisions, request.user.id, other):
             await followups_created(visit["id"])
             await record(
                 request,
@@ -65,7 +84,8 @@ class VisitCheckController(Controller):
                 "home_visit",
                 visit["id"],
                 detail="submitted; referrals "
-                + (", ".join(f"{k} {v}" for k, v in decisions.items()) or "none"),
+                + (", ".join(f"{k} {v}" for k, v in decisions.items()) or "none")
+                + (f"; own referral to {other[0]['kind']}" if other else ""),
             )
         return Redirect(path=f"/visits/{visit_uuid}?submitted=1", status_code=303)
 
@@ -82,7 +102,7 @@ class VisitCheckController(Controller):
         return Redirect(path="/visits?discarded=1", status_code=303)
 
     @staticmethod
-    async def _page(visit: dict, errors: FormErrors, decisions: dict) -> Template:
+    async def _page(visit: dict, errors: FormErrors, decisions: dict, values: dict) -> Template:
         row, content = await content_of(visit)
         answers = await store.answers_of(visit["id"])
         today = store.now().date()
@@ -104,6 +124,11 @@ class VisitCheckController(Controller):
             agencies=agencies,
             decisions=decisions,
             choices=DECISIONS,
+            values=values,
+            others=[
+                (a["id"], f"{a['name']} ({a['kind']})")
+                for a in await store.agencies_serving(visit["team"])
+            ],
             followups=checklist.followups_for(content, answers, today),
             shown=checklist.shown,
         )

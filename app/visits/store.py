@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from app.tables.agencies import PartnerAgency
@@ -110,12 +110,29 @@ async def agency_for(kind: str, team_id: int | None) -> dict | None:
     return min(best, key=lambda r: r["name"]) if best else None
 
 
-async def submit(visit: dict, content: dict, decisions: dict[str, str], owner: int) -> bool:
+async def agencies_serving(team_id: int | None) -> list[dict]:
+    """Active agencies for the team area or the whole force, for a visitor's own referral."""
+    rows = (
+        await PartnerAgency.select()
+        .where(PartnerAgency.active.eq(True))
+        .order_by(PartnerAgency.name)
+    )
+    return [r for r in rows if r["area"] is None or r["area"] == team_id]
+
+
+async def submit(
+    visit: dict,
+    content: dict,
+    decisions: dict[str, str],
+    owner: int,
+    other: tuple[dict, str] | None = None,
+) -> bool:
     """Submit once: the referrals kept and the follow-ups set. False if already submitted.
 
     decisions maps an agency kind to "made" (referred now), "suggested" (to refer later)
-    or "drop". The state change and the new rows are one transaction, so a visit sent
-    twice at once is still stored once.
+    or "drop"; `other` is a referral the visitor made that no answer suggested (agency,
+    reason). The state change and the new rows are one transaction, so a visit sent twice
+    at once is still stored once.
     """
     answers = await answers_of(visit["id"])
     stamp = now()
@@ -143,6 +160,19 @@ async def submit(visit: dict, content: dict, decisions: dict[str, str], owner: i
                 suggested_at=stamp,
                 made_at=stamp if decision == "made" else None,
             ).save()
+        if other is not None:
+            agency, reason = other
+            await Referral(
+                visit=visit["id"],
+                agency=agency["id"],
+                agency_kind=agency["kind"],
+                question="",
+                reason=reason,
+                state="made",
+                owner=owner,
+                suggested_at=stamp,
+                made_at=stamp,
+            ).save()
         for s in checklist.followups_for(content, answers, stamp.date()):
             await FollowUp(
                 visit=visit["id"],
@@ -152,7 +182,3 @@ async def submit(visit: dict, content: dict, decisions: dict[str, str], owner: i
                 owner=owner,
             ).save()
     return True
-
-
-def overdue(due_on: date, today: date | None = None) -> bool:
-    return due_on < (today or date.today())

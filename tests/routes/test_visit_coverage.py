@@ -122,3 +122,37 @@ def test_partner_agencies_are_kept_by_supervisors_and_chosen_for_referrals(as_ro
     submitted_visit(pcso, team, "5 Abbey Street", food="no")
     referral = sync(Referral.select(Referral.agency.name.as_alias("agency")).first())
     assert referral["agency"] == "Abbey Pantry"  # the area's own before the force-wide one
+
+
+def test_a_visitor_may_make_a_referral_no_answer_suggested(as_role):
+    team = make_team()
+    elsewhere = make_team()
+    sync(PartnerAgency.insert(
+        PartnerAgency(name="Abbey Housing Advice", kind="housing", area=team.id),
+        PartnerAgency(name="Far Away Housing", kind="housing", area=elsewhere.id),
+    ))  # fmt: skip
+    local, far = (
+        a["id"] for a in sync(PartnerAgency.select(PartnerAgency.id).order_by(PartnerAgency.id))
+    )
+    pcso = as_role("pcso", home_team=team.id)
+    visit_uuid = start(pcso, team=str(team.id))
+    answer_all_required(pcso, visit_uuid)
+    offered = html(pcso.get(f"/visits/{visit_uuid}/check")).select("#other_agency option")
+    assert [o.get_text() for o in offered] == [
+        "No other referral",
+        "Abbey Housing Advice (housing)",
+    ]
+    response = pcso.post(f"/visits/{visit_uuid}/submit", {"other_agency": str(far)})
+    assert response.status_code == 400
+    assert field_error(response, "other_agency") == "Choose an agency from the list"
+    assert field_error(response, "other_reason") == "Say why you are referring the household"
+    response = pcso.post(
+        f"/visits/{visit_uuid}/submit", {"other_agency": str(local), "other_reason": "Damp flat"}
+    )
+    assert response.status_code == 303
+    rows = sync(
+        Referral.select(Referral.agency, Referral.agency_kind, Referral.state, Referral.reason)
+    )
+    assert rows == [
+        {"agency": local, "agency_kind": "housing", "state": "made", "reason": "Damp flat"}
+    ]
