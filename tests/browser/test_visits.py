@@ -28,6 +28,16 @@ QUEUE = (
 )
 
 
+def start_visit(page, address: str) -> str:
+    """Start a visit with the household's consent; returns the visit's uuid."""
+    page.goto("/visits/new")
+    page.locator("label[for=consent]").click()
+    page.get_by_label("Address").fill(address)
+    page.get_by_role("button", name="Start visit").click()
+    page.wait_for_url("**/visits/*-*")
+    return page.url.rsplit("/", 1)[1].split("?")[0]
+
+
 def give(page, key, how):
     if isinstance(how, int):
         target = f"q_{key}" if how == 1 else f"q_{key}-{how}"
@@ -56,12 +66,7 @@ def walk(page, answers, online: bool):
 
 def test_a_visit_survives_the_connection_dropping_half_way(page, context, live_server, signed_in):
     signed_in("pcso")
-    page.goto("/visits/new")
-    page.locator("label[for=consent]").click()
-    page.get_by_label("Address").fill("21 Friar Gate, Derby")
-    page.get_by_role("button", name="Start visit").click()
-    page.wait_for_url("**/visits/*-*")
-    visit_uuid = page.url.rsplit("/", 1)[1].split("?")[0]
+    visit_uuid = start_visit(page, "21 Friar Gate, Derby")
     expect(page.locator("[data-visit-timer]")).to_contain_text("of 30 minutes")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
@@ -124,12 +129,7 @@ def test_visit_pages_have_no_accessibility_violations(browser, live_server):
     page = context.new_page()
     try:
         sign_in(page, "supervisor")
-        page.goto("/visits/new")
-        page.locator("label[for=consent]").click()
-        page.get_by_label("Address").fill("5 Abbey Street, Derby")
-        page.get_by_role("button", name="Start visit").click()
-        page.wait_for_url("**/visits/*-*")
-        visit = page.url.split("?")[0]
+        visit = "/visits/" + start_visit(page, "5 Abbey Street, Derby")
         abbey = live_server.query("SELECT id FROM team_area WHERE name = 'Abbey'")[0][0]
         template = live_server.query("SELECT id FROM checklist_template WHERE current")[0][0]
         found = {}
@@ -153,12 +153,7 @@ def test_answers_kept_offline_survive_a_reload_and_are_sent_on_the_next_load(
     page, context, live_server, signed_in
 ):
     signed_in("pcso")
-    page.goto("/visits/new")
-    page.locator("label[for=consent]").click()
-    page.get_by_label("Address").fill("8 Curzon Street, Derby")
-    page.get_by_role("button", name="Start visit").click()
-    page.wait_for_url("**/visits/*-*")
-    visit_uuid = page.url.rsplit("/", 1)[1].split("?")[0]
+    visit_uuid = start_visit(page, "8 Curzon Street, Derby")
     controlled_by_service_worker(page)  # the worker keeps a copy of the visit page
     wait_until(page, "caches.has('beatbook-pages')")
     context.set_offline(True)
@@ -182,12 +177,8 @@ def test_answers_kept_offline_survive_a_reload_and_are_sent_on_the_next_load(
 
 def test_a_bad_answer_is_refused_beside_the_question_as_it_is_given(page, live_server, signed_in):
     signed_in("pcso")
-    page.goto("/visits/new")
-    page.locator("label[for=consent]").click()
-    page.get_by_label("Address").fill("30 Uttoxeter Road, Derby")
-    page.get_by_role("button", name="Start visit").click()
-    page.wait_for_url("**/visits/*-*")
-    page.goto(page.url.split("?")[0] + "?section=5")
+    visit_uuid = start_visit(page, "30 Uttoxeter Road, Derby")
+    page.goto(f"/visits/{visit_uuid}?section=5")
     with page.expect_response(lambda r: r.url.endswith("/answers/children")) as sent:
         give(page, "children", "99")
     assert sent.value.status == 400
@@ -197,7 +188,6 @@ def test_a_bad_answer_is_refused_beside_the_question_as_it_is_given(page, live_s
         give(page, "children", "3")
     assert sent.value.status == 200
     expect(page.locator("#q_children-error")).to_have_count(0)
-    visit_uuid = page.url.rsplit("/", 1)[1].split("?")[0]
     rows = live_server.query(
         "SELECT value FROM visit_answer JOIN home_visit ON home_visit.id = visit_answer.visit"
         " WHERE home_visit.uuid = ?",
@@ -208,12 +198,8 @@ def test_a_bad_answer_is_refused_beside_the_question_as_it_is_given(page, live_s
 
 def test_advice_offline_follows_the_same_rules_as_the_server(page, context, signed_in):
     signed_in("pcso")
-    page.goto("/visits/new")
-    page.locator("label[for=consent]").click()
-    page.get_by_label("Address").fill("2 Macklin Street, Derby")
-    page.get_by_role("button", name="Start visit").click()
-    page.wait_for_url("**/visits/*-*")
-    page.goto(page.url.split("?")[0] + "?section=4")
+    visit_uuid = start_visit(page, "2 Macklin Street, Derby")
+    page.goto(f"/visits/{visit_uuid}?section=4")
     context.set_offline(True)
     try:
         risks = page.locator("#question-fire_risks [data-advice]")
