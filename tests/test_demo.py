@@ -31,3 +31,17 @@ def test_demo_loads_every_team_and_a_user_per_role():
         assert person.role == role.value
         assert person.home_team is not None
         assert verify_password(person.password_hash, "demo password 1")
+
+
+def test_demo_has_the_visit_checklist_agencies_and_visits_in_abbey():
+    from app.tables.agencies import PartnerAgency
+    from app.tables.visits import ChecklistTemplate, FollowUp, HomeVisit, Referral
+
+    sync(load_all("demo password 1"))
+    assert sync(ChecklistTemplate.count()) == 1
+    kinds = {a["kind"] for a in sync(PartnerAgency.select(PartnerAgency.kind))}
+    assert {"fire", "food bank"} <= kinds
+    visits = sync(HomeVisit.select(HomeVisit.state, HomeVisit.team.name.as_alias("team")))
+    assert {v["team"] for v in visits} == {"Abbey"}
+    assert sorted({v["state"] for v in visits}) == ["declined", "submitted"]
+    assert sync(Referral.count()) >= 3 and sync(FollowUp.count()) >= 3

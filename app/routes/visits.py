@@ -1,27 +1,294 @@
-"""Visits: not built yet; the page says plainly what it will hold."""
+"""Home visits on the phone: start, one section per screen, answers saved one by one."""
 
 from __future__ import annotations
 
-from litestar import Controller, get
-from litestar.response import Template
+import time
+import uuid as uuidlib
+from typing import Annotated, Any
+from uuid import UUID
+
+from litestar import Controller, Request, get, post
+from litestar.enums import RequestEncodingType
+from litestar.exceptions import NotFoundException
+from litestar.params import Body
+from litestar.response import Redirect, Template
 
 from app import navigation
 from app.access import allow
-from app.roles import CIVILIAN, EVERYONE, FIELD, POLICE, Role  # noqa: F401
-from app.web import page
+from app.audit import Operation, record
+from app.places import team_choices
+from app.roles import FIELD
+from app.tables.places import TeamArea
+from app.tables.visits import HomeVisit
+from app.visits import checklist, store
+from app.visits.views import content_of, earlier_visits, outcomes, visit_for
+from app.web import FormErrors, page
 
-ROLES = frozenset(FIELD)
-NAV = navigation.register("Visits", "/visits", "visits", 40, ROLES)
+# Officers, PCSOs, supervisors and volunteers. Seam: once volunteer profiles exist, a
+# volunteer may start a visit only if their profile allows home visits (see docs/visits.md).
+VISITORS = frozenset(FIELD)
+NAV = navigation.register("Visits", "/visits", "visits", 40, VISITORS)
+Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 
-WILL_HOLD = (
-    "Healthy, Safe, Secure home visits: the checklist one section at a time, advice "
-    "as answers call for it, referrals to partner agencies and follow-ups."
-)
+
+def values_of(data: dict, name: str) -> list[str]:
+    """A form field's values, one or many."""
+    raw = data.get(name, [])
+    return [raw] if isinstance(raw, str) else [str(v) for v in raw]
+
+
+def given_at(data: dict) -> int:
+    """When the phone says the answer was given (ms); the server's clock if it did not say."""
+    raw = str(data.get("at", ""))
+    return int(raw) if raw.isdigit() and len(raw) < 16 else int(time.time() * 1000)
+
+
+def _point(data: dict, errors: FormErrors) -> tuple[float | None, float | None]:
+    lat, lng = str(data.get("lat", "")).strip(), str(data.get("lng", "")).strip()
+    if not lat and not lng:
+        return None, None
+    try:
+        point = float(lat), float(lng)
+    except ValueError:
+        point = (999.0, 999.0)
+    if not (-90 <= point[0] <= 90 and -180 <= point[1] <= 180):
+        errors.add("address", "The location from the phone was not valid: try again or leave it")
+        return None, None
+    return point
+
+
+def screen(visit, row, content, answers, errors, section, earlier) -> Template:
+    """The visit: every section in one page (one shown), so moving on needs no network."""
+    total = len(content["sections"])
+    return page(
+        "visits/visit.html",
+        status_code=400 if errors else 200,
+        visit=visit,
+        version=row,
+        content=content,
+        answers=answers,
+        errors=errors,
+        current=min(max(section, 1), total),
+        total=total,
+        earlier=earlier,
+        fires=checklist.fires,
+        options_of=checklist.options_of,
+    )
 
 
 class VisitsController(Controller):
     path = "/visits"
 
-    @get("/", opt=allow(ROLES))
-    async def index(self) -> Template:
-        return page("placeholder.html", title="Visits", will_hold=WILL_HOLD)
+    @get("/", opt=allow(VISITORS))
+    async def index(self, request: Request) -> Template:
+        user = request.user
+
+        def listed(where):
+            return (
+                HomeVisit.select(
+                    HomeVisit.uuid,
+                    HomeVisit.state,
+                    HomeVisit.address,
+                    HomeVisit.household_ref,
+                    HomeVisit.started_at,
+                    HomeVisit.visitor.display_name.as_alias("visitor_name"),
+                )
+                .where(where)
+                .order_by(HomeVisit.started_at, ascending=False)
+                .limit(50)
+            )
+
+        mine = await listed(HomeVisit.visitor == user.id)
+        team = []
+        if user.role != "volunteer" and user.home_team_id:
+            team = await listed(
+                (HomeVisit.team == user.home_team_id) & (HomeVisit.visitor != user.id)
+            )
+        await record(
+            request,
+            Operation.CONSULTATION,
+            "home_visit",
+            "list",
+            detail=f"visit list ({len(mine) + len(team)} shown)",
+        )
+        return page("visits/index.html", mine=mine, team=team)
+
+    @get("/new", opt=allow(VISITORS))
+    async def new(self, request: Request) -> Template:
+        values = {"team": request.user.home_team_id or "", "uuid": str(uuidlib.uuid4())}
+        return await self._start_form(values, FormErrors())
+
+    @post("/", opt=allow(VISITORS), status_code=303)
+    async def start(self, request: Request, data: Form) -> Any:
+        errors = FormErrors()
+        raw_uuid = str(data.get("uuid", "")).strip()
+        try:
+            visit_uuid = str(UUID(raw_uuid))
+        except ValueError:
+            visit_uuid = str(uuidlib.uuid4())  # no script on the phone: the server makes one
+        existing = (
+            await HomeVisit.select(HomeVisit.visitor).where(HomeVisit.uuid == visit_uuid).first()
+        )
+        if existing is not None:
+            if existing["visitor"] == request.user.id:  # the same start sent twice
+                return Redirect(path=f"/visits/{visit_uuid}", status_code=303)
+            visit_uuid = str(uuidlib.uuid4())
+        templates = {t["id"]: t for t in await store.current_templates()}
+        template_id = str(data.get("template", "")).strip()
+        if len(templates) == 1 and not template_id:
+            template_id = str(next(iter(templates)))
+        if not template_id.isdigit() or int(template_id) not in templates:
+            errors.add("template", "Choose a checklist")
+        consent = str(data.get("consent", ""))
+        if consent not in ("yes", "no"):
+            errors.add("consent", "Say whether the household agrees to the visit being recorded")
+        address = str(data.get("address", "")).strip()
+        reference = str(data.get("household_ref", "")).strip()
+        if consent == "yes" and not address and not reference:
+            errors.add("address", "Enter the address or a household reference")
+        if len(address) > 300:
+            errors.add("address", "Enter an address of 300 characters or fewer")
+        if len(reference) > 60:
+            errors.add("household_ref", "Enter a reference of 60 characters or fewer")
+        team = str(data.get("team", "")).strip()
+        if team and (
+            not team.isdigit() or not await TeamArea.exists().where(TeamArea.id == int(team))
+        ):
+            errors.add("team", "Choose a team area from the list")
+        lat, lng = _point(data, errors)
+        if errors:
+            return await self._start_form({**data, "uuid": visit_uuid}, errors)
+        declined = consent == "no"
+        visit = HomeVisit(
+            uuid=visit_uuid,
+            template=int(template_id),
+            visitor=request.user.id,
+            team=int(team) if team else None,
+            state="declined" if declined else "in progress",
+            # Without consent only "visit offered, declined" is kept: no address, no point.
+            household_key="" if declined else store.household_key(address, reference),
+            address="" if declined else address,
+            household_ref="" if declined else reference,
+            lat=None if declined else lat,
+            lng=None if declined else lng,
+            consent=not declined,
+            submitted_at=store.now() if declined else None,
+        )
+        await visit.save()
+        await record(
+            request,
+            Operation.COLLECTION,
+            "home_visit",
+            visit.id,
+            detail="visit offered, declined" if declined else "visit started with consent",
+        )
+        return Redirect(path=f"/visits/{visit_uuid}", status_code=303)
+
+    @get("/{visit_uuid:uuid}", opt=allow(VISITORS))
+    async def show(self, request: Request, visit_uuid: UUID, section: int = 1) -> Template:
+        visit = await visit_for(request, visit_uuid)
+        row, content = await content_of(visit)
+        answers = await store.answers_of(visit["id"])
+        await record(request, Operation.CONSULTATION, "home_visit", visit["id"])
+        editing = visit["state"] == "in progress" and visit["visitor"] == request.user.id
+        if not editing:
+            referrals, followups = await outcomes(visit["id"])
+            return page(
+                "visits/summary.html",
+                visit=visit,
+                version=row,
+                content=content,
+                answers=answers,
+                referrals=referrals,
+                followups=followups,
+                shown=checklist.shown,
+            )
+        earlier = await earlier_visits(request, visit)
+        return screen(visit, row, content, answers, FormErrors(), section, earlier)
+
+    @post("/{visit_uuid:uuid}/answers/{question:str}", opt=allow(VISITORS))
+    async def answer(
+        self, request: Request, visit_uuid: UUID, question: str, data: Form
+    ) -> Template:
+        """One answer, sent by htmx as it is given (or later, from the phone's queue)."""
+        visit = await visit_for(request, visit_uuid, editing=True)
+        _, content = await content_of(visit)
+        found = checklist.find_question(content, question)
+        if found is None:
+            raise NotFoundException("No such question on this visit's checklist")
+        _, q = found
+        raw = values_of(data, f"q_{question}")
+        value, error = checklist.check_answer(q, raw)
+        errors = FormErrors()
+        if error:
+            errors.add(f"q_{question}", error)
+        else:
+            await store.save_answer(visit, question, value, given_at(data))
+            await record(
+                request,
+                Operation.ALTERATION,
+                "home_visit",
+                visit["id"],
+                detail=f"answer {question}",
+            )
+        return page(
+            "visits/partials/question.html",
+            status_code=400 if error else 200,
+            visit=visit,
+            q=q,
+            value=raw if error else value,
+            errors=errors,
+            fires=checklist.fires,
+            options_of=checklist.options_of,
+        )
+
+    @post("/{visit_uuid:uuid}/sections/{number:int}", opt=allow(VISITORS), status_code=303)
+    async def save_section(
+        self, request: Request, visit_uuid: UUID, number: int, data: Form
+    ) -> Any:
+        """A whole section from a phone without script: every answer checked, then the next."""
+        visit = await visit_for(request, visit_uuid, editing=True)
+        row, content = await content_of(visit)
+        total = len(content["sections"])
+        number = min(max(number, 1), total)
+        errors = FormErrors()
+        clean = {}
+        for q in content["sections"][number - 1]["questions"]:
+            value, error = checklist.check_answer(q, values_of(data, f"q_{q['key']}"))
+            if error:
+                errors.add(f"q_{q['key']}", error)
+            clean[q["key"]] = value
+        if errors:
+            answers = {
+                **await store.answers_of(visit["id"]),
+                **{k: v for k, v in clean.items() if v is not None},
+            }
+            for key in errors:  # show what was typed beside its message
+                answers[key.removeprefix("q_")] = values_of(data, key)
+            return screen(visit, row, content, answers, errors, number, {"shown": [], "others": 0})
+        at = given_at(data)
+        for key, value in clean.items():
+            await store.save_answer(visit, key, value, at)
+        await record(
+            request,
+            Operation.ALTERATION,
+            "home_visit",
+            visit["id"],
+            detail=f"answers in section {number}",
+        )
+        if number < total:
+            return Redirect(path=f"/visits/{visit_uuid}?section={number + 1}", status_code=303)
+        return Redirect(path=f"/visits/{visit_uuid}/check", status_code=303)
+
+    async def _start_form(self, values: dict, errors: FormErrors) -> Template:
+        return page(
+            "visits/start.html",
+            status_code=400 if errors else 200,
+            values=values,
+            errors=errors,
+            templates=[
+                (t["id"], f"{t['name']} (version {t['version']})")
+                for t in await store.current_templates()
+            ],
+            teams=await team_choices(),
+        )

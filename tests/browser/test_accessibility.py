@@ -15,6 +15,8 @@ TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 PAGES = {
     None: ["/login", "/offline"],
     "pcso": ["/", "/briefing", "/tasks", "/log", "/visits", "/plan"],
+    "volunteer": ["/visits/new", "/visits/follow-ups", "/visits/referrals"],
+    "supervisor": ["/visits/coverage", "/visits/templates", "/agencies", "/agencies/new"],
     "mentor": ["/", "/mentoring"],
     "admin": ["/people", "/people/new", "/audit", "/audit?date_from=nonsense"],
     "supervisor": ["/plan/plans", "/plan/plans/new", "/plan/plans/1", "/plan/compliance"],

@@ -1,0 +1,111 @@
+"""Coverage per team area: visits, households reached, referrals, follow-ups, a point map."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from app.tables.places import TeamArea
+from app.tables.visits import FollowUp, HomeVisit, Referral
+
+DUE_SOON = timedelta(days=7)
+
+
+@dataclass
+class AreaCoverage:
+    """What a supervisor reads for one team area."""
+
+    team_id: int
+    name: str
+    households: int | None
+    visits_month: int = 0
+    visits_year: int = 0
+    declined_year: int = 0
+    households_visited: int = 0
+    followups_due: int = 0
+    followups_overdue: int = 0
+    referrals: Counter = field(default_factory=Counter)  # (agency, state) -> count
+
+    @property
+    def percent(self) -> float | int | None:
+        """Households reached as a percentage: one decimal below 10 so early progress shows."""
+        if not self.households:
+            return None
+        share = 100 * self.households_visited / self.households
+        return round(share, 1) if share < 10 else round(share)
+
+
+async def coverage(
+    today: date, include: list[int] | None = None, only: int | None = None
+) -> list[AreaCoverage]:
+    """Figures for the areas with visits or a household count, and those in `include`;
+    or for the one area `only`."""
+    visits = HomeVisit.select(
+        HomeVisit.team, HomeVisit.state, HomeVisit.household_key, HomeVisit.started_at
+    ).where(HomeVisit.team.is_not_null())
+    teams = TeamArea.select(TeamArea.id, TeamArea.name, TeamArea.households)
+    if only is not None:
+        visits = await visits.where(HomeVisit.team == only)
+        rows = await teams.where(TeamArea.id == only)
+    else:
+        visits = await visits
+        wanted = list(set(include or []) | {v["team"] for v in visits})
+        rows = await teams.where(TeamArea.id.is_in(wanted) | TeamArea.households.is_not_null())
+    areas = {t["id"]: AreaCoverage(t["id"], t["name"], t["households"]) for t in rows}
+    reached: dict[int, set[str]] = {}
+    for v in visits:
+        area = areas.get(v["team"])
+        if area is None:
+            continue
+        started = v["started_at"].date()
+        if v["state"] == "submitted":
+            reached.setdefault(area.team_id, set()).add(v["household_key"])
+            area.visits_year += started.year == today.year
+            area.visits_month += (started.year, started.month) == (today.year, today.month)
+        elif v["state"] == "declined" and started.year == today.year:
+            area.declined_year += 1
+    for team_id, keys in reached.items():
+        areas[team_id].households_visited = len(keys)
+    referrals = Referral.select(
+        Referral.visit.team.as_alias("team"),
+        Referral.agency.name.as_alias("agency"),
+        Referral.agency_kind,
+        Referral.state,
+    )
+    followups = FollowUp.select(FollowUp.visit.team.as_alias("team"), FollowUp.due_on).where(
+        FollowUp.done.eq(False)
+    )
+    if only is not None:
+        referrals = referrals.where(Referral.visit.team == only)
+        followups = followups.where(FollowUp.visit.team == only)
+    for r in await referrals:
+        if r["team"] in areas:
+            areas[r["team"]].referrals[(r["agency"] or r["agency_kind"], r["state"])] += 1
+    for f in await followups:
+        if f["team"] in areas:
+            areas[f["team"]].followups_overdue += f["due_on"] < today
+            areas[f["team"]].followups_due += today <= f["due_on"] <= today + DUE_SOON
+    return sorted(areas.values(), key=lambda a: a.name)
+
+
+async def points_svg(team_id: int, size: int = 320) -> dict:
+    """Visit points of an area scaled into a square: {'points': [(x, y)], 'size': size}."""
+    rows = await HomeVisit.select(HomeVisit.lat, HomeVisit.lng).where(
+        (HomeVisit.team == team_id) & HomeVisit.lat.is_not_null() & (HomeVisit.state == "submitted")
+    )
+    if not rows:
+        return {"points": [], "size": size}
+    lats = [r["lat"] for r in rows]
+    lngs = [r["lng"] for r in rows]
+    span = max(max(lats) - min(lats), max(lngs) - min(lngs), 0.002)
+    pad = 12
+    scale = (size - 2 * pad) / span
+    points = [
+        (
+            round(pad + (r["lng"] - min(lngs)) * scale, 1),
+            round(size - pad - (r["lat"] - min(lats)) * scale, 1),
+        )
+        for r in rows
+    ]
+    return {"points": points, "size": size}

@@ -1,0 +1,184 @@
+"""Reading and writing visits: templates and their versions, answers, submitting."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+
+from app.tables.agencies import PartnerAgency
+from app.tables.visits import ChecklistTemplate, FollowUp, HomeVisit, Referral, VisitAnswer
+from app.visits import checklist
+
+DEFAULT_FILE = Path(__file__).with_name("default_template.json")
+DEFAULT_FAMILY = "default"
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+async def ensure_default_template() -> None:
+    """Create the shipped template the first time anything asks for templates."""
+    if not await ChecklistTemplate.exists():
+        data = json.loads(DEFAULT_FILE.read_text(encoding="utf-8"))
+        await ChecklistTemplate.insert(
+            ChecklistTemplate(
+                family=DEFAULT_FAMILY,
+                name=data["name"],
+                version=1,
+                content=checklist.dump({"sections": data["sections"]}),
+                current=True,
+            )
+        )
+
+
+async def current_templates() -> list[dict]:
+    await ensure_default_template()
+    return (
+        await ChecklistTemplate.select()
+        .where(ChecklistTemplate.current.eq(True))
+        .order_by(ChecklistTemplate.name)
+    )
+
+
+async def template(template_id: int) -> dict | None:
+    return await ChecklistTemplate.select().where(ChecklistTemplate.id == template_id).first()
+
+
+async def new_version(old: dict, content: dict, person_id: int | None, name: str = "") -> int:
+    """Save a changed template as the next version of its family; returns the new id."""
+    async with ChecklistTemplate._meta.db.transaction():
+        latest = (
+            await ChecklistTemplate.select(ChecklistTemplate.version)
+            .where(ChecklistTemplate.family == old["family"])
+            .order_by(ChecklistTemplate.version, ascending=False)
+            .first()
+        )
+        await ChecklistTemplate.update({ChecklistTemplate.current: False}).where(
+            ChecklistTemplate.family == old["family"]
+        )
+        row = ChecklistTemplate(
+            family=old["family"],
+            name=name or old["name"],
+            version=latest["version"] + 1,
+            content=checklist.dump(content),
+            current=True,
+            created_by=person_id,
+        )
+        await row.save()
+    return row.id
+
+
+def household_key(address: str, reference: str) -> str:
+    """The same household typed twice gives the same key: case, spaces and commas ignored."""
+    text = reference.strip() or address
+    return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()[:200]
+
+
+async def answers_of(visit_id: int) -> dict:
+    rows = await VisitAnswer.select(VisitAnswer.question, VisitAnswer.value).where(
+        VisitAnswer.visit == visit_id
+    )
+    return {r["question"]: json.loads(r["value"]) for r in rows if r["value"]}
+
+
+async def save_answer(visit: dict, question: str, value, given_at: int) -> None:
+    """Keep one row per visit and question; an answer given earlier never replaces a later one."""
+    key = f"{visit['uuid']}:{question}"
+    encoded = json.dumps(value, ensure_ascii=False) if checklist.answered(value) else ""
+    if encoded:  # clearing a question never answered leaves nothing to store
+        await VisitAnswer.insert(
+            VisitAnswer(
+                key=key, visit=visit["id"], question=question, value=encoded, given_at=given_at
+            )
+        ).on_conflict(target=VisitAnswer.key, action="DO NOTHING")
+    await VisitAnswer.update(
+        {VisitAnswer.value: encoded, VisitAnswer.given_at: given_at, VisitAnswer.saved_at: now()}
+    ).where((VisitAnswer.key == key) & (VisitAnswer.given_at <= given_at))
+
+
+async def agency_for(kind: str, team_id: int | None) -> dict | None:
+    """The active agency of a kind serving the team area (its own before force-wide ones)."""
+    rows = await PartnerAgency.select().where(
+        (PartnerAgency.kind == kind) & PartnerAgency.active.eq(True)
+    )
+    local = [r for r in rows if r["area"] == team_id and team_id is not None]
+    wide = [r for r in rows if r["area"] is None]
+    best = local or wide
+    return min(best, key=lambda r: r["name"]) if best else None
+
+
+async def agencies_serving(team_id: int | None) -> list[dict]:
+    """Active agencies for the team area or the whole force, for a visitor's own referral."""
+    rows = (
+        await PartnerAgency.select()
+        .where(PartnerAgency.active.eq(True))
+        .order_by(PartnerAgency.name)
+    )
+    return [r for r in rows if r["area"] is None or r["area"] == team_id]
+
+
+async def submit(
+    visit: dict,
+    content: dict,
+    decisions: dict[str, str],
+    owner: int,
+    other: tuple[dict, str] | None = None,
+) -> bool:
+    """Submit once: the referrals kept and the follow-ups set. False if already submitted.
+
+    decisions maps an agency kind to "made" (referred now), "suggested" (to refer later)
+    or "drop"; `other` is a referral the visitor made that no answer suggested (agency,
+    reason). The state change and the new rows are one transaction, so a visit sent twice
+    at once is still stored once.
+    """
+    answers = await answers_of(visit["id"])
+    stamp = now()
+    async with HomeVisit._meta.db.transaction():
+        changed = (
+            await HomeVisit.update({HomeVisit.state: "submitted", HomeVisit.submitted_at: stamp})
+            .where((HomeVisit.id == visit["id"]) & (HomeVisit.state == "in progress"))
+            .returning(HomeVisit.id)
+        )
+        if not changed:
+            return False
+        for s in checklist.referrals_for(content, answers):
+            decision = decisions.get(s.agency_kind, "suggested")
+            if decision == "drop":
+                continue
+            agency = await agency_for(s.agency_kind, visit["team"])
+            await Referral(
+                visit=visit["id"],
+                agency=agency["id"] if agency else None,
+                agency_kind=s.agency_kind,
+                question=s.question,
+                reason=s.reason,
+                state="made" if decision == "made" else "suggested",
+                owner=owner,
+                suggested_at=stamp,
+                made_at=stamp if decision == "made" else None,
+            ).save()
+        if other is not None:
+            agency, reason = other
+            await Referral(
+                visit=visit["id"],
+                agency=agency["id"],
+                agency_kind=agency["kind"],
+                question="",
+                reason=reason,
+                state="made",
+                owner=owner,
+                suggested_at=stamp,
+                made_at=stamp,
+            ).save()
+        for s in checklist.followups_for(content, answers, stamp.date()):
+            await FollowUp(
+                visit=visit["id"],
+                question=s.question,
+                reason=s.reason,
+                due_on=s.due_on,
+                owner=owner,
+            ).save()
+    return True

@@ -1,0 +1,105 @@
+"""The checklist rules: answers are checked; rules fire from the answers that call for them."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+
+from app.visits import checklist
+from app.visits.store import DEFAULT_FILE
+
+CONTENT = {"sections": json.loads(DEFAULT_FILE.read_text())["sections"]}
+TODAY = date(2026, 3, 1)
+RULED = [q for _, q in checklist.questions(CONTENT) if q.get("referral") or q.get("followup")]
+
+
+def possible_answers(q):
+    if q["kind"] == "number":
+        return list(range(int(q["min"]), int(q["max"]) + 1))
+    if q["kind"] == "multi":
+        return [[o] for o in checklist.options_of(q)]
+    return checklist.options_of(q)
+
+
+def test_the_default_template_covers_the_sections_the_visits_promise():
+    titles = [s["title"] for s in CONTENT["sections"]]
+    assert titles == [
+        "Home security", "Vehicle security", "Safety in the home", "Fire safety", "Child safety",
+        "Health and wellbeing", "Loneliness", "Anxiety and low mood", "Anti-social behaviour",
+        "Money and food",
+    ]  # fmt: skip
+    keys = [q["key"] for _, q in checklist.questions(CONTENT)]
+    assert len(keys) == len(set(keys))
+    assert {"fire", "food bank"} <= {q["referral"]["kind"] for q in RULED if q.get("referral")}
+
+
+@pytest.mark.parametrize("question", RULED, ids=lambda q: q["key"])
+def test_rules_fire_from_the_answers_that_call_for_them_and_from_no_others(question):
+    for value in possible_answers(question):
+        answers = {question["key"]: value}
+        referrals = checklist.referrals_for(CONTENT, answers)
+        followups = checklist.followups_for(CONTENT, answers, TODAY)
+        calls = checklist.fires(question, value)
+        chosen = value if isinstance(value, list) else [value]
+        if question["kind"] != "number":
+            assert calls == any(c in question["when"] for c in chosen), value
+        expected_referrals = (
+            [question["referral"]["kind"]] if calls and question.get("referral") else []
+        )
+        assert [r.agency_kind for r in referrals] == expected_referrals, value
+        assert all(r.question == question["key"] for r in referrals)
+        if calls and question.get("followup"):
+            days = question["followup"]["days"]
+            assert [(f.question, (f.due_on - TODAY).days) for f in followups] == [
+                (question["key"], days)
+            ]
+        else:
+            assert followups == [], value
+
+
+def test_a_number_rule_fires_below_its_limit_only():
+    health = checklist.find_question(CONTENT, "health_rating")[1]
+    assert [n for n in range(1, 6) if checklist.fires(health, n)] == [1]
+
+
+def test_no_answers_suggest_nothing_and_unanswered_required_are_listed():
+    assert checklist.referrals_for(CONTENT, {}) == []
+    assert checklist.followups_for(CONTENT, {}, TODAY) == []
+    missing = [q["key"] for _, q in checklist.missing_required(CONTENT, {"food": "no"})]
+    assert "food" not in missing and "smoke_alarm" in missing
+
+
+def test_two_answers_calling_for_one_agency_make_one_referral():
+    answers = {"falls": "yes", "gp": "no", "low_mood": "yes"}
+    assert [r.agency_kind for r in checklist.referrals_for(CONTENT, answers)] == ["health"]
+
+
+@pytest.mark.parametrize(
+    ("key", "raw", "value", "error"),
+    [
+        ("children", ["3"], 3, None),
+        ("children", ["3.5"], 3.5, None),
+        ("children", ["16"], None, "Enter a number from 0 to 15"),
+        ("children", ["nan"], None, "Enter a number from 0 to 15"),
+        ("smoke_alarm", ["no"], "no", None),
+        ("smoke_alarm", ["no", "yes"], None, "Give one answer"),
+        ("vehicle", ["Spaceship"], None, "Choose an answer from the list"),
+        ("fire_risks", ["Hoarding", "Candles"], ["Candles", "Hoarding"], None),
+        ("fire_risks", ["Hoarding", "Arson"], None, "Choose answers from the list"),
+        ("contact", ["x" * 301], None, "Enter 300 characters or fewer"),
+        ("contact", ["  "], "", None),
+    ],
+)
+def test_answers_are_checked_against_their_question(key, raw, value, error):
+    question = checklist.find_question(CONTENT, key)[1]
+    assert checklist.check_answer(question, raw) == (value, error)
+
+
+def test_coverage_shows_early_progress_to_one_decimal():
+    from app.visits.coverage import AreaCoverage
+
+    assert AreaCoverage(1, "Abbey", 6200, households_visited=4).percent == 0.1
+    assert AreaCoverage(1, "Abbey", 40, households_visited=16).percent == 40
+    assert AreaCoverage(1, "Abbey", None, households_visited=16).percent is None
