@@ -16,10 +16,22 @@ PAGES = {
     None: ["/login", "/offline"],
     "pcso": ["/", "/briefing", "/tasks", "/log", "/visits", "/plan"],
     "volunteer": ["/visits/new", "/visits/follow-ups", "/visits/referrals"],
-    "supervisor": ["/visits/coverage", "/visits/templates", "/agencies", "/agencies/new"],
-    "mentor": ["/", "/mentoring"],
+    "supervisor": [
+        "/visits/coverage",
+        "/visits/templates",
+        "/agencies",
+        "/agencies/new",
+        "/plan/plans",
+        "/plan/plans/new",
+        "/plan/plans/1",
+        "/plan/compliance",
+        "/tasks/manage",
+        "/tasks/volunteers",
+        "/log/team",
+        "/briefing?area=1",
+    ],
+    "mentor": ["/", "/mentoring", "/agencies", "/tasks"],
     "admin": ["/people", "/people/new", "/audit", "/audit?date_from=nonsense"],
-    "supervisor": ["/plan/plans", "/plan/plans/new", "/plan/plans/1", "/plan/compliance"],
 }
 
 
