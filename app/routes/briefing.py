@@ -18,6 +18,7 @@ from app.crime.where import FALLBACKS, RADII, resolve
 from app.places import team_choices
 from app.roles import EVERYONE, POLICE, Role
 from app.tables.briefing import AreaPriority, KeyContact
+from app.taskings.nearby import my_taskings_near
 from app.web import is_fragment_request, page
 
 ROLES = frozenset(EVERYONE)
@@ -83,6 +84,10 @@ async def _read_page(request: Request, template: str, **extra) -> Template:
     }
     if where is not None:
         context["briefing"] = await build(where.lat, where.lng, where.radius)
+        team_id = where.team["id"] if where.team else None
+        context["taskings_nearby"] = await my_taskings_near(
+            request.user.id, where.lat, where.lng, where.radius, team_id
+        )
     if where is not None and extra.get("with_area_notes"):
         context.update(await _area_notes(request, where.team))
     return page(template, status_code=400 if errors else 200, **context)

@@ -19,6 +19,7 @@ from app.tables.places import TeamArea
 from app.tables.taskings import TaskingAssignment, TaskingEvent
 from app.taskings import service, states
 from app.taskings.kinds import KINDS, PRIORITIES
+from app.taskings.queries import my_parts
 from app.taskings.states import State
 from app.web import FormErrors, page
 
@@ -33,25 +34,6 @@ ANSWER_LABELS = {
     State.DONE: "Done",
     State.CANNOT_DO: "Cannot do",
 }
-
-
-async def my_parts(person_id: int) -> list[dict]:
-    """My parts in taskings (not closed offers), with the tasking's fields, by due time."""
-    return (
-        await TaskingAssignment.select(
-            TaskingAssignment.id,
-            TaskingAssignment.state,
-            TaskingAssignment.note,
-            *TaskingAssignment.tasking.all_columns(exclude=["details"]),
-            TaskingAssignment.tasking.team.name.as_alias("area"),
-        )
-        .where(
-            (TaskingAssignment.person == person_id)
-            & TaskingAssignment.state.not_in([State.CLOSED, State.DECLINED])
-        )
-        .order_by(TaskingAssignment.tasking.starts_at)
-        .output(nested=True)
-    )
 
 
 def _point(part: dict) -> tuple[float, float] | None:

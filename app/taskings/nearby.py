@@ -1,0 +1,28 @@
+"""A person's own open taskings and offers near a place, for the briefing."""
+
+from __future__ import annotations
+
+from app.crime.geo import distance_m
+from app.taskings.queries import my_parts
+
+OPEN = {"offered", "assigned", "accepted", "acknowledged", "in_progress"}
+
+
+async def my_taskings_near(
+    person_id: int, lat: float, lng: float, radius: int, team_id: int | None
+) -> list[dict]:
+    """Open parts of the person's taskings within the radius, or anywhere in the team area
+    when the tasking has no point; nearest first, area-wide ones last."""
+    found = []
+    for part in await my_parts(person_id):
+        tasking = part["tasking"]
+        if part["state"] not in OPEN or tasking.get("cancelled"):
+            continue
+        if tasking.get("lat") is not None:
+            metres = distance_m(lat, lng, tasking["lat"], tasking["lng"])
+            if metres <= radius:
+                found.append((metres, part))
+        elif team_id is not None and tasking.get("team") == team_id:
+            found.append((float("inf"), part))
+    found.sort(key=lambda pair: pair[0])
+    return [{**part, "metres": None if m == float("inf") else m} for m, part in found]
