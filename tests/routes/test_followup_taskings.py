@@ -1,0 +1,117 @@
+"""Home-visit follow-ups become home-visit taskings, with the visit's submission, once."""
+
+from __future__ import annotations
+
+from app.tables.taskings import PushMessage, Tasking, TaskingAssignment
+from app.tables.visits import FollowUp, HomeVisit
+from app.taskings import service
+from app.templating import LOCAL_TIME
+from tests.factories import make_team
+from tests.helpers import html, sync
+from tests.routes.test_visits import answer_all_required, start, visit_row
+from tests.taskings_helpers import make_profile
+
+WORRIES = {"smoke_alarm": "no", "food": "no", "lonely": "Often or always"}
+DECISIONS = {"referral_fire": "made", "referral_food-bank": "made", "referral_charity": "drop"}
+
+
+def parts_of(tasking_id: int) -> dict[int, str]:
+    rows = sync(
+        TaskingAssignment.select(TaskingAssignment.person, TaskingAssignment.state).where(
+            TaskingAssignment.tasking == tasking_id
+        )
+    )
+    return {r["person"]: r["state"] for r in rows}
+
+
+def submitted_visit(session, team=None) -> dict:
+    extra = {"team": str(team.id)} if team else {}
+    visit_uuid = start(session, address="4 Abbey Street, Derby", **extra)
+    answer_all_required(session, visit_uuid, **WORRIES)
+    assert session.post(f"/visits/{visit_uuid}/submit", DECISIONS).status_code == 303
+    return visit_row(visit_uuid)
+
+
+def test_a_pcsos_follow_ups_become_home_visit_taskings_assigned_to_them_once(as_role):
+    team = make_team()
+    pcso = as_role("pcso", home_team=team.id)
+    visit = submitted_visit(pcso, team)
+    again = pcso.post(f"/visits/{visit['uuid']}/submit", DECISIONS)  # sent twice
+    assert again.status_code == 303
+    followups = sync(FollowUp.select().where(FollowUp.visit == visit["id"]))
+    assert len(followups) == 3 and all(f["tasking_id"] for f in followups)
+    taskings = sync(Tasking.select().order_by(Tasking.starts_at))
+    assert len(taskings) == 3  # one per due day; the second submit made none
+    for followup in followups:
+        tasking = next(t for t in taskings if t["id"] == followup["tasking_id"])
+        assert (tasking["kind"], tasking["mode"]) == ("home_visit", "assign")
+        assert tasking["team"] == team.id
+        assert tasking["address"] == "4 Abbey Street, Derby"
+        assert followup["reason"] in tasking["details"]
+        starts = tasking["starts_at"].astimezone(LOCAL_TIME)
+        ends = tasking["ends_at"].astimezone(LOCAL_TIME)
+        assert starts.date() == ends.date() == followup["due_on"]
+        assert parts_of(tasking["id"]) == {pcso.person.id: "assigned"}
+    # Each reaches the phone through the push outbox (here: a "no device" marker).
+    pushed = sync(PushMessage.select(PushMessage.tasking, PushMessage.person))
+    assert {(p["tasking"], p["person"]) for p in pushed} == {
+        (t["id"], pcso.person.id) for t in taskings
+    }
+    # The follow-up list shows each tasking's state, linked to it.
+    page = html(pcso.get("/visits/follow-ups"))
+    shown = {int(p["data-tasking"]): p for p in page.select("[data-tasking]")}
+    assert set(shown) == {t["id"] for t in taskings}
+    for tasking_id, line in shown.items():
+        assert line.a["href"] == f"/tasks/{tasking_id}"
+        assert line.a.get_text(strip=True) == f"Assigned ({pcso.person.display_name})"
+    acknowledged = taskings[0]["id"]
+    pcso.post(f"/tasks/{acknowledged}/answer", {"state": "acknowledged"})
+    page = html(pcso.get("/visits/follow-ups"))
+    line = page.select_one(f"[data-tasking='{acknowledged}'] a")
+    assert line.get_text(strip=True) == f"Acknowledged ({pcso.person.display_name})"
+
+
+def test_a_volunteers_follow_ups_are_offered_to_the_areas_volunteers_fit_for_visits(as_role):
+    team = make_team()
+    volunteer = as_role("volunteer", home_team=team.id)
+    make_profile(volunteer.person)
+    other_fit = as_role("volunteer", home_team=team.id)
+    make_profile(other_fit.person)
+    unfit = as_role("volunteer", home_team=team.id)
+    make_profile(unfit.person, vetting="initial")
+    supervisor = as_role("supervisor", home_team=team.id)
+    visit = submitted_visit(volunteer, team)
+    tasking_ids = {
+        f["tasking_id"] for f in sync(FollowUp.select().where(FollowUp.visit == visit["id"]))
+    }
+    assert len(tasking_ids) == 3
+    for tasking_id in tasking_ids:
+        assert parts_of(tasking_id) == {
+            volunteer.person.id: "offered",
+            other_fit.person.id: "offered",
+        }
+    lines = html(volunteer.get("/visits/follow-ups")).select("[data-tasking] a")
+    assert {a.get_text(strip=True) for a in lines} == {"Offered to 2 volunteers, not yet accepted"}
+    # The supervisor's link opens the desk page of the tasking.
+    desk = html(supervisor.get("/visits/follow-ups")).select("[data-tasking] a")
+    assert {a["href"] for a in desk} == {f"/tasks/manage/{t}" for t in tasking_ids}
+
+
+def test_a_visit_whose_taskings_fail_is_not_submitted(as_role, monkeypatch):
+    pcso = as_role("pcso")
+    visit_uuid = start(pcso)
+    answer_all_required(pcso, visit_uuid, **WORRIES)
+
+    async def broken(request, values, staff_ids):
+        await Tasking(**values, created_by=request.user.id).save()  # stored, then it fails
+        raise RuntimeError("push outbox unavailable")
+
+    monkeypatch.setattr(service, "create", broken)
+    assert pcso.post(f"/visits/{visit_uuid}/submit", DECISIONS).status_code == 500
+    # Nothing of the submission is kept: the visit is still in progress and can be sent again.
+    assert visit_row(visit_uuid)["state"] == "in progress"
+    assert sync(FollowUp.count()) == 0 and sync(Tasking.count()) == 0
+    monkeypatch.undo()
+    assert pcso.post(f"/visits/{visit_uuid}/submit", DECISIONS).status_code == 303
+    assert sync(HomeVisit.count().where(HomeVisit.state == "submitted")) == 1
+    assert sync(Tasking.count()) == 3
