@@ -142,9 +142,57 @@ def _link(tasking_id: int, parts: list[dict], viewer) -> str | None:
     return None
 
 
+# A follow-up promised without a date: the tasking's window runs a week from the promise.
+UNDATED = timedelta(days=7)
+
+
+async def engagement_followup_to_tasking(request, engagement_id: int) -> int | None:
+    """A follow-up a PCSO, officer or supervisor promised while logging becomes a tasking
+    assigned to them. A volunteer's stays a reminder on their log only: volunteers are asked
+    by the team, not tasked, and an offer from themselves to themselves would mean nothing."""
+    from app.engagement import KINDS
+    from app.tables.engagement import Engagement
+
+    if request.user.role not in POLICE:
+        return None
+    entry = await Engagement.select().where(Engagement.id == engagement_id).first()
+    if entry is None or not entry["follow_up"] or entry["tasking_id"] is not None:
+        return None
+    if entry["follow_up_due"]:
+        starts_at, ends_at = due_window(entry["follow_up_due"])
+    else:
+        starts_at = service.now()
+        ends_at = due_window((starts_at + UNDATED).astimezone(LOCAL_TIME).date())[1]
+    made = entry["occurred_at"].astimezone(LOCAL_TIME)
+    values = {
+        "kind": "other",
+        "title": f"Follow-up: {entry['follow_up']}"[:120],
+        "details": (
+            f"{entry['follow_up']}\n\nPromised when logging ({KINDS[entry['kind']]}, "
+            f"{made:%d %B %Y, %H:%M}); the reminder is on your log (/log)."
+        ),
+        **place_of({"lat": entry["lat"], "lng": entry["lng"]}),
+        "team": entry["team"],
+        "starts_at": starts_at,
+        "ends_at": ends_at,
+        "priority": "routine",
+        "mode": "assign",
+        "places_wanted": 1,
+    }
+    async with atomic():
+        tasking_id = await service.create(request, values, [request.user.id])
+        await Engagement.update({Engagement.tasking_id: tasking_id}).where(
+            Engagement.id == engagement_id
+        )
+    return tasking_id
+
+
 def connect() -> None:
     """Put the taskings feature on the follow-up seams of visits and logging (once)."""
+    from app import engagement
     from app.visits import followups
 
     if visit_followups_to_taskings not in followups.ON_CREATED:
         followups.ON_CREATED.append(visit_followups_to_taskings)
+    if engagement_followup_to_tasking not in engagement.FOLLOW_UP_HOOKS:
+        engagement.FOLLOW_UP_HOOKS.append(engagement_followup_to_tasking)

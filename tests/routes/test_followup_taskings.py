@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import uuid
+from datetime import UTC, date, datetime, timedelta
+
+from app.tables.engagement import Engagement
 from app.tables.taskings import PushMessage, Tasking, TaskingAssignment
 from app.tables.visits import FollowUp, HomeVisit
 from app.taskings import service
 from app.templating import LOCAL_TIME
-from tests.factories import make_team
+from tests.factories import make_person, make_team
 from tests.helpers import html, sync
 from tests.routes.test_visits import answer_all_required, start, visit_row
 from tests.taskings_helpers import make_profile
 
 WORRIES = {"smoke_alarm": "no", "food": "no", "lonely": "Often or always"}
+JSON = {"accept": "application/json"}
 DECISIONS = {"referral_fire": "made", "referral_food-bank": "made", "referral_charity": "drop"}
 
 
@@ -115,3 +120,106 @@ def test_a_visit_whose_taskings_fail_is_not_submitted(as_role, monkeypatch):
     assert pcso.post(f"/visits/{visit_uuid}/submit", DECISIONS).status_code == 303
     assert sync(HomeVisit.count().where(HomeVisit.state == "submitted")) == 1
     assert sync(Tasking.count()) == 3
+
+
+# Engagement follow-ups (issue 3): a tasking for staff, a reminder only for volunteers.
+
+
+def logged(session, **extra) -> dict:
+    body = {"uuid": str(uuid.uuid4()), "kind": "door-knock", "topics": ["asb"], **extra}
+    response = session.post("/log", body, headers=JSON)
+    assert response.status_code == 201, response.text
+    return {**body, "id": response.json()["id"]}
+
+
+def engagement_row(entry_id: int) -> dict:
+    return sync(Engagement.select().where(Engagement.id == entry_id).first())
+
+
+def test_a_pcsos_promised_follow_up_becomes_a_tasking_assigned_to_them_once(as_role):
+    team = make_team()
+    pcso = as_role("pcso", home_team=team.id)
+    due = date.today() + timedelta(days=3)
+    body = logged(pcso, follow_up="Ring Mrs Shah about the gate", follow_up_due=due.isoformat())
+    assert pcso.post("/log", body, headers=JSON).status_code == 200  # replayed: already stored
+    entry = engagement_row(body["id"])
+    [tasking] = sync(Tasking.select())
+    assert entry["tasking_id"] == tasking["id"]
+    assert (tasking["kind"], tasking["mode"], tasking["team"]) == ("other", "assign", team.id)
+    assert tasking["title"] == "Follow-up: Ring Mrs Shah about the gate"
+    assert tasking["ends_at"].astimezone(LOCAL_TIME).date() == due
+    assert parts_of(tasking["id"]) == {pcso.person.id: "assigned"}
+    # The reminder stays on the log, with its tasking's state; Done still clears it.
+    reminders = html(pcso.get("/log")).select_one("#follow-ups").parent
+    link = reminders.select_one(f"[data-tasking='{tasking['id']}'] a")
+    assert link["href"] == f"/tasks/{tasking['id']}"
+    assert link.get_text(strip=True) == f"Assigned ({pcso.person.display_name})"
+    assert pcso.post(f"/log/{body['id']}/done").status_code == 303
+    assert html(pcso.get("/log")).select_one("#follow-ups") is None
+
+
+def test_an_undated_follow_up_is_due_within_a_week_and_one_added_by_a_change_too(as_role):
+    officer = as_role("officer")
+    undated = logged(officer, follow_up="Check the CCTV")
+    [tasking] = sync(Tasking.select())
+    week = (datetime.now(LOCAL_TIME) + timedelta(days=7)).date()
+    assert tasking["ends_at"].astimezone(LOCAL_TIME).date() == week
+    plain = logged(officer)
+    assert sync(Tasking.count()) == 1 and engagement_row(undated["id"])["tasking_id"]
+    changed = {"kind": "door-knock", "topics": ["asb"], "follow_up": "Write to the landlord"}
+    assert officer.post(f"/log/{plain['id']}", changed).status_code == 303
+    assert officer.post(f"/log/{plain['id']}", changed).status_code == 303  # no change: none
+    assert sync(Tasking.count()) == 2
+    added = engagement_row(plain["id"])["tasking_id"]
+    assert added is not None
+    # Deleting the entry cancels its follow-up's tasking, and the assignee is told.
+    assert officer.post(f"/log/{plain['id']}/delete").status_code == 303
+    assert parts_of(added) == {officer.person.id: "cancelled"}
+    assert sync(PushMessage.count().where(PushMessage.tasking == added)) == 2
+
+
+def test_a_volunteers_promised_follow_up_stays_a_reminder_only(as_role):
+    volunteer = as_role("volunteer")
+    make_profile(volunteer.person)
+    entry = logged(volunteer, follow_up="Bring the leaflets back")
+    assert sync(Tasking.count()) == 0 and engagement_row(entry["id"])["tasking_id"] is None
+    reminders = html(volunteer.get("/log")).select_one("#follow-ups").parent
+    assert "Bring the leaflets back" in reminders.get_text()
+    assert reminders.select("[data-tasking]") == []
+
+
+def test_an_engagement_whose_tasking_fails_is_not_stored_and_its_resend_is(as_role, monkeypatch):
+    pcso = as_role("pcso")
+    body = {"uuid": str(uuid.uuid4()), "kind": "street", "follow_up": "Call back"}
+
+    async def broken(request, values, staff_ids):
+        raise RuntimeError("push outbox unavailable")
+
+    monkeypatch.setattr(service, "create", broken)
+    assert pcso.post("/log", body, headers=JSON).status_code == 500
+    assert sync(Engagement.count()) == 0  # the phone keeps it and sends it again
+    monkeypatch.undo()
+    assert pcso.post("/log", body, headers=JSON).status_code == 201
+    assert sync(Tasking.count()) == 1
+
+
+def test_store_once_inside_transactions_settles_a_race_on_the_unique_constraint():
+    import asyncio
+
+    from app.outbox import store_once
+    from app.taskings.outbox import atomic
+
+    person = make_person("pcso")
+    key = str(uuid.uuid4())
+    values = {"author": person.id, "kind": "event", "occurred_at": datetime.now(UTC)}
+
+    async def one():
+        async with atomic():
+            return await store_once(Engagement, key, dict(values), "author")
+
+    async def race():
+        return await asyncio.gather(*(one() for _ in range(4)))
+
+    results = sync(race())
+    assert sorted(created for _, created in results) == [False, False, False, True]
+    assert sync(Engagement.count()) == 1
