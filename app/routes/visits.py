@@ -17,18 +17,36 @@ from app import navigation
 from app.access import allow
 from app.audit import Operation, record
 from app.places import team_choices
-from app.roles import FIELD
+from app.roles import FIELD, Role
 from app.tables.places import TeamArea
+from app.tables.taskings import VolunteerProfile
 from app.tables.visits import HomeVisit
+from app.taskings.kinds import requirement_text, why_not
 from app.visits import checklist, store
 from app.visits.views import content_of, earlier_visits, outcomes, visit_for
 from app.web import FormErrors, page
 
-# Officers, PCSOs, supervisors and volunteers. Seam: once volunteer profiles exist, a
-# volunteer may start a visit only if their profile allows home visits (see docs/visits.md).
+# Officers, PCSOs, supervisors and volunteers; a volunteer may start a visit only if their
+# profile (vetting and training, kept by supervisors) allows home visits: `why_not_visit`.
 VISITORS = frozenset(FIELD)
 NAV = navigation.register("Visits", "/visits", "visits", 40, VISITORS)
 Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
+
+
+async def why_not_visit(user) -> str | None:
+    """Why this person may not start a home visit (None: they may). Staff always may; a
+    volunteer needs what a home-visit tasking needs (app/taskings/kinds.py), in its words."""
+    if user.role != Role.VOLUNTEER:
+        return None
+    profile = await VolunteerProfile.select().where(VolunteerProfile.person == user.id).first()
+    return why_not("home_visit", profile)
+
+
+def not_fit(reason: str, status_code: int = 200) -> Template:
+    """The page a volunteer not yet fit for home visits gets instead of the start form. Not a
+    403: the role may use visits (their own earlier ones); it is their profile that lacks."""
+    needs = requirement_text("home_visit").lower()
+    return page("visits/not_fit.html", status_code=status_code, reason=reason, needs=needs)
 
 
 def values_of(data: dict, name: str) -> list[str]:
@@ -111,15 +129,19 @@ class VisitsController(Controller):
             "list",
             detail=f"visit list ({len(mine) + len(team)} shown)",
         )
-        return page("visits/index.html", mine=mine, team=team)
+        return page("visits/index.html", mine=mine, team=team, not_fit=await why_not_visit(user))
 
     @get("/new", opt=allow(VISITORS))
     async def new(self, request: Request) -> Template:
+        if reason := await why_not_visit(request.user):
+            return not_fit(reason)
         values = {"team": request.user.home_team_id or "", "uuid": str(uuidlib.uuid4())}
         return await self._start_form(values, FormErrors())
 
     @post("/", opt=allow(VISITORS), status_code=303)
     async def start(self, request: Request, data: Form) -> Any:
+        if reason := await why_not_visit(request.user):
+            return not_fit(reason, status_code=409)  # nothing is stored
         errors = FormErrors()
         raw_uuid = str(data.get("uuid", "")).strip()
         try:
