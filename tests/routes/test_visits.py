@@ -302,3 +302,48 @@ def test_a_volunteer_not_fit_for_home_visits_is_told_why_and_keeps_their_visits(
     assert "needs full vetting (has none)" in page.get_text()
     # Staff are never asked for a profile.
     assert as_role("pcso").get("/visits/new").status_code == 200
+
+
+def test_answers_sent_by_the_outbox_follow_its_json_contract(as_role):
+    pcso = as_role("pcso")
+    visit_uuid = start(pcso)
+    visit = visit_row(visit_uuid)
+    url = f"/visits/{visit_uuid}/answers/food"
+    outbox = {"accept": "application/json", "x-outbox-user": pcso.person.username}
+
+    def send(value, at, headers=outbox):
+        return pcso.post(
+            url, {"uuid": str(uuid.uuid4()), "q_food": value, "at": str(at)}, headers=headers
+        )
+
+    first = send("no", 2000)
+    assert (first.status_code, first.json()) == (201, {"id": visit["id"], "status": "stored"})
+    replay = send("no", 2000)
+    assert (replay.status_code, replay.json()["status"]) == (200, "already stored")
+    older = send("yes", 1000)  # given before the one kept: it arrives late, and loses
+    assert (older.status_code, older.json()["status"]) == (200, "already stored")
+    assert stored_answers(visit_uuid) == {"food": '"no"'}
+    bad = send("maybe", 3000)
+    assert bad.status_code == 400
+    assert bad.json() == {
+        "errors": {"q_food": field_error(answer(pcso, visit_uuid, "food", "maybe"), "q_food")}
+    }
+    assert stored_answers(visit_uuid) == {"food": '"no"'}
+    # Queued by someone else on this phone: refused under this session, nothing stored.
+    theirs = send("yes", 4000, {**outbox, "x-outbox-user": "someone-else"})
+    assert theirs.status_code == 409 and stored_answers(visit_uuid) == {"food": '"no"'}
+    audited = sync(
+        AuditEntry.count().where(
+            (AuditEntry.record_type == "home_visit") & (AuditEntry.detail == "answer food")
+        )
+    )
+    assert audited == 1  # only the answer that was kept
+    # Once the visit is submitted, a late answer is refused for good (the phone stops).
+    sync(HomeVisit.update({HomeVisit.state: "submitted"}).where(HomeVisit.id == visit["id"]))
+    late = send("yes", 5000)
+    assert late.status_code == 400
+    assert (
+        late.json()["errors"]["q_food"]
+        == "This visit is no longer open, so this answer was not kept"
+    )
+    assert answer(pcso, visit_uuid, "food", "yes").status_code == 404  # htmx: as before
