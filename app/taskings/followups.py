@@ -131,7 +131,7 @@ def _summary(tasking: dict, parts: list[dict]) -> str:
         return f"Offered to {offered} volunteer{'s' if offered != 1 else ''}, not yet accepted"
     if any(p["state"] == State.CANNOT_DO for p in parts):
         return "Cannot do"
-    return "Nobody to offer it to: a supervisor can assign it"
+    return "Not offered: no volunteer of the area is fit for home visits"
 
 
 def _link(tasking_id: int, parts: list[dict], viewer) -> str | None:
@@ -187,6 +187,33 @@ async def engagement_followup_to_tasking(request, engagement_id: int) -> int | N
     return tasking_id
 
 
+async def close_followups(request, tasking_id: int) -> None:
+    """The tasking is done: the follow-ups and the promise it was made for are done too."""
+    from app.audit import Operation, record
+    from app.tables.engagement import Engagement
+
+    closed = (
+        await FollowUp.update({FollowUp.done: True, FollowUp.done_at: service.now()})
+        .where((FollowUp.tasking_id == tasking_id) & FollowUp.done.eq(False))
+        .returning(FollowUp.id)
+    )
+    for row in closed:
+        await record(request, Operation.ALTERATION, "follow_up", row["id"], detail="tasking done")
+    promised = (
+        await Engagement.update({Engagement.follow_up_done: True})
+        .where((Engagement.tasking_id == tasking_id) & Engagement.follow_up_done.eq(False))
+        .returning(Engagement.id)
+    )
+    for row in promised:
+        await record(
+            request,
+            Operation.ALTERATION,
+            "engagement",
+            row["id"],
+            detail="follow-up: tasking done",
+        )
+
+
 def connect() -> None:
     """Put the taskings feature on the follow-up seams of visits and logging (once)."""
     from app import engagement
@@ -196,3 +223,5 @@ def connect() -> None:
         followups.ON_CREATED.append(visit_followups_to_taskings)
     if engagement_followup_to_tasking not in engagement.FOLLOW_UP_HOOKS:
         engagement.FOLLOW_UP_HOOKS.append(engagement_followup_to_tasking)
+    if close_followups not in service.ON_DONE:
+        service.ON_DONE.append(close_followups)

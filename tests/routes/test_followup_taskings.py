@@ -74,6 +74,14 @@ def test_a_pcsos_follow_ups_become_home_visit_taskings_assigned_to_them_once(as_
     page = html(pcso.get("/visits/follow-ups"))
     line = page.select_one(f"[data-tasking='{acknowledged}'] a")
     assert line.get_text(strip=True) == f"Acknowledged ({pcso.person.display_name})"
+    # Done on the tasking is done on the follow-up: it moves to the done list.
+    for step in ("in_progress", "done"):
+        answered = pcso.post(f"/tasks/{acknowledged}/answer", {"state": step, "note": "Fitted"})
+        assert answered.status_code == 303
+    still = html(pcso.get("/visits/follow-ups")).select("[data-tasking]")
+    assert {int(p["data-tasking"]) for p in still} == {t["id"] for t in taskings[1:]}
+    done = html(pcso.get("/visits/follow-ups?done=true")).select_one("[data-tasking] a")
+    assert done.get_text(strip=True) == f"Done ({pcso.person.display_name})"
 
 
 def test_a_volunteers_follow_ups_are_offered_to_the_areas_volunteers_fit_for_visits(as_role):
@@ -154,7 +162,13 @@ def test_a_pcsos_promised_follow_up_becomes_a_tasking_assigned_to_them_once(as_r
     link = reminders.select_one(f"[data-tasking='{tasking['id']}'] a")
     assert link["href"] == f"/tasks/{tasking['id']}"
     assert link.get_text(strip=True) == f"Assigned ({pcso.person.display_name})"
-    assert pcso.post(f"/log/{body['id']}/done").status_code == 303
+    for step in ("acknowledged", "in_progress", "done"):  # the tasking done clears it too
+        pcso.post(f"/tasks/{tasking['id']}/answer", {"state": step, "note": "Rang her"})
+    assert engagement_row(body["id"])["follow_up_done"] is True
+    assert html(pcso.get("/log")).select_one("#follow-ups") is None
+    second = logged(pcso, follow_up="Ring Mr Shah too")  # Done on the log still clears one
+    assert html(pcso.get("/log")).select_one("#follow-ups") is not None
+    assert pcso.post(f"/log/{second['id']}/done").status_code == 303
     assert html(pcso.get("/log")).select_one("#follow-ups") is None
 
 
