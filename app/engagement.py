@@ -39,9 +39,10 @@ SHIFT = timedelta(hours=12)
 # A phone's clock may run a little ahead of the server's.
 CLOCK_SLACK = timedelta(minutes=5)
 
-# The seam for taskings: a feature that wants a tasking for each promised follow-up appends
-# an async callable(engagement_id) here; logging never depends on it being there.
-FOLLOW_UP_HOOKS: list[Callable[[int], Awaitable[None]]] = []
+# The seam for taskings: app.taskings.followups.connect() appends an async
+# callable(request, engagement_id) that makes a tasking for a promised follow-up; it runs in
+# the transaction that stores the engagement. Logging never depends on it being there.
+FOLLOW_UP_HOOKS: list[Callable[[Any, int], Awaitable[Any]]] = []
 
 
 def parse_local_time(text: str) -> datetime | None:

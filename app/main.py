@@ -45,6 +45,10 @@ async def database_lifespan(app: Litestar) -> AsyncIterator[None]:
 def create_app() -> Litestar:
     """The Beatbook ASGI app."""
     settings = get_settings()
+    # Follow-ups of visits and of the engagement log become taskings (the features' seams).
+    from app.taskings.followups import connect
+
+    connect()
     logging.basicConfig(level=logging.INFO)
     static = create_static_files_router(
         path="/static",

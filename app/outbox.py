@@ -72,9 +72,7 @@ async def store_once(
     found = await existing()
     if found is None:
         try:
-            row = table(**values, client_uuid=uuid)
-            await row.save()
-            return row.id, True
+            return await _insert(table, values, uuid), True
         except DUPLICATE_ERRORS:
             found = await existing()
             if found is None:
@@ -82,6 +80,24 @@ async def store_once(
     if found[owner_column] != values[owner_column]:
         raise NotTheSender(detail="That record number is already used")
     return found["id"], False
+
+
+async def _insert(table: type[Table], values: dict, uuid: str) -> int:
+    """Insert the row; inside a caller's transaction, behind a savepoint, so that losing a
+    race to the unique constraint leaves the transaction usable (PostgreSQL aborts it else)."""
+    row = table(**values, client_uuid=uuid)
+    transaction = table._meta.db.current_transaction.get()
+    if transaction is None:
+        await row.save()
+        return row.id
+    savepoint = await transaction.savepoint()
+    try:
+        await row.save()
+    except DUPLICATE_ERRORS:
+        await savepoint.rollback_to()
+        raise
+    await savepoint.release()
+    return row.id
 
 
 def stored(

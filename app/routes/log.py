@@ -18,6 +18,9 @@ from app.audit import Operation, record
 from app.engagement import FOLLOW_UP_HOOKS, KINDS, TOPICS, check_engagement, editable
 from app.roles import FIELD
 from app.tables.engagement import Engagement, KeyIndividual
+from app.taskings import service
+from app.taskings.followups import tasking_states
+from app.taskings.outbox import atomic
 from app.templating import LOCAL_TIME
 from app.web import FormErrors, page
 
@@ -81,12 +84,14 @@ class LogController(Controller):
                 request, errors, lambda: self._page(request, {**values, "topics": topics}, errors)
             )
         clean.update(author=request.user.id, team=request.user.home_team_id)
-        entry_id, created = await outbox.store_once(Engagement, client_uuid, clean, "author")
-        if created:
-            await record(request, Operation.COLLECTION, "engagement", entry_id)
-            if clean["follow_up"]:
-                for hook in FOLLOW_UP_HOOKS:
-                    await hook(entry_id)
+        # One transaction: the entry, its audit entry and a promised follow-up's tasking.
+        async with atomic():
+            entry_id, created = await outbox.store_once(Engagement, client_uuid, clean, "author")
+            if created:
+                await record(request, Operation.COLLECTION, "engagement", entry_id)
+                if clean["follow_up"]:
+                    for hook in FOLLOW_UP_HOOKS:
+                        await hook(request, entry_id)
         return outbox.stored(request, entry_id, created, "/log?saved=1")
 
     @get("/{entry_id:int}", opt=allow(ROLES))
@@ -110,24 +115,32 @@ class LogController(Controller):
         changed = [k for k, v in clean.items() if entry[k] != v]
         if changed:
             clean["updated_at"] = datetime.now(UTC)
-            await Engagement.update(clean).where(Engagement.id == entry_id)
-            await record(
-                request, Operation.ALTERATION, "engagement", entry_id, detail=", ".join(changed)
-            )
+            async with atomic():
+                await Engagement.update(clean).where(Engagement.id == entry_id)
+                await record(
+                    request, Operation.ALTERATION, "engagement", entry_id, detail=", ".join(changed)
+                )
+                # A follow-up added by a change during the shift gets its tasking too.
+                if clean["follow_up"] and entry["tasking_id"] is None:
+                    for hook in FOLLOW_UP_HOOKS:
+                        await hook(request, entry_id)
         return Redirect(path="/log?changed=1", status_code=303)
 
     @post("/{entry_id:int}/delete", opt=allow(ROLES), status_code=303)
     async def delete(self, request: Request, entry_id: int) -> Redirect:
-        await _own_entry(request, entry_id)
-        # Marked, not removed: a late replay of its UUID must not bring it back.
-        await Engagement.update(
-            {
-                Engagement.deleted_at: datetime.now(UTC),
-                Engagement.note: "",
-                Engagement.follow_up: "",
-            }
-        ).where(Engagement.id == entry_id)
-        await record(request, Operation.ERASURE, "engagement", entry_id)
+        entry = await _own_entry(request, entry_id)
+        async with atomic():
+            # Marked, not removed: a late replay of its UUID must not bring it back.
+            await Engagement.update(
+                {
+                    Engagement.deleted_at: datetime.now(UTC),
+                    Engagement.note: "",
+                    Engagement.follow_up: "",
+                }
+            ).where(Engagement.id == entry_id)
+            await record(request, Operation.ERASURE, "engagement", entry_id)
+            if entry["tasking_id"] is not None:  # its follow-up's tasking goes with it
+                await service.cancel(request, entry["tasking_id"], "engagement deleted")
         return Redirect(path="/log?deleted=1", status_code=303)
 
     @post("/{entry_id:int}/done", opt=allow(ROLES), status_code=303)
@@ -167,6 +180,7 @@ class LogController(Controller):
                 Engagement.follow_up,
                 Engagement.follow_up_due,
                 Engagement.occurred_at,
+                Engagement.tasking_id,
             )
             .where(
                 (Engagement.author == me)
@@ -177,6 +191,9 @@ class LogController(Controller):
             .order_by(Engagement.occurred_at)
         )
         follow_ups.sort(key=lambda f: (f["follow_up_due"] is None, f["follow_up_due"]))
+        taskings = await tasking_states([f["tasking_id"] for f in follow_ups], request.user)
+        for f in follow_ups:
+            f["tasking"] = taskings.get(f["tasking_id"])
         for entry in entries:
             entry["editable"] = editable(entry, me, now)
             entry["topic_list"] = [TOPICS[t] for t in engagement.topics_list(entry["topics"])]

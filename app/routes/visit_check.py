@@ -12,6 +12,7 @@ from app.access import allow
 from app.audit import Operation, record
 from app.routes.visits import VISITORS, Form
 from app.tables.visits import HomeVisit, VisitAnswer
+from app.taskings.outbox import atomic
 from app.visits import checklist, store
 from app.visits.followups import followups_created
 from app.visits.views import content_of, visit_for
@@ -76,8 +77,12 @@ class VisitCheckController(Controller):
         other = await _other_referral(data, visit, errors)
         if errors:
             return await self._page(visit, errors, decisions, data)
-        if await store.submit(visit, content, decisions, request.user.id, other):
-            await followups_created(visit["id"])
+        # One transaction: the submission, its follow-ups' taskings (with their push outbox
+        # rows) and the audit entry are stored together or not at all.
+        async with atomic():
+            if not await store.submit(visit, content, decisions, request.user.id, other):
+                return Redirect(path=f"/visits/{visit_uuid}?submitted=1", status_code=303)
+            await followups_created(request, visit["id"])
             await record(
                 request,
                 Operation.ALTERATION,

@@ -13,6 +13,7 @@ from app.audit import Operation, record
 from app.roles import Role
 from app.routes.visits import VISITORS, Form
 from app.tables.visits import FollowUp, Referral
+from app.taskings.followups import tasking_states
 from app.visits import store
 from app.web import page
 
@@ -49,8 +50,10 @@ class VisitOutcomesController(Controller):
         ).where(FollowUp.done.eq(done))
         rows = await _scope(query, FollowUp, request.user).order_by(FollowUp.due_on)
         today = store.now().date()
+        taskings = await tasking_states([r["tasking_id"] for r in rows], request.user)
         for r in rows:
             r["overdue"] = not r["done"] and r["due_on"] < today
+            r["tasking"] = taskings.get(r["tasking_id"])
         await record(
             request, Operation.CONSULTATION, "follow_up", "list", detail=f"{len(rows)} shown"
         )

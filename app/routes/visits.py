@@ -13,22 +13,40 @@ from litestar.exceptions import NotFoundException
 from litestar.params import Body
 from litestar.response import Redirect, Template
 
-from app import navigation
+from app import navigation, outbox
 from app.access import allow
 from app.audit import Operation, record
 from app.places import team_choices
-from app.roles import FIELD
+from app.roles import FIELD, Role
 from app.tables.places import TeamArea
+from app.tables.taskings import VolunteerProfile
 from app.tables.visits import HomeVisit
+from app.taskings.kinds import requirement_text, why_not
 from app.visits import checklist, store
 from app.visits.views import content_of, earlier_visits, outcomes, visit_for
 from app.web import FormErrors, page
 
-# Officers, PCSOs, supervisors and volunteers. Seam: once volunteer profiles exist, a
-# volunteer may start a visit only if their profile allows home visits (see docs/visits.md).
+# Officers, PCSOs, supervisors and volunteers; a volunteer may start a visit only if their
+# profile (vetting and training, kept by supervisors) allows home visits: `why_not_visit`.
 VISITORS = frozenset(FIELD)
 NAV = navigation.register("Visits", "/visits", "visits", 40, VISITORS)
 Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
+
+
+async def why_not_visit(user) -> str | None:
+    """Why this person may not start a home visit (None: they may). Staff always may; a
+    volunteer needs what a home-visit tasking needs (app/taskings/kinds.py), in its words."""
+    if user.role != Role.VOLUNTEER:
+        return None
+    profile = await VolunteerProfile.select().where(VolunteerProfile.person == user.id).first()
+    return why_not("home_visit", profile)
+
+
+def not_fit(reason: str, status_code: int = 200) -> Template:
+    """The page a volunteer not yet fit for home visits gets instead of the start form. Not a
+    403: the role may use visits (their own earlier ones); it is their profile that lacks."""
+    needs = requirement_text("home_visit").lower()
+    return page("visits/not_fit.html", status_code=status_code, reason=reason, needs=needs)
 
 
 def values_of(data: dict, name: str) -> list[str]:
@@ -111,15 +129,19 @@ class VisitsController(Controller):
             "list",
             detail=f"visit list ({len(mine) + len(team)} shown)",
         )
-        return page("visits/index.html", mine=mine, team=team)
+        return page("visits/index.html", mine=mine, team=team, not_fit=await why_not_visit(user))
 
     @get("/new", opt=allow(VISITORS))
     async def new(self, request: Request) -> Template:
+        if reason := await why_not_visit(request.user):
+            return not_fit(reason)
         values = {"team": request.user.home_team_id or "", "uuid": str(uuidlib.uuid4())}
         return await self._start_form(values, FormErrors())
 
     @post("/", opt=allow(VISITORS), status_code=303)
     async def start(self, request: Request, data: Form) -> Any:
+        if reason := await why_not_visit(request.user):
+            return not_fit(reason, status_code=409)  # nothing is stored
         errors = FormErrors()
         raw_uuid = str(data.get("uuid", "")).strip()
         try:
@@ -207,30 +229,45 @@ class VisitsController(Controller):
         return screen(visit, row, content, answers, FormErrors(), section, earlier)
 
     @post("/{visit_uuid:uuid}/answers/{question:str}", opt=allow(VISITORS))
-    async def answer(
-        self, request: Request, visit_uuid: UUID, question: str, data: Form
-    ) -> Template:
-        """One answer, sent by htmx as it is given (or later, from the phone's queue)."""
-        visit = await visit_for(request, visit_uuid, editing=True)
-        _, content = await content_of(visit)
-        found = checklist.find_question(content, question)
-        if found is None:
-            raise NotFoundException("No such question on this visit's checklist")
+    async def answer(self, request: Request, visit_uuid: UUID, question: str, data: Form) -> Any:
+        """One answer, sent by htmx as it is given, or later by the shared outbox (JSON, the
+        outbox contract of app/outbox.py) when it was given without a connection."""
+        outbox.check_sender(request)  # 409: an answer queued by someone else waits for them
+        name = f"q_{question}"
+        try:
+            visit = await visit_for(request, visit_uuid, editing=True)
+            _, content = await content_of(visit)
+            found = checklist.find_question(content, question)
+            if found is None:
+                raise NotFoundException("No such question on this visit's checklist")
+        except NotFoundException:
+            if not outbox.wants_json(request):
+                raise
+            # Refused for good (the visit was submitted or discarded meanwhile): the phone
+            # shows why and stops sending it, rather than keeping it for ever.
+            gone = FormErrors()
+            gone.add(name, "This visit is no longer open, so this answer was not kept")
+            return await outbox.refused(request, gone, lambda: None)
         _, q = found
-        raw = values_of(data, f"q_{question}")
+        raw = values_of(data, name)
         value, error = checklist.check_answer(q, raw)
         errors = FormErrors()
         if error:
-            errors.add(f"q_{question}", error)
+            errors.add(name, error)
+            if outbox.wants_json(request):
+                return await outbox.refused(request, errors, lambda: None)
         else:
-            await store.save_answer(visit, question, value, given_at(data))
-            await record(
-                request,
-                Operation.ALTERATION,
-                "home_visit",
-                visit["id"],
-                detail=f"answer {question}",
-            )
+            newer = await store.save_answer(visit, question, value, given_at(data))
+            if newer:
+                await record(
+                    request,
+                    Operation.ALTERATION,
+                    "home_visit",
+                    visit["id"],
+                    detail=f"answer {question}",
+                )
+            if outbox.wants_json(request):  # 201 kept now; 200 a replay or an older answer
+                return outbox.stored(request, visit["id"], newer, then=f"/visits/{visit_uuid}")
         return page(
             "visits/partials/question.html",
             status_code=400 if error else 200,

@@ -48,6 +48,7 @@ class Engagement(Table):
     follow_up = Varchar(length=300, default="")
     follow_up_due = Date(null=True, default=None)
     follow_up_done = Boolean(default=False)
+    tasking_id = Integer(null=True, default=None)  # the tasking the follow-up became (staff)
     created_at = Timestamptz(default=TimestamptzNow())
     updated_at = Timestamptz(null=True, default=None)
     # Deleted rows stay (marked) so a late replay of the same UUID is not stored again.

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
+from typing import Any
 
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.querystring import QueryString
@@ -20,6 +22,9 @@ from app.taskings.outbox import atomic, enqueue
 from app.taskings.states import State
 
 TAKEN = (State.ACCEPTED, State.IN_PROGRESS, State.DONE)
+# Called (request, tasking id) in the same transaction when someone marks their part done:
+# what a tasking was made for (a visit's follow-up, a promised call back) is closed with it.
+ON_DONE: list[Callable[[Any, int], Awaitable[Any]]] = []
 
 
 def acting_as(person) -> SimpleNamespace:
@@ -182,6 +187,9 @@ async def answer(request, assignment_id: int, target: str, note: str = "", perso
         await _event(tasking["id"], assignment_id, person_id, part["state"], new, note)
         if new == State.ACCEPTED and taken + 1 >= tasking["places_wanted"]:
             await _close_offers(tasking["id"])
+        if new == State.DONE:
+            for hook in ON_DONE:
+                await hook(request, tasking["id"])
         await record(
             request,
             Operation.ALTERATION,

@@ -1,17 +1,18 @@
-"""Follow-ups set by visits: the list until taskings exist, and the seam to make them taskings."""
+"""Follow-ups set by visits, and the seam through which they become taskings."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import Any
 
-# Seam for taskings: the taskings feature appends a coroutine here that makes a tasking
-# (a visit, at the household, due on the follow-up's date) for each follow-up id it is
-# given and writes the tasking's id to FollowUp.tasking_id. Until then follow-ups live
-# on the follow-up list (/visits/follow-ups).
-ON_CREATED: list[Callable[[list[int]], Awaitable[None]]] = []
+# Seam for taskings: app.taskings.followups.connect() appends a coroutine here that makes a
+# home-visit tasking for the follow-ups it is given (the request is the visitor's) and
+# writes the tasking's id to FollowUp.tasking_id. The follow-up list (/visits/follow-ups)
+# shows each one's tasking.
+ON_CREATED: list[Callable[[Any, list[int]], Awaitable[Any]]] = []
 
 
-async def followups_created(visit_id: int) -> None:
+async def followups_created(request: Any, visit_id: int) -> None:
     """Tell whoever turns follow-ups into taskings that a visit set some."""
     from app.tables.visits import FollowUp
 
@@ -22,4 +23,4 @@ async def followups_created(visit_id: int) -> None:
     )
     ids = [r["id"] for r in rows]
     for hook in ON_CREATED:
-        await hook(ids)
+        await hook(request, ids)

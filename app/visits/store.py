@@ -84,10 +84,13 @@ async def answers_of(visit_id: int) -> dict:
     return {r["question"]: json.loads(r["value"]) for r in rows if r["value"]}
 
 
-async def save_answer(visit: dict, question: str, value, given_at: int) -> None:
-    """Keep one row per visit and question; an answer given earlier never replaces a later one."""
+async def save_answer(visit: dict, question: str, value, given_at: int) -> bool:
+    """Keep one row per visit and question; an answer given earlier never replaces a later one.
+    True if this answer is now the one kept and was not before (False: a replay, or older)."""
     key = f"{visit['uuid']}:{question}"
     encoded = json.dumps(value, ensure_ascii=False) if checklist.answered(value) else ""
+    before = await VisitAnswer.select(VisitAnswer.given_at).where(VisitAnswer.key == key).first()
+    newer = before is None or before["given_at"] < given_at
     if encoded:  # clearing a question never answered leaves nothing to store
         await VisitAnswer.insert(
             VisitAnswer(
@@ -97,6 +100,7 @@ async def save_answer(visit: dict, question: str, value, given_at: int) -> None:
     await VisitAnswer.update(
         {VisitAnswer.value: encoded, VisitAnswer.given_at: given_at, VisitAnswer.saved_at: now()}
     ).where((VisitAnswer.key == key) & (VisitAnswer.given_at <= given_at))
+    return newer
 
 
 async def agency_for(kind: str, team_id: int | None) -> dict | None:

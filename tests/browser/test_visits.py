@@ -21,11 +21,12 @@ OFFLINE = [
     (7, "lonely", 1),
     (8, "low_mood", 2),
     (9, "asb", 2),
+    (10, "food", 1),  # first "yes", then changed to "no": the answer given last wins
     (10, "food", 2),  # not enough food: food bank referral, follow-up in 7 days
 ]
-QUEUE = (
-    "Object.keys(JSON.parse(localStorage.getItem('beatbook-visit-answers:pcso') || '{}')).length"
-)
+KEPT = len(OFFLINE)  # each answer given is its own record in the outbox
+# Visit answers waiting in the shared outbox (IndexedDB) of the signed-in person.
+QUEUE = "beatbook.visitAnswersWaiting()"
 
 
 def start_visit(page, address: str) -> str:
@@ -77,10 +78,13 @@ def test_a_visit_survives_the_connection_dropping_half_way(page, context, live_s
     page.locator("form[data-section='4'] button[type=submit]").click()  # no page load needed
     walk(page, [(5, *OFFLINE[0][1:])] + OFFLINE[1:], online=False)
     expect(page.locator("#question-food [data-advice]")).to_be_visible()  # advice offline too
-    wait_until(page, f"{QUEUE} === {len(OFFLINE)}")
+    wait_until(page, f"{QUEUE}.then(n => n === {KEPT})")
     expect(page.locator("[data-visit-queue]")).to_have_text(
-        f"{len(OFFLINE)} answers kept on this phone, to send"
+        f"{KEPT} answers kept on this phone, to send"
     )
+    # One outbox, one sign-out warning: it counts the visit's answers too.
+    warning = page.evaluate("beatbook.beforeSignOut.map(f => f()).filter(Boolean).join(' ')")
+    assert warning.startswith(f"{KEPT} record(s) made on this phone have not been sent yet.")
     stored = {
         r[0]
         for r in live_server.query(
@@ -92,7 +96,7 @@ def test_a_visit_survives_the_connection_dropping_half_way(page, context, live_s
     assert stored == {key for _, key, _ in ONLINE}
 
     context.set_offline(False)  # the `online` event sends what the phone kept
-    wait_until(page, f"{QUEUE} === 0")
+    wait_until(page, f"{QUEUE}.then(n => n === 0)")
     expect(page.locator("[data-visit-queue]")).to_be_hidden()
 
     page.locator("form[data-section='10'] button[type=submit]").click()
@@ -159,14 +163,14 @@ def test_answers_kept_offline_survive_a_reload_and_are_sent_on_the_next_load(
     context.set_offline(True)
     try:
         page.locator("label[for='q_door_locks-2']").click()  # "no": offline, so kept
-        wait_until(page, f"{QUEUE} === 1")
+        wait_until(page, f"{QUEUE}.then(n => n === 1)")
         page.reload()  # the saved copy, drawn before the answer was given
         expect(page.locator("#q_door_locks-2")).to_be_checked()
         expect(page.locator("#question-door_locks [data-advice]")).to_be_visible()
     finally:
         context.set_offline(False)
     page.reload()  # back online: the page load sends what the phone kept
-    wait_until(page, f"{QUEUE} === 0")
+    wait_until(page, f"{QUEUE}.then(n => n === 0)")
     rows = live_server.query(
         "SELECT value FROM visit_answer JOIN home_visit ON home_visit.id = visit_answer.visit"
         " WHERE home_visit.uuid = ? AND question = 'door_locks'",
@@ -217,3 +221,22 @@ def test_advice_offline_follows_the_same_rules_as_the_server(page, context, sign
             expect(health).to_be_visible() if shown else expect(health).to_be_hidden()
     finally:
         context.set_offline(False)
+
+
+def test_a_bad_answer_given_offline_is_shown_beside_its_question_once_sent(
+    page, context, signed_in
+):
+    signed_in("pcso")
+    visit_uuid = start_visit(page, "14 Ashbourne Road, Derby")
+    page.goto(f"/visits/{visit_uuid}?section=5")
+    context.set_offline(True)
+    try:
+        give(page, "children", "99")  # out of range: the phone cannot know until it is sent
+        wait_until(page, f"{QUEUE}.then(n => n === 1)")
+    finally:
+        context.set_offline(False)
+    expect(page.locator("#q_children-error")).to_have_text("Error: Enter a number from 0 to 15")
+    expect(page.locator("#q_children")).to_have_attribute("aria-invalid", "true")
+    wait_until(page, f"{QUEUE}.then(n => n === 0)")  # refused for good: no longer sent
+    left = page.evaluate("beatbookOutbox.recordsOf('pcso').then(rs => rs.length)")
+    assert left == 0

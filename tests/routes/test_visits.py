@@ -8,6 +8,7 @@ from app.tables.audit import AuditEntry
 from app.tables.visits import FollowUp, HomeVisit, Referral, VisitAnswer
 from tests.factories import make_team
 from tests.helpers import field_error, html, summary_links, sync
+from tests.taskings_helpers import make_profile
 
 HX = {"hx-request": "true"}
 
@@ -219,6 +220,7 @@ def test_submitting_keeps_the_referrals_confirmed_and_the_follow_ups_once(as_rol
 def test_volunteers_see_only_their_own_visits(as_role):
     team = make_team()
     volunteer = as_role("volunteer", home_team=team.id)
+    make_profile(volunteer.person)  # fit for home visits
     other = as_role("volunteer", home_team=team.id)
     pcso = as_role("pcso", home_team=team.id)
     visit_uuid = start(volunteer, team=str(team.id))
@@ -258,3 +260,90 @@ def test_a_visit_under_way_can_be_discarded_by_its_visitor_only(as_role):
     assert [(e["record_type"], e["detail"]) for e in erasures] == [
         ("home_visit", "visit discarded")
     ]
+
+
+def test_a_volunteer_not_fit_for_home_visits_is_told_why_and_keeps_their_visits(as_role):
+    from app.tables.taskings import VolunteerProfile
+    from app.taskings.kinds import why_not
+
+    volunteer = as_role("volunteer")
+    make_profile(volunteer.person)
+    earlier = start(volunteer)  # while fit
+    # A supervisor records that the training in human rights has lapsed.
+    sync(
+        VolunteerProfile.update({VolunteerProfile.human_rights: False}).where(
+            VolunteerProfile.person == volunteer.person.id
+        )
+    )
+    profile = sync(VolunteerProfile.select().first())
+    reason = why_not("home_visit", profile)
+    assert reason == "needs training in human rights"
+    listing = html(volunteer.get("/visits"))
+    assert listing.select("a[href='/visits/new']") == []
+    assert reason in listing.select_one("[data-not-fit]").get_text()
+    assert listing.select(f"a[href='/visits/{earlier}']")  # their earlier visit is still there
+    assert volunteer.get(f"/visits/{earlier}").status_code == 200
+    form = volunteer.get("/visits/new")
+    assert form.status_code == 200 and html(form).select("form[action='/visits']") == []
+    assert html(form).select_one("[data-not-fit]").get_text(strip=True) == (
+        f"Your volunteer profile {reason}."
+    )
+    refused = volunteer.post(
+        "/visits", {"uuid": str(uuid.uuid4()), "consent": "yes", "address": "2 Lane"}
+    )
+    assert refused.status_code == 409 and sync(HomeVisit.count()) == 1
+    assert html(refused).select_one("[data-not-fit]")
+    # No profile at all: no vetting, no training.
+    newcomer = as_role("volunteer")
+    page = html(newcomer.get("/visits/new"))
+    assert page.select_one("[data-not-fit]").get_text(strip=True) == (
+        "Your volunteer profile " + why_not("home_visit", None) + "."
+    )
+    assert "needs full vetting (has none)" in page.get_text()
+    # Staff are never asked for a profile.
+    assert as_role("pcso").get("/visits/new").status_code == 200
+
+
+def test_answers_sent_by_the_outbox_follow_its_json_contract(as_role):
+    pcso = as_role("pcso")
+    visit_uuid = start(pcso)
+    visit = visit_row(visit_uuid)
+    url = f"/visits/{visit_uuid}/answers/food"
+    outbox = {"accept": "application/json", "x-outbox-user": pcso.person.username}
+
+    def send(value, at, headers=outbox):
+        return pcso.post(
+            url, {"uuid": str(uuid.uuid4()), "q_food": value, "at": str(at)}, headers=headers
+        )
+
+    first = send("no", 2000)
+    assert (first.status_code, first.json()) == (201, {"id": visit["id"], "status": "stored"})
+    replay = send("no", 2000)
+    assert (replay.status_code, replay.json()["status"]) == (200, "already stored")
+    older = send("yes", 1000)  # given before the one kept: it arrives late, and loses
+    assert (older.status_code, older.json()["status"]) == (200, "already stored")
+    assert stored_answers(visit_uuid) == {"food": '"no"'}
+    bad = send("maybe", 3000)
+    assert bad.status_code == 400
+    assert bad.json() == {
+        "errors": {"q_food": field_error(answer(pcso, visit_uuid, "food", "maybe"), "q_food")}
+    }
+    assert stored_answers(visit_uuid) == {"food": '"no"'}
+    # Queued by someone else on this phone: refused under this session, nothing stored.
+    theirs = send("yes", 4000, {**outbox, "x-outbox-user": "someone-else"})
+    assert theirs.status_code == 409 and stored_answers(visit_uuid) == {"food": '"no"'}
+    audited = sync(
+        AuditEntry.count().where(
+            (AuditEntry.record_type == "home_visit") & (AuditEntry.detail == "answer food")
+        )
+    )
+    assert audited == 1  # only the answer that was kept
+    # Once the visit is submitted, a late answer is refused for good (the phone stops).
+    sync(HomeVisit.update({HomeVisit.state: "submitted"}).where(HomeVisit.id == visit["id"]))
+    late = send("yes", 5000)
+    assert late.status_code == 400
+    assert (
+        late.json()["errors"]["q_food"]
+        == "This visit is no longer open, so this answer was not kept"
+    )
+    assert answer(pcso, visit_uuid, "food", "yes").status_code == 404  # htmx: as before

@@ -86,8 +86,9 @@
     }).catch(function (err) { console.warn("Outbox not sent", err); })
       .then(function (result) {
         flushing = null;
-        // Pages that show what was sent (today's plan) refresh themselves on this.
-        document.dispatchEvent(new CustomEvent("outbox:flushed"));
+        // Pages that show what was sent (today's plan) refresh themselves on this; the
+        // worker has no document (its pages are told by sw-outbox.js).
+        if (typeof document !== "undefined") document.dispatchEvent(new CustomEvent("outbox:flushed"));
         return result;
       });
     return flushing;

@@ -1,40 +1,34 @@
 /* Home visits on the phone: one section per screen without a page load, a visit timer, advice
-   as answers call for it, and answers kept on the phone when the network fails (sent later).
-   Plain JavaScript; the pages work without it (each section posts as a form).
-
-   The phone's queue is the `queue` object below: put(), all(), remove(). It is the seam for the
-   shared offline outbox (docs/visits.md): swap its three functions for the outbox's. */
+   as answers call for it, and answers given without a connection kept in the shared outbox
+   (outbox.js) until they are sent. Plain JavaScript; the pages work without it (each section
+   posts as a form). */
 (function () {
   "use strict";
   var beatbook = (window.beatbook = window.beatbook || {});
 
-  // --- The queue: answers the server has not confirmed, one per visit and question. ---
-  function storageKey() {
-    return "beatbook-visit-answers:" + (document.body.dataset.user || "");
-  }
-  var queue = {
-    all: function () {
-      try { return JSON.parse(localStorage.getItem(storageKey()) || "{}"); }
-      catch (e) { return {}; }
-    },
-    put: function (entry) {
-      var items = queue.all();
-      var old = items[entry.url];
-      if (!old || old.at <= entry.at) items[entry.url] = entry; // the last answer given wins
-      localStorage.setItem(storageKey(), JSON.stringify(items));
-    },
-    remove: function (url, at) {
-      var items = queue.all();
-      if (items[url] && (at === undefined || items[url].at <= at)) delete items[url];
-      localStorage.setItem(storageKey(), JSON.stringify(items));
-    }
-  };
-  beatbook.visitQueue = queue;
+  // --- Answers given without a connection go to the shared outbox (outbox.js, docs/outbox.md):
+  // the same per-person IndexedDB queue, sign-out warning and resending (on `online`, at app
+  // start, by Background Sync) as logging and patrol check-ins. Each answer is its own record
+  // (a fresh UUID) with the phone's time it was given (`at`): the server keeps the answer given
+  // last, whatever order they arrive in, and answers a replay "already stored".
+  var ANSWER_URL = /^\/visits\/[^/]+\/answers\/[^/]+$/;
 
-  function csrfToken() {
-    try { return JSON.parse(document.body.getAttribute("hx-headers"))["x-csrftoken"]; }
-    catch (e) { return ""; }
+  function keptRecords() {
+    var store = window.beatbookOutbox;
+    if (!store || !window.indexedDB) return Promise.resolve([]);
+    return store.recordsOf(document.body.dataset.user || "").then(function (records) {
+      return records.filter(function (r) { return ANSWER_URL.test(r.action); });
+    }, function () { return []; });
   }
+  function waiting() {
+    return keptRecords().then(function (records) {
+      return records.filter(function (r) { return r.state === "waiting"; });
+    });
+  }
+  // How many visit answers wait on this phone (for the bar, and for tests).
+  beatbook.visitAnswersWaiting = function () {
+    return waiting().then(function (records) { return records.length; });
+  };
 
   function questionValues(block) {
     var name = "q_" + block.dataset.question;
@@ -45,55 +39,89 @@
     });
     return { name: name, values: values };
   }
+  function blockFor(action) {
+    return document.querySelector("[data-question][hx-post='" + action + "']");
+  }
 
   function showQueued() {
     var box = document.querySelector("[data-visit-queue]");
-    if (!box) return;
-    var count = Object.keys(queue.all()).length;
-    box.hidden = count === 0;
-    box.textContent = count + (count === 1 ? " answer" : " answers") + " kept on this phone, to send";
+    if (!box) return Promise.resolve();
+    return waiting().then(function (records) {
+      var count = records.length;
+      box.hidden = count === 0;
+      box.textContent = count + (count === 1 ? " answer" : " answers") + " kept on this phone, to send";
+    });
   }
 
-  var flushing = false;
-  function flush() {
-    if (flushing || !navigator.onLine) return Promise.resolve();
-    var items = queue.all();
-    var urls = Object.keys(items);
-    if (!urls.length) return Promise.resolve();
-    flushing = true;
-    return urls.reduce(function (chain, url) {
-      return chain.then(function () {
-        var entry = items[url];
-        var body = new URLSearchParams();
-        entry.values.forEach(function (v) { body.append(entry.name, v); });
-        body.append("at", String(entry.at));
-        return fetch(url, {
-          method: "POST", body: body, credentials: "same-origin",
-          headers: { "x-csrftoken": csrfToken(), "hx-request": "true" }
-        }).then(function (response) {
-          // 2xx: kept. 400/404: refused for good (a bad answer, a visit already submitted):
-          // show why and drop it. Signed out (401) or refused (403): keep it for later.
-          if (response.ok || response.status === 400 || response.status === 404) {
-            queue.remove(url, entry.at);
-          }
-          if (response.status === 400) {
-            return response.text().then(function (html) { showRefused(entry, html); });
-          }
-        });
-      });
-    }, Promise.resolve()).catch(function () { /* still offline: try again later */ })
-      .then(function () { flushing = false; showQueued(); });
-  }
-  beatbook.flushVisitAnswers = flush;
-
-  function showRefused(entry, html) {
-    var block = document.getElementById("question-" + entry.name.slice(2));
-    if (!block || !window.htmx) return;
-    block.outerHTML = html;
-    htmx.process(document.getElementById("question-" + entry.name.slice(2)));
+  // Hand one answer to the outbox: a form made for it, never shown (the section's own form
+  // must keep its answers, and the outbox clears the form it queues).
+  function keep(block) {
+    if (!(beatbook.outbox && window.indexedDB)) return Promise.resolve();
+    var answer = questionValues(block);
+    var form = document.createElement("form");
+    form.setAttribute("action", block.getAttribute("hx-post"));
+    var label = block.querySelector("legend, label");
+    form.setAttribute("data-outbox-label", "Visit answer: " +
+      (label ? label.textContent.trim() : block.dataset.question));
+    function field(name, value) {
+      var input = document.createElement("input");
+      input.type = "hidden"; input.name = name; input.value = value;
+      form.append(input);
+    }
+    field("uuid", "");
+    answer.values.forEach(function (v) { field(answer.name, v); });
+    field("at", String(Number(block.dataset.at) || Date.now()));
+    return beatbook.outbox.queue(form).then(showQueued, function (err) {
+      console.warn("Visit answer not kept", err);
+    });
   }
 
-  // --- Sending answers: htmx posts each as it is given; failures go to the queue. ---
+  // An answer refused for good (a bad value, or the visit was submitted or discarded since):
+  // its message goes beside the question, and the phone stops sending it.
+  function showRefused(record) {
+    var block = blockFor(record.action);
+    if (block) {
+      var name = "q_" + block.dataset.question;
+      var errors = record.errors || {};
+      var message = errors[name] || errors[Object.keys(errors)[0]] || "This answer was not kept";
+      var error = block.querySelector(".field-error");
+      if (!error) {
+        error = document.createElement("p");
+        var before = block.querySelector(".choices, input[name='" + name + "']");
+        before.parentNode.insertBefore(error, before);
+      }
+      error.className = "field-error";
+      error.id = name + "-error";
+      var hidden = document.createElement("span");
+      hidden.className = "visually-hidden";
+      hidden.textContent = "Error:";
+      error.replaceChildren(hidden, document.createTextNode(" " + message));
+      block.classList.add("has-error");
+      var text = block.querySelector("input[type='text']");
+      if (text) text.setAttribute("aria-invalid", "true");
+    }
+    return window.beatbookOutbox.remove(record.uuid);
+  }
+  function afterFlush() {
+    return keptRecords().then(function (records) {
+      return Promise.all(records.filter(function (r) { return r.state === "error"; }).map(showRefused));
+    }).then(showQueued);
+  }
+  document.addEventListener("outbox:flushed", afterFlush);
+
+  // Send what the phone keeps (twice if answers were queued while a send was under way);
+  // resolves the number still waiting.
+  function sendKept() {
+    function once() {
+      var sent = beatbook.outbox && navigator.onLine ? beatbook.outbox.sendSoon() : null;
+      return Promise.resolve(sent).then(afterFlush).then(waiting);
+    }
+    return once().then(function (left) {
+      return left.length && navigator.onLine ? once() : left;
+    }).then(function (left) { return left.length; });
+  }
+
+  // --- Sending answers: htmx posts each as it is given; failures go to the outbox. ---
   document.addEventListener("htmx:configRequest", function (event) {
     var block = event.detail.elt;
     if (!block.dataset || !block.dataset.question) return;
@@ -101,12 +129,6 @@
     block.dataset.at = at;
     event.detail.parameters.at = String(at);
   });
-  function keep(block) {
-    var answer = questionValues(block);
-    queue.put({ url: block.getAttribute("hx-post"), name: answer.name, values: answer.values,
-                at: Number(block.dataset.at) || Date.now() });
-    showQueued();
-  }
   document.addEventListener("htmx:sendError", function (event) {
     var block = event.detail.elt;
     if (block.dataset && block.dataset.question) keep(block);
@@ -116,12 +138,17 @@
     if (!block.dataset || !block.dataset.question || !event.detail.xhr) return;
     var status = event.detail.xhr.status;
     if (status === 401 || status === 403) {
-      keep(block); // the session ended mid-visit: keep the answer until they sign in again
+      keep(block); // the session ended mid-visit: kept until they sign in again
     } else if (status >= 200 && status < 500) {
-      // An answer the server took replaces an older one still waiting on the phone.
-      queue.remove(block.getAttribute("hx-post"), Number(block.dataset.at));
+      // An answer the server took makes older ones still waiting for this question moot.
+      var action = block.getAttribute("hx-post");
+      var at = Number(block.dataset.at);
+      waiting().then(function (records) {
+        return Promise.all(records.filter(function (r) {
+          return r.action === action && Number(new URLSearchParams(r.body).get("at")) <= at;
+        }).map(function (r) { return window.beatbookOutbox.remove(r.uuid); }));
+      }).then(showQueued);
     }
-    showQueued();
   });
   document.addEventListener("htmx:beforeSwap", function (event) {
     // A refused answer comes back as 400 with the message beside the question: show it.
@@ -184,8 +211,8 @@
       return;
     }
     var offline = document.querySelector("[data-visit-offline]");
-    flush().then(function () {
-      if (navigator.onLine && Object.keys(queue.all()).length === 0) {
+    sendKept().then(function (left) {
+      if (navigator.onLine && left === 0) {
         window.location.href = "/visits/" + visit.dataset.visit + "/check";
       } else if (offline) {
         offline.hidden = false;
@@ -232,37 +259,37 @@
   }
 
   // A page reloaded offline comes from the service worker's copy, drawn before the answers
-  // kept on the phone were given: show those answers in it.
+  // kept on the phone were given: show those answers in it, the last given last. Answers sent
+  // since this page was asked for count too (the server drew it before they arrived).
   function showKeptAnswers() {
-    var items = queue.all();
-    Object.keys(items).forEach(function (url) {
-      var entry = items[url];
-      var block = document.querySelector("[data-question][hx-post='" + url + "']");
-      if (!block) return;
-      block.querySelectorAll("[name='" + entry.name + "']").forEach(function (input) {
-        if (input.type === "radio" || input.type === "checkbox") {
-          input.checked = entry.values.indexOf(input.value) !== -1;
-        } else {
-          input.value = entry.values[0] || "";
-        }
+    var loaded = performance.timeOrigin || 0;
+    return keptRecords().then(function (records) {
+      records.filter(function (r) {
+        return r.state === "waiting" || (r.state === "sent" && r.sent >= loaded);
+      }).map(function (r) {
+        var body = new URLSearchParams(r.body);
+        return { action: r.action, body: body, at: Number(body.get("at")) || r.made };
+      }).sort(function (a, b) { return a.at - b.at; }).forEach(function (kept) {
+        var block = blockFor(kept.action);
+        if (!block) return;
+        var name = "q_" + block.dataset.question;
+        var values = kept.body.getAll(name);
+        block.querySelectorAll("[name='" + name + "']").forEach(function (input) {
+          if (input.type === "radio" || input.type === "checkbox") {
+            input.checked = values.indexOf(input.value) !== -1;
+          } else {
+            input.value = values[0] || "";
+          }
+        });
+        var advice = block.querySelector("[data-advice]");
+        if (advice) advice.hidden = !fires(block, values);
       });
-      var advice = block.querySelector("[data-advice]");
-      if (advice) advice.hidden = !fires(block, entry.values);
     });
   }
 
-  beatbook.beforeSignOut = beatbook.beforeSignOut || [];
-  beatbook.beforeSignOut.push(function () {
-    var count = Object.keys(queue.all()).length;
-    return count ? count + " visit answers have not been sent yet." : "";
-  });
-
-  window.addEventListener("online", flush);
   document.addEventListener("DOMContentLoaded", function () {
     prepareStart();
-    showKeptAnswers();
-    showQueued();
-    flush();
+    showKeptAnswers().then(showQueued);
     tick();
     if (document.querySelector("[data-visit-timer]")) setInterval(tick, 1000);
   });
