@@ -114,7 +114,7 @@ def test_the_first_load_transfers_at_most_60_kb(browser, browser_context_args, l
         )
         names = " ".join(name for name, _, _ in entries)
         assert "htmx" in names and "app.css" in names and "/briefing/people" in names
-        assert all(size > 0 for _, size, _ in entries)  # nothing came from a cache
+        assert all(size > 0 for _, size, _ in entries), entries  # nothing came from a cache
         total = sum(size for _, size, _ in entries)
         print(f"first load: {total:,} bytes transferred in {len(entries)} responses")
         assert total <= 60 * 1024, entries
