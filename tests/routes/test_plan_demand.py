@@ -20,7 +20,10 @@ def busy_area(tmp_path):
     """A team whose centre has a busy incident place (A) and a police.uk-only place (B)."""
     team = make_team("Abbey", *CENTRE)
     for n in range(3):
-        add_incident(n, A, NOW - timedelta(days=n, hours=1), "On or near Alpha Street")
+        # Two an hour ago (today, yesterday) and one three hours before: bars of 2 and 1.
+        add_incident(
+            n, A, NOW - timedelta(days=n, hours=3 if n == 2 else 1), "On or near Alpha Street"
+        )
     add_crimes(tmp_path, [("2024-03", B, "On or near Beta Parade", "Shoplifting")])
     return team
 
@@ -36,7 +39,10 @@ def test_supervisors_see_places_ranked_with_hour_profiles_and_a_map(as_role, tmp
     alpha, beta = places
     hours = alpha.select_one("svg[data-hours]")
     assert sum(map(int, hours["data-hours"].split(","))) == 3
-    assert len(hours.find_all("rect")) == 24
+    counts = [int(n) for n in hours["data-hours"].split(",")]
+    bars = hours.select("rect[data-n]")
+    assert [int(b["data-n"]) for b in bars] == counts and len(bars) == 24
+    assert [float(b["height"]) for b in bars] == [40 * c / max(counts) for c in counts]
     assert "busiest" in hours["aria-label"]
     assert beta.select_one("svg") is None
     assert "police.uk gives the month and the place only" in (
