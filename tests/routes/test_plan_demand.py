@@ -81,6 +81,8 @@ def test_a_suggestion_fills_the_point_form_and_is_added_as_a_suggestion(as_role,
         "On or near Alpha Street",
         "On or near Beta Parade",
     ]
+    assert "its busiest hour" in offered[0].select_one(".hint").get_text()
+    assert "police.uk: place only" in offered[1].select_one(".hint").get_text()
     link = urlsplit(offered[0].find("a")["href"])
     form = html(sup.get(f"{link.path}?{link.query}")).select_one("#add-point form")
     fields = {i["name"]: i.get("value", "") for i in form.find_all("input")}
