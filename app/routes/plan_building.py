@@ -66,7 +66,10 @@ async def _place_from_address(address: str, data: dict, errors: FormErrors) -> N
     if str(data.get("lat", "")).strip() or str(data.get("lng", "")).strip():
         errors.add("address", "Enter an address or a latitude and longitude, not both")
         return
-    found = await look_up(address) if len(address) <= 200 else None
+    if len(address) > 200:
+        errors.add("address", "Enter an address of 200 characters or fewer")
+        return
+    found = await look_up(address)
     if found is None:
         errors.add(
             "address", "That address was not found: check it, or enter the latitude and longitude"
@@ -176,6 +179,8 @@ class PlanBuildingController(Controller):
         address = str(data.get("address", "")).strip()
         if address:
             await _place_from_address(address, data, errors)
+        elif data.get("source") == "address":  # only a looked-up address is stored as one
+            data["source"] = "map"
         clean = check_point_form(plan, data, errors)
         if errors.get("address"):  # not found: the latitude and longitude were never asked for
             errors.pop("lat", None)

@@ -111,6 +111,12 @@ def test_a_point_by_address_is_looked_up_and_stored_as_an_address(as_role):
     [point] = sync(PatrolPoint.objects())
     address, lat, lng = LOCAL_ADDRESSES["abbey street, derby"]
     assert (point.source, point.label, point.lat, point.lng) == ("address", address, lat, lng)
+    # A point typed in from a map is a map point, whatever the form claims.
+    typed = {"label": "Park", "lat": "52.91", "lng": "-1.48", "source": "address"}
+    sup.post(
+        f"/plan/plans/{plan_id}/points", {**typed, "window_start": "11:00", "window_end": "11:30"}
+    )
+    assert sync(PatrolPoint.objects().where(PatrolPoint.label == "Park").first()).source == "map"
 
 
 def test_an_unknown_address_is_an_error_beside_the_field_and_stores_nothing(as_role):
