@@ -10,7 +10,7 @@ from app.tables.patrol import PatrolPoint
 from app.taskings.geocoding import LOCAL_ADDRESSES
 from tests.factories import make_team
 from tests.helpers import field_error, html, summary_links, sync
-from tests.routes.test_plan import new_plan
+from tests.routes.test_plan import new_plan, published_plan
 from tests.test_patrol_demand import CENTRE, A, B, add_crimes, add_incident
 
 NOW = datetime.now(UTC).replace(microsecond=0)
@@ -70,6 +70,8 @@ def test_plans_pages_link_to_the_demand(as_role):
     assert html(sup.get("/plan/plans")).find("a", href="/plan/demand")
     plan_id = new_plan(sup, team)
     assert html(sup.get(f"/plan/plans/{plan_id}")).find("a", href=f"/plan/demand?area={team.id}")
+    published = published_plan(sup, team)
+    assert html(sup.get(f"/plan/plans/{published}")).find("a", href=f"/plan/demand?area={team.id}")
 
 
 def test_a_suggestion_fills_the_point_form_and_is_added_as_a_suggestion(as_role, tmp_path):
