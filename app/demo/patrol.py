@@ -60,3 +60,15 @@ async def load(ctx) -> None:
         )
     await PatrolPoint.insert(*rows)
     ctx.made["patrol_plan"] = plan
+    # A draft for tomorrow with no points: a supervisor adds them from the suggestions.
+    tomorrow = today + timedelta(days=1)
+    start, end = shift_bounds(tomorrow, time(14, 0), time(22, 0))
+    await PatrolPlan(
+        team=home.id,
+        day=tomorrow,
+        shift_start=start,
+        shift_end=end,
+        title="Demo: late shift, to build",
+        status="draft",
+        created_by=supervisor.id,
+    ).save()

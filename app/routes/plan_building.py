@@ -14,6 +14,7 @@ from litestar.response import Redirect, Template
 from app.access import allow
 from app.audit import Operation, record
 from app.geo import walking_order
+from app.patrol.demand import WINDOW_MINUTES, suggested_window, team_demand
 from app.patrol.notify import tell_patrollers
 from app.patrol.plans import (
     check_plan_form,
@@ -23,17 +24,21 @@ from app.patrol.plans import (
     publish_problems,
     renumber,
 )
-from app.patrol.times import LOCAL
+from app.patrol.times import LOCAL, hhmm
 from app.places import team_choices
 from app.roles import Role
 from app.tables.patrol import PatrolPlan, PatrolPoint
 from app.tables.people import Person
+from app.taskings.geocoding import look_up
 from app.taskings.outbox import atomic
 from app.web import FormErrors, page
 
 SUPERVISORS = frozenset({Role.SUPERVISOR})
 Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 MAX_COPIES = 28
+POINT_FIELDS = ("label", "address", "lat", "lng", "window_start", "window_end", "instruction")
+SUGGESTION_FIELDS = ("label", "lat", "lng", "window_start", "window_end")
+SUGGESTED = 5  # places offered on the plan page (the demand page shows more)
 
 
 async def _plan(plan_id: int) -> PatrolPlan:
@@ -54,6 +59,45 @@ async def _patrollers() -> list[tuple[int, str]]:
     return [
         (r["id"], f"{r['display_name']} ({r['collar_number'] or 'no collar number'})") for r in rows
     ]
+
+
+async def _place_from_address(address: str, data: dict, errors: FormErrors) -> None:
+    """Fill the point's latitude and longitude (and label, if blank) from the geocoder."""
+    if str(data.get("lat", "")).strip() or str(data.get("lng", "")).strip():
+        errors.add("address", "Enter an address or a latitude and longitude, not both")
+        return
+    if len(address) > 200:
+        errors.add("address", "Enter an address of 200 characters or fewer")
+        return
+    found = await look_up(address)
+    if found is None:
+        errors.add(
+            "address", "That address was not found: check it, or enter the latitude and longitude"
+        )
+        return
+    data.update(lat=str(found.latitude), lng=str(found.longitude), source="address")
+    if not str(data.get("label", "")).strip():
+        data["label"] = found.address[:120]
+
+
+async def _suggestions(plan: PatrolPlan) -> list[dict]:
+    """The team area's top places, each with a window at its busiest hour within the shift."""
+    _, places = await team_demand(plan.team)
+    offered = []
+    for place in places[:SUGGESTED]:
+        start, end = suggested_window(place, plan.shift_start, plan.shift_end)
+        offered.append(
+            {
+                "place": place,
+                "label": place.label[:120],
+                "lat": f"{place.lat:.6f}",
+                "lng": f"{place.lng:.6f}",
+                "window_start": hhmm(start),
+                "window_end": hhmm(end),
+                "busiest": place.busiest_hour,
+            }
+        )
+    return offered
 
 
 class PlanBuildingController(Controller):
@@ -119,8 +163,11 @@ class PlanBuildingController(Controller):
         return Redirect(path=f"/plan/plans/{plan.id}", status_code=303)
 
     @get("/{plan_id:int}", opt=allow(SUPERVISORS))
-    async def show(self, plan_id: FromPath[int]) -> Template:
-        return await self._edit(await _plan(plan_id), {}, FormErrors())
+    async def show(self, request: Request, plan_id: FromPath[int]) -> Template:
+        """The plan; a suggestion's link fills the point form (?label=&lat=&lng=&window_...)."""
+        picked = {k: str(request.query_params.get(k, ""))[:200] for k in SUGGESTION_FIELDS}
+        values = {**picked, "source": "suggestion"} if picked["label"] else {}
+        return await self._edit(await _plan(plan_id), values, FormErrors())
 
     @post("/{plan_id:int}/points", opt=allow(SUPERVISORS), status_code=303)
     async def add_point(self, request: Request, plan_id: FromPath[int], data: Form) -> Any:
@@ -128,9 +175,21 @@ class PlanBuildingController(Controller):
         errors = FormErrors()
         if plan.status != "draft":
             errors.add("label", "This plan is published: copy it to change it")
+        data = dict(data)
+        address = str(data.get("address", "")).strip()
+        if address:
+            await _place_from_address(address, data, errors)
+        elif data.get("source") == "address":  # only a looked-up address is stored as one
+            data["source"] = "map"
         clean = check_point_form(plan, data, errors)
+        if errors.get("address"):  # not found: the latitude and longitude were never asked for
+            errors.pop("lat", None)
+            errors.pop("lng", None)
         if errors:
-            return await self._edit(plan, data, errors)
+            # The summary lists the fields in the order the form shows them.
+            ordered = FormErrors({k: errors[k] for k in POINT_FIELDS if k in errors})
+            ordered.update(errors)
+            return await self._edit(plan, data, ordered)
         position = await PatrolPoint.count().where(PatrolPoint.plan == plan.id) + 1
         await PatrolPoint(plan=plan.id, position=position, **clean).save()
         return Redirect(path=f"/plan/plans/{plan.id}#points", status_code=303)
@@ -247,6 +306,8 @@ class PlanBuildingController(Controller):
             plan=plan,
             names=team,
             points=await points_of(plan.id),
+            suggestions=await _suggestions(plan) if plan.status == "draft" else [],
+            window_minutes=WINDOW_MINUTES,
             values=values,
             errors=errors,
         )

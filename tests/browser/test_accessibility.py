@@ -25,6 +25,8 @@ PAGES = {
         "/plan/plans/new",
         "/plan/plans/1",
         "/plan/compliance",
+        "/plan/demand",
+        "/plan/plans/2",
         "/tasks/manage",
         "/tasks/volunteers",
         "/log/team",
