@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 CHROMIUM = "/usr/bin/chromium"
 DEMO_PASSWORD = "demo-password-for-tests"
@@ -21,6 +22,9 @@ PHONE = {"width": 390, "height": 844}
 ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.browser
+# On a busy 2-core machine a page can take longer than Playwright's 5 s default to settle:
+# wait longer, assert the same things.
+expect.set_options(timeout=15_000)
 
 
 def pytest_collection_modifyitems(items):
