@@ -6,8 +6,8 @@ import csv
 import math
 from datetime import UTC, datetime, timedelta
 
-from app.crime.geo import cell_of
 from app.crime.importer import HEADER, CrimeImport
+from app.geo import cell_of
 from app.patrol.demand import demand, suggested_window
 from app.patrol.times import LOCAL, shift_bounds
 from app.tables.briefing import Incident

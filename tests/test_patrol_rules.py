@@ -51,10 +51,10 @@ def test_radius_comes_from_the_setting(monkeypatch):
 
 
 def test_compass_points():
-    assert compass(POINT, away(300, 0)) == "N"
-    assert compass(POINT, away(300, 90)) == "E"
-    assert compass(POINT, away(300, 200)) == "S"
-    assert compass(POINT, away(300, 300)) == "NW"
+    assert compass(*POINT, *away(300, 0)) == "N"
+    assert compass(*POINT, *away(300, 90)) == "E"
+    assert compass(*POINT, *away(300, 200)) == "S"
+    assert compass(*POINT, *away(300, 300)) == "NW"
 
 
 def test_walking_order_is_as_short_as_the_best_order_for_a_small_plan():

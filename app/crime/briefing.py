@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from app.crime import nearby
-from app.crime.geo import compass, distance_m
+from app.geo import compass, distance_m
 
 RECENT_SHOWN = 25
 REPEAT_PLACE = 3  # crimes or incidents at one place in the period

@@ -15,9 +15,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.crime.geo import cell_of
 from app.crime.progress import Progress, Summary
 from app.crime.store import bulk_insert, engine
+from app.geo import cell_of
 from app.tables.briefing import Crime, CrimeCellCount, CrimeMonth
 
 HEADER = [

@@ -8,10 +8,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from app.crime.geo import cell_of
 from app.crime.importer import NotThisFormat, Source, sources
 from app.crime.progress import Progress, Summary
 from app.crime.store import engine, upsert
+from app.geo import cell_of
 
 HEADER = [
     "reference",

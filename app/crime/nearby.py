@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from datetime import datetime
 
-from app.crime.geo import EARTH_RADIUS_M, cells_around, haversine_m
+from app.geo import EARTH_RADIUS_M, cells_around, haversine_m
 from app.tables.briefing import Crime, Incident
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from app.crime.geo import haversine_m
+from app.geo import haversine_m
 from app.tables.places import TeamArea
 from app.web import FormErrors
 

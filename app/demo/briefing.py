@@ -6,9 +6,9 @@ import math
 import random
 from datetime import UTC, date, datetime, timedelta
 
-from app.crime.geo import cell_of
 from app.crime.incidents import COLUMNS
 from app.crime.store import engine, upsert
+from app.geo import cell_of
 from app.tables.briefing import AreaPriority, KeyContact
 from app.tables.places import TeamArea
 

@@ -28,7 +28,7 @@ def decide(point: tuple[float, float], fix: tuple[float, float] | None) -> Decis
     """
     if fix is None:
         return Decision(automatic=False, distance_m=None)
-    metres = distance_m(point, fix)
+    metres = distance_m(*point, *fix)
     # To the millimetre: no phone fix is finer, and float noise must not move the boundary.
     automatic = round(metres, 3) <= get_settings().checkin_radius_m
     return Decision(automatic=automatic, distance_m=metres)

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, time, timedelta
 
 from app.crime import nearby
 from app.crime.briefing import as_time
-from app.crime.geo import EARTH_RADIUS_M
+from app.geo import EARTH_RADIUS_M
 from app.patrol.times import LOCAL, in_shift
 from app.tables.places import TeamArea
 

@@ -56,9 +56,9 @@ async def _plan_view(viewer, here: tuple[float, float] | None) -> list[dict]:
             p["check_in"] = done.get(p["id"])
             p["is_next"] = p["id"] == next_id
             if here:
-                metres = distance_m(here, (p["lat"], p["lng"]))
+                metres = distance_m(*here, p["lat"], p["lng"])
                 p["distance"] = describe_distance(metres)
-                p["direction"] = compass(here, (p["lat"], p["lng"]))
+                p["direction"] = compass(*here, p["lat"], p["lng"])
         plans.append({"plan": plan, "points": points, "done": len(done), "total": len(points)})
     return plans
 

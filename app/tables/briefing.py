@@ -38,7 +38,7 @@ class Crime(Table):
     crime_type = Varchar(length=80)
     lat = DoublePrecision(null=True, default=None)
     lng = DoublePrecision(null=True, default=None)
-    # A 0.01-degree grid cell (app.crime.geo.cell_of): the spatial index the briefing queries.
+    # A 0.01-degree grid cell (app.geo.cell_of): the spatial index the briefing queries.
     cell = Integer(null=True, default=None, index=True)
     location = Varchar(length=255)
     lsoa_code = Varchar(length=12)

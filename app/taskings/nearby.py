@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.crime.geo import distance_m
+from app.geo import distance_m
 from app.taskings.queries import my_parts
 
 OPEN = {"offered", "assigned", "accepted", "acknowledged", "in_progress"}

@@ -10,7 +10,7 @@ import random
 from datetime import UTC, datetime, timedelta
 
 from app.audit import Operation
-from app.crime.geo import cell_of
+from app.geo import cell_of
 from app.tables.audit import AuditEntry
 from app.tables.briefing import Incident
 from tests.factories import make_team

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import random
 
-from app.crime.geo import cell_of, cells_around, compass, distance_m, haversine_m
+from app.geo import cell_of, cells_around, compass, distance_m, haversine_m
 
 
 def test_every_point_inside_the_circle_is_in_one_of_its_cells():
