@@ -10,7 +10,7 @@ from uuid import UUID
 from litestar import Controller, Request, get, post
 from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotFoundException
-from litestar.params import Body
+from litestar.params import Body, FromQuery
 from litestar.response import Redirect, Template
 
 from app import navigation, outbox
@@ -19,7 +19,7 @@ from app.audit import Operation, record
 from app.places import team_choices
 from app.roles import FIELD, Role
 from app.tables.places import TeamArea
-from app.tables.taskings import VolunteerProfile
+from app.tables.taskings import TaskingAssignment, VolunteerProfile
 from app.tables.visits import HomeVisit
 from app.taskings.kinds import requirement_text, why_not
 from app.visits import checklist, store
@@ -94,6 +94,29 @@ def screen(visit, row, content, answers, errors, section, earlier) -> Template:
     )
 
 
+# A part of a tasking its person is still to carry out.
+OPEN_PARTS = ("assigned", "acknowledged", "accepted", "in_progress")
+
+
+async def visit_tasking(person_id: int, tasking_id: int) -> dict | None:
+    """A home-visit tasking the person is on and has not finished, or None."""
+    part = (
+        await TaskingAssignment.select(
+            *TaskingAssignment.tasking.all_columns(exclude=["details"]),
+        )
+        .where(
+            (TaskingAssignment.person == person_id)
+            & (TaskingAssignment.tasking == tasking_id)
+            & TaskingAssignment.state.is_in(list(OPEN_PARTS))
+            & (TaskingAssignment.tasking.kind == "home_visit")
+            & (TaskingAssignment.tasking.cancelled == False)  # noqa: E712
+        )
+        .output(nested=True)
+        .first()
+    )
+    return part["tasking"] if part else None
+
+
 class VisitsController(Controller):
     path = "/visits"
 
@@ -132,11 +155,20 @@ class VisitsController(Controller):
         return page("visits/index.html", mine=mine, team=team, not_fit=await why_not_visit(user))
 
     @get("/new", opt=allow(VISITORS))
-    async def new(self, request: Request) -> Template:
+    async def new(self, request: Request, tasking: FromQuery[int | None] = None) -> Template:
         if reason := await why_not_visit(request.user):
             return not_fit(reason)
         values = {"team": request.user.home_team_id or "", "uuid": str(uuidlib.uuid4())}
-        return await self._start_form(values, FormErrors())
+        source = await visit_tasking(request.user.id, tasking) if tasking else None
+        if source is not None:  # started from a home-visit tasking: where it is, prefilled
+            values.update(
+                tasking=source["id"],
+                team=source["team"] or values["team"],
+                address=source["address"] or "",
+                lat="" if source["lat"] is None else source["lat"],
+                lng="" if source["lng"] is None else source["lng"],
+            )
+        return await self._start_form(values, FormErrors(), source=source)
 
     @post("/", opt=allow(VISITORS), status_code=303)
     async def start(self, request: Request, data: Form) -> Any:
@@ -178,8 +210,18 @@ class VisitsController(Controller):
         ):
             errors.add("team", "Choose a team area from the list")
         lat, lng = _point(data, errors)
+        tasking_text = str(data.get("tasking", "")).strip()
+        source = None
+        if tasking_text:
+            source = (
+                await visit_tasking(request.user.id, int(tasking_text))
+                if tasking_text.isdigit()
+                else None
+            )
+            if source is None:
+                errors.add("tasking", "That tasking is not an open home visit of yours")
         if errors:
-            return await self._start_form({**data, "uuid": visit_uuid}, errors)
+            return await self._start_form({**data, "uuid": visit_uuid}, errors, source=source)
         declined = consent == "no"
         visit = HomeVisit(
             uuid=visit_uuid,
@@ -195,6 +237,7 @@ class VisitsController(Controller):
             lng=None if declined else lng,
             consent=not declined,
             submitted_at=store.now() if declined else None,
+            tasking_id=source["id"] if source else None,
         )
         await visit.save()
         await record(
@@ -317,12 +360,13 @@ class VisitsController(Controller):
             return Redirect(path=f"/visits/{visit_uuid}?section={number + 1}", status_code=303)
         return Redirect(path=f"/visits/{visit_uuid}/check", status_code=303)
 
-    async def _start_form(self, values: dict, errors: FormErrors) -> Template:
+    async def _start_form(self, values: dict, errors: FormErrors, source=None) -> Template:
         return page(
             "visits/start.html",
             status_code=400 if errors else 200,
             values=values,
             errors=errors,
+            source=source,
             templates=[
                 (t["id"], f"{t['name']} (version {t['version']})")
                 for t in await store.current_templates()
