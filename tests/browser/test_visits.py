@@ -40,6 +40,10 @@ def start_visit(page, address: str) -> str:
 
 
 def give(page, key, how):
+    # htmx binds a swapped-in question in its settle step, 20 ms after the swap: a person is
+    # slower than that, a test is not. Wait until nothing is settling or in flight.
+    busy = ".htmx-added, .htmx-settling, .htmx-swapping, .htmx-request"
+    wait_until(page, f"!document.querySelector('{busy}')")
     if isinstance(how, int):
         target = f"q_{key}" if how == 1 else f"q_{key}-{how}"
         page.locator(f"label[for='{target}']").click()
