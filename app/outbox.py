@@ -56,23 +56,23 @@ def clean_uuid(value: Any, errors: FormErrors) -> str:
 
 
 async def store_once(
-    table: type[Table], uuid: str, values: dict, owner_column: str
+    table: type[Table], uuid: str, values: dict, owner_column: str, uuid_column: str = "client_uuid"
 ) -> tuple[int, bool]:
-    """Insert a row with client_uuid=uuid unless one exists; returns (id, created).
+    """Insert a row with uuid in uuid_column unless one exists; returns (id, created).
 
     The unique constraint on client_uuid settles a race between two requests (a double tap):
     the loser finds the winner's row. A UUID already used by another person is refused.
     """
-    uuid_column = table._meta.get_column_by_name("client_uuid")
+    column = table._meta.get_column_by_name(uuid_column)
     owner = table._meta.get_column_by_name(owner_column)
 
     async def existing() -> dict | None:
-        return await table.select(table._meta.primary_key, owner).where(uuid_column == uuid).first()
+        return await table.select(table._meta.primary_key, owner).where(column == uuid).first()
 
     found = await existing()
     if found is None:
         try:
-            return await _insert(table, values, uuid), True
+            return await _insert(table, {**values, uuid_column: uuid}), True
         except DUPLICATE_ERRORS:
             found = await existing()
             if found is None:
@@ -82,10 +82,10 @@ async def store_once(
     return found["id"], False
 
 
-async def _insert(table: type[Table], values: dict, uuid: str) -> int:
+async def _insert(table: type[Table], values: dict) -> int:
     """Insert the row; inside a caller's transaction, behind a savepoint, so that losing a
     race to the unique constraint leaves the transaction usable (PostgreSQL aborts it else)."""
-    row = table(**values, client_uuid=uuid)
+    row = table(**values)
     transaction = table._meta.db.current_transaction.get()
     if transaction is None:
         await row.save()

@@ -136,8 +136,7 @@ class PlanController(Controller):
             errors.add("note", "Enter a note of 2,000 characters or fewer")
         if errors:
             return await self._answer(request, viewer, point, errors, 422, data)
-        row = PatrolCheckIn(
-            uuid=client_uuid,
+        values = dict(
             point=point.id,
             person=viewer.id,
             at=when,
@@ -149,21 +148,20 @@ class PlanController(Controller):
             reason="" if decision.automatic else reason,
             note=note,
         )
-        try:
-            await row.save()
-        except Exception:
-            # Two copies of the same check-in raced: the unique uuid kept one of them.
-            if not await PatrolCheckIn.exists().where(PatrolCheckIn.uuid == client_uuid):
-                raise
-        else:
+        # Two copies racing (a double tap): the unique uuid keeps one, the other answers 200.
+        record_id, created = await outbox.store_once(
+            PatrolCheckIn, str(client_uuid), values, "person", uuid_column="uuid"
+        )
+        if created:
             await record(
                 request,
                 Operation.COLLECTION,
                 "patrol-check-in",
-                row.id,
-                detail=f"point {point.id}, {'automatic' if row.automatic else 'manual'}",
+                record_id,
+                detail=f"point {point.id}, {'automatic' if decision.automatic else 'manual'}",
             )
-        return await self._answer(request, viewer, point, {}, 201, record_id=row.id)
+        status = 201 if created else 200
+        return await self._answer(request, viewer, point, {}, status, record_id=record_id)
 
     @post("/points/{point_id:int}/check-out", opt=allow(POLICE), status_code=200)
     async def check_out(self, request: Request, point_id: FromPath[int]) -> Any:
