@@ -5,14 +5,18 @@ from __future__ import annotations
 import hashlib
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Request
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
 from litestar.response import Template
 
 from app.settings import APP_DIR
 
 STATIC_DIR = APP_DIR / "static"
+# A handler's `data: Form`: the posted form's fields (a repeated name gives a list).
+Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 # The vendored htmx (app/static/vendor/README.md says where it came from).
 HTMX = "vendor/htmx-2.0.11.min.js"
 

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Controller, Request, get, post
-from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotFoundException
-from litestar.params import Body
 from litestar.response import Redirect, Template
 
 from app import navigation
@@ -16,10 +14,9 @@ from app.places import team_choices
 from app.roles import EVERYONE, MANAGERS
 from app.tables.agencies import PartnerAgency
 from app.tables.places import TeamArea
-from app.web import FormErrors, page
+from app.web import Form, FormErrors, page
 
 NAV = navigation.register("Partner agencies", "/agencies", "people", 85, MANAGERS, primary=False)
-Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 # Suggestions for the kind field; any kind may be typed (templates' referral rules name kinds).
 KINDS = ["fire", "food bank", "housing", "health", "council", "charity", "debt advice"]
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Controller, Request, get, post
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromQuery
+from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
 from app.access import PUBLIC
@@ -22,7 +21,7 @@ from app.auth.sessions import (
 )
 from app.settings import get_settings
 from app.tables.people import Person
-from app.web import FormErrors, page
+from app.web import Form, FormErrors, page
 
 FAILED = "Enter a correct username and password"
 
@@ -33,9 +32,6 @@ def limited_message() -> str:
         f"Too many failed attempts to sign in. Wait {minutes} minutes and try again, "
         "or ask your supervisor to reset your password."
     )
-
-
-Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 
 
 def safe_next(target: str | None) -> str:

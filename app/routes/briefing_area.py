@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Controller, Request, get, post
-from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotFoundException
-from litestar.params import Body
 from litestar.response import Redirect, Template
 
 from app.access import allow
@@ -16,10 +14,9 @@ from app.audit import Operation, record
 from app.roles import Role
 from app.tables.briefing import AreaPriority, KeyContact
 from app.tables.places import TeamArea
-from app.web import FormErrors, page
+from app.web import Form, FormErrors, page
 
 EDITORS = frozenset({Role.SUPERVISOR})
-Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 
 
 def _date(text: str) -> date | None:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Controller, Request, get, post
-from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotFoundException
-from litestar.params import Body
 from litestar.response import Redirect, Template
 
 from app.access import allow
@@ -16,9 +14,8 @@ from app.places import team_choices
 from app.roles import POLICE
 from app.tables.engagement import KeyIndividual
 from app.tables.places import TeamArea
-from app.web import FormErrors, page
+from app.web import Form, FormErrors, page
 
-Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 LIMITS = {"name": 120, "community_role": 120, "how_to_reach": 200}
 LABELS = {"name": "a name", "community_role": "a role", "how_to_reach": "how to reach them"}
 

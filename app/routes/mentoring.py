@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import uuid as uuid_module
 from datetime import UTC, date, datetime
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Controller, Request, get, post
-from litestar.enums import RequestEncodingType
 from litestar.exceptions import PermissionDeniedException
-from litestar.params import Body
 from litestar.response import Redirect, Template
 
 from app import navigation, outbox
@@ -26,12 +24,11 @@ from app.mentoring import (
 from app.roles import Role
 from app.tables.agencies import PartnerAgency
 from app.tables.mentoring import MentorClient, MentorContact, MentorGoal
-from app.web import FormErrors, page
+from app.web import Form, FormErrors, page
 
 ROLES = frozenset({Role.MENTOR, Role.SUPERVISOR})
 MENTORS = frozenset({Role.MENTOR})
 NAV = navigation.register("Mentoring", "/mentoring", "mentoring", 35, ROLES)
-Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 
 
 def _date(data: dict, name: str, errors: FormErrors, label: str, required: bool = True):

@@ -6,11 +6,9 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Controller, Request, get, post
-from litestar.enums import RequestEncodingType
-from litestar.params import Body
 from litestar.response import Redirect, Template
 
 from app.access import allow
@@ -18,11 +16,10 @@ from app.audit import Operation, record
 from app.mentoring import is_coordinator, outcomes
 from app.roles import Role
 from app.tables.mentoring import MentorClient, PoliceCallCount
-from app.web import FormErrors, page
+from app.web import Form, FormErrors, page
 
 ROLES = frozenset({Role.MENTOR, Role.SUPERVISOR})
 COORDINATORS = frozenset({Role.SUPERVISOR})
-Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 MAX_CALLS = 1000
 NOT_COORDINATOR = "Only the mentor coordinator enters these figures"
 

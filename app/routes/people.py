@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Controller, Request, get, post
-from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotFoundException
-from litestar.params import Body, FromPath, FromQuery
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from app import navigation
@@ -20,11 +19,10 @@ from app.places import team_choices
 from app.roles import ROLE_LABELS, Role
 from app.tables.people import Person, PersonTeam
 from app.tables.places import TeamArea
-from app.web import FormErrors, page
+from app.web import Form, FormErrors, page
 
 ADMINS = frozenset({Role.ADMIN})
 NAV = navigation.register("People", "/people", "people", 80, ADMINS, primary=False)
-Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 EDITABLE = ("display_name", "role", "collar_number", "home_team")
 
 

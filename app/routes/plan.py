@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import uuid as uuidlib
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Controller, Request, Response, get, post
-from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotFoundException
-from litestar.params import Body, FromPath, FromQuery
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from app import navigation, outbox
@@ -21,10 +20,9 @@ from app.patrol.plans import check_ins_by_point, points_of, todays_plans
 from app.roles import POLICE
 from app.settings import get_settings
 from app.tables.patrol import PatrolCheckIn, PatrolPlan, PatrolPoint
-from app.web import FormErrors, is_fragment_request, page
+from app.web import Form, FormErrors, is_fragment_request, page
 
 NAV = navigation.register("Plan", "/plan", "plan", 50, POLICE)
-Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 MAX_REASON = 300
 # A check-in made offline may arrive hours later, but not from the future or last month.
 OLDEST_CHECK_IN = timedelta(days=2)

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Controller, Request, get, post
-from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotFoundException
-from litestar.params import Body, FromPath, FromQuery
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from app.access import allow
@@ -31,10 +30,9 @@ from app.tables.patrol import PatrolPlan, PatrolPoint
 from app.tables.people import Person
 from app.taskings.geocoding import look_up
 from app.taskings.outbox import atomic
-from app.web import FormErrors, page
+from app.web import Form, FormErrors, page
 
 SUPERVISORS = frozenset({Role.SUPERVISOR})
-Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 MAX_COPIES = 28
 POINT_FIELDS = ("label", "address", "lat", "lng", "window_start", "window_end", "instruction")
 SUGGESTION_FIELDS = ("label", "lat", "lng", "window_start", "window_end")

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from geopy.distance import great_circle
 from litestar import Controller, Request, get, post
-from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotFoundException
-from litestar.params import Body
 from litestar.response import Redirect, Template
 
 from app import navigation
@@ -21,11 +19,10 @@ from app.taskings import service, states
 from app.taskings.kinds import KINDS, PRIORITIES
 from app.taskings.queries import my_parts
 from app.taskings.states import State
-from app.web import FormErrors, page
+from app.web import Form, FormErrors, page
 
 ROLES = frozenset(EVERYONE - {Role.ADMIN})
 NAV = navigation.register("Tasks", "/tasks", "tasks", 20, ROLES)
-Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 ANSWER_LABELS = {
     State.ACCEPTED: "Accept",
     State.DECLINED: "Decline",

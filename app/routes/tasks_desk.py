@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Controller, Request, get, post
-from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotFoundException
-from litestar.params import Body
 from litestar.response import Redirect, Template
 
 from app import navigation
@@ -21,13 +19,12 @@ from app.taskings import service, states
 from app.taskings.forms import PLACE_KINDS, STAFF, check_tasking, form_values
 from app.taskings.kinds import KINDS, PRIORITIES, requirement_text
 from app.taskings.outbox import delivery_by_person
-from app.web import FormErrors, is_fragment_request, page, page_or_fragment
+from app.web import Form, FormErrors, is_fragment_request, page, page_or_fragment
 
 SUPERVISORS = frozenset({Role.SUPERVISOR})
 NAV = navigation.register(
     "Manage taskings", "/tasks/manage", "tasks", 21, SUPERVISORS, primary=False
 )
-Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 
 
 async def _tasking(tasking_id: int) -> dict:

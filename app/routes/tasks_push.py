@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
-
 from litestar import Controller, Request, Response, get, post
-from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotFoundException
-from litestar.params import Body
 from litestar.response import Redirect, Template
 
 from app.access import allow
@@ -18,7 +14,6 @@ from app.taskings import outbox, service, vapid
 from app.taskings.states import State
 from app.web import page
 
-Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 ACTIONS = {"accept": State.ACCEPTED, "decline": State.DECLINED}
 
 

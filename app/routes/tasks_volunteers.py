@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Controller, Request, get, post
-from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotFoundException
-from litestar.params import Body
 from litestar.response import Redirect, Template
 
 from app.access import allow
@@ -18,9 +16,7 @@ from app.routes.tasks_desk import SUPERVISORS
 from app.tables.people import Person
 from app.tables.taskings import VolunteerProfile
 from app.taskings.kinds import KINDS, TRAINING, VETTING, why_not
-from app.web import FormErrors, page
-
-Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
+from app.web import Form, FormErrors, page
 
 
 def _date(text: str) -> date | None:

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import copy
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Controller, Request, get, post
-from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotFoundException
-from litestar.params import Body
 from litestar.response import Redirect, Template
 
 from app import navigation
@@ -16,12 +14,11 @@ from app.access import allow
 from app.roles import MANAGERS
 from app.tables.visits import ChecklistTemplate
 from app.visits import checklist, editor, store
-from app.web import FormErrors, page
+from app.web import Form, FormErrors, page
 
 NAV = navigation.register(
     "Visit checklists", "/visits/templates", "visits", 86, MANAGERS, primary=False
 )
-Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 REPLACED = "This version has been changed since you opened it: open the current version"
 
 

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import time
 import uuid as uuidlib
-from typing import Annotated, Any
+from typing import Any
 from uuid import UUID
 
 from litestar import Controller, Request, get, post
-from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotFoundException
-from litestar.params import Body, FromQuery
+from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
 from app import navigation, outbox
@@ -24,13 +23,12 @@ from app.tables.visits import HomeVisit
 from app.taskings.kinds import requirement_text, why_not
 from app.visits import checklist, store
 from app.visits.views import content_of, earlier_visits, outcomes, visit_for
-from app.web import FormErrors, page
+from app.web import Form, FormErrors, page
 
 # Officers, PCSOs, supervisors and volunteers; a volunteer may start a visit only if their
 # profile (vetting and training, kept by supervisors) allows home visits: `why_not_visit`.
 VISITORS = frozenset(FIELD)
 NAV = navigation.register("Visits", "/visits", "visits", 40, VISITORS)
-Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 
 
 async def why_not_visit(user) -> str | None:
