@@ -53,3 +53,25 @@ async def access_guard(connection: ASGIConnection, handler: BaseRouteHandler) ->
         raise NotAuthorizedException("Sign in to continue")
     if user.role not in rule:
         raise PermissionDeniedException("Your role may not use this page")
+
+
+def rules_by_name(route_handlers) -> dict[str, frozenset[Role] | str | None]:
+    """Each named handler's rule, for `may()` (built once, when the app is made)."""
+    return {h.name: rule_of(h) for h in route_handlers if getattr(h, "name", None)}
+
+
+def permits(rule: frozenset[Role] | str | None, user) -> bool:
+    """Whether a rule lets this person (a Viewer or an Actor, or None) use the route."""
+    if rule == PUBLIC_RULE:
+        return True
+    if rule is None or user is None:
+        return False
+    return user.role in rule
+
+
+def may(rules: dict, name: str, user) -> bool:
+    """Whether the person may use the route named `name` (a name no route has: an error, so a
+    template cannot ask about a route that does not exist)."""
+    if name not in rules:
+        raise KeyError(f"no route is named {name!r}")
+    return permits(rules[name], user)

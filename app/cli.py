@@ -99,7 +99,7 @@ async def _create_user(args: argparse.Namespace, password: str) -> int:
         Operation.COLLECTION,
         "person",
         person.id,
-        actor_username="(command line)",
+        username="(command line)",
         detail=f"created with role {args.role} by beatbook create-user",
     )
     print(f"Created {username} ({args.role}).")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -38,11 +37,6 @@ FOLLOW_UP_MAX = 300
 SHIFT = timedelta(hours=12)
 # A phone's clock may run a little ahead of the server's.
 CLOCK_SLACK = timedelta(minutes=5)
-
-# The seam for taskings: app.taskings.followups.connect() appends an async
-# callable(request, engagement_id) that makes a tasking for a promised follow-up; it runs in
-# the transaction that stores the engagement. Logging never depends on it being there.
-FOLLOW_UP_HOOKS: list[Callable[[Any, int], Awaitable[Any]]] = []
 
 
 def parse_local_time(text: str) -> datetime | None:
@@ -145,3 +139,51 @@ def editable(entry: dict, person_id: int, now: datetime | None = None) -> bool:
 
 def week_start(day: date) -> date:
     return day - timedelta(days=day.weekday())
+
+
+# A follow-up promised without a date: the tasking's window runs a week from the promise.
+UNDATED = timedelta(days=7)
+
+
+async def followup_to_tasking(request, engagement_id: int) -> int | None:
+    """A follow-up a PCSO, officer or supervisor promised while logging becomes a tasking
+    assigned to them. A volunteer's stays a reminder on their log only: volunteers are asked
+    by the team, not tasked, and an offer from themselves to themselves would mean nothing."""
+    from app.database import atomic
+    from app.roles import POLICE
+    from app.tables.engagement import Engagement
+    from app.taskings import service
+    from app.taskings.followups import due_window, place_of
+
+    if request.user.role not in POLICE:
+        return None
+    entry = await Engagement.select().where(Engagement.id == engagement_id).first()
+    if entry is None or not entry["follow_up"] or entry["tasking_id"] is not None:
+        return None
+    if entry["follow_up_due"]:
+        starts_at, ends_at = due_window(entry["follow_up_due"])
+    else:
+        starts_at = service.now()
+        ends_at = due_window((starts_at + UNDATED).astimezone(LOCAL_TIME).date())[1]
+    made = entry["occurred_at"].astimezone(LOCAL_TIME)
+    values = {
+        "kind": "other",
+        "title": f"Follow-up: {entry['follow_up']}"[:120],
+        "details": (
+            f"{entry['follow_up']}\n\nPromised when logging ({KINDS[entry['kind']]}, "
+            f"{made:%d %B %Y, %H:%M}); the reminder is on your log (/log)."
+        ),
+        **place_of({"lat": entry["lat"], "lng": entry["lng"]}),
+        "team": entry["team"],
+        "starts_at": starts_at,
+        "ends_at": ends_at,
+        "priority": "routine",
+        "mode": "assign",
+        "places_wanted": 1,
+    }
+    async with atomic():
+        tasking_id = await service.create(request, values, [request.user.id])
+        await Engagement.update({Engagement.tasking_id: tasking_id}).where(
+            Engagement.id == engagement_id
+        )
+    return tasking_id

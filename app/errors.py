@@ -15,6 +15,8 @@ from litestar.exceptions import (
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
+from app.outcomes import NotAllowed, NotFound, Refused
+
 log = logging.getLogger("beatbook")
 
 
@@ -53,6 +55,21 @@ def not_found(request: Request, exc: NotFoundException) -> Response:
     return Template(template_name="errors/404.html", status_code=404, media_type="text/html")
 
 
+def use_case_not_found(request: Request, exc: NotFound) -> Response:
+    """A use case found no such record (or none the actor may know of): 404."""
+    return not_found(request, NotFoundException())
+
+
+def use_case_not_allowed(request: Request, exc: NotAllowed) -> Response:
+    """A use case refused the actor: 403."""
+    return refused(request, PermissionDeniedException(str(exc) or "You may not do this"))
+
+
+def use_case_refused(request: Request, exc: Refused) -> Response:
+    """A change the record's state does not allow, not caught by its handler: 409."""
+    return http_error(request, HTTPException(status_code=409, detail=str(exc)))
+
+
 def http_error(request: Request, exc: HTTPException) -> Response:
     if exc.status_code >= 500:
         log.exception("Error on %s %s", request.method, request.url.path)
@@ -81,5 +98,8 @@ HANDLERS = {
     PermissionDeniedException: refused,
     NotFoundException: not_found,
     HTTPException: http_error,
+    NotFound: use_case_not_found,
+    NotAllowed: use_case_not_allowed,
+    Refused: use_case_refused,
     HTTP_500_INTERNAL_SERVER_ERROR: server_error,
 }

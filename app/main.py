@@ -9,13 +9,14 @@ from contextlib import asynccontextmanager
 from litestar import Litestar
 from litestar.config.compression import CompressionConfig
 from litestar.config.csrf import CSRFConfig
+from litestar.di import Provide
 from litestar.plugins.htmx import HTMXPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from app import __version__
-from app.access import PUBLIC, access_guard
+from app.access import PUBLIC, access_guard, rules_by_name
 from app.auth.sessions import SessionMiddleware
 from app.errors import HANDLERS
 from app.headers import SecurityHeadersMiddleware
@@ -23,6 +24,7 @@ from app.routes import discover_controllers
 from app.settings import APP_DIR, get_settings
 from app.taskings.sender import sender_lifespan
 from app.templating import configure_jinja
+from app.web import provide_actor
 
 
 @asynccontextmanager
@@ -45,10 +47,6 @@ async def database_lifespan(app: Litestar) -> AsyncIterator[None]:
 def create_app() -> Litestar:
     """The Beatbook ASGI app."""
     settings = get_settings()
-    # Follow-ups of visits and of the engagement log become taskings (the features' seams).
-    from app.taskings.followups import connect
-
-    connect()
     logging.basicConfig(level=logging.INFO)
     static = create_static_files_router(
         path="/static",
@@ -59,8 +57,9 @@ def create_app() -> Litestar:
         cache_control=None,
         include_in_schema=False,
     )
-    return Litestar(
+    app = Litestar(
         route_handlers=[*discover_controllers(), static],
+        dependencies={"actor": Provide(provide_actor)},
         guards=[access_guard],
         middleware=[SecurityHeadersMiddleware(), SessionMiddleware()],
         csrf_config=CSRFConfig(
@@ -83,3 +82,7 @@ def create_app() -> Litestar:
         debug=False,
         state={"version": __version__},
     )
+    # The rule of each named route, for templates' may("route-name").
+    handlers = [h for route in app.routes for h in getattr(route, "route_handlers", [])]
+    app.state["access_rules"] = rules_by_name(handlers)
+    return app

@@ -1,4 +1,8 @@
-"""The navigation: each feature's routes module registers its own item here."""
+"""The navigation: each feature's routes module registers its own items here.
+
+An item names a route; whoever may use that route (its own access rule) sees the item, so
+the navigation never offers a page that would refuse its viewer.
+"""
 
 from __future__ import annotations
 
@@ -12,10 +16,10 @@ class NavItem:
     """One place in the bottom bar (phone) or the side bar (desk)."""
 
     label: str
-    path: str
+    route: str  # a route's name ("visits:index"), or TRANSITION (issue 10): a path
     icon: str
     order: int
-    roles: frozenset[Role]
+    roles: frozenset[Role] | None  # TRANSITION (issue 10): None once every item names a route
     primary: bool = True  # in the phone's bottom bar; secondary items are in the menu
 
 
@@ -24,20 +28,18 @@ _ITEMS: list[NavItem] = []
 
 def register(
     label: str,
-    path: str,
+    route: str,
     icon: str,
     order: int,
-    roles: frozenset[Role],
+    roles: frozenset[Role] | None = None,
     primary: bool = True,
 ) -> NavItem:
     """Add a feature's navigation item (called once, when its routes module is imported)."""
-    item = NavItem(label, path, icon, order, frozenset(roles), primary)
-    _ITEMS[:] = [i for i in _ITEMS if i.path != path] + [item]
+    item = NavItem(label, route, icon, order, frozenset(roles) if roles else None, primary)
+    _ITEMS[:] = [i for i in _ITEMS if i.route != route] + [item]
     return item
 
 
-def items_for(role: Role | None) -> list[NavItem]:
-    """The items a role sees, in order."""
-    if role is None:
-        return []
-    return sorted((i for i in _ITEMS if role in i.roles), key=lambda i: i.order)
+def items() -> list[NavItem]:
+    """Every item, in order."""
+    return sorted(_ITEMS, key=lambda i: i.order)

@@ -6,10 +6,11 @@ import uuid
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from jinja2 import pass_context
 from litestar.plugins.jinja import JinjaTemplateEngine
 
-from app import __version__
-from app.navigation import items_for
+from app import __version__, navigation
+from app.access import may as _may
 from app.roles import ROLE_LABELS, Role
 from app.web import static_url
 
@@ -25,11 +26,47 @@ def local_time(value: datetime | None, fmt: str = "%d %b %Y %H:%M") -> str:
     return value.astimezone(LOCAL_TIME).strftime(fmt)
 
 
+@pass_context
+def may(context, route_name: str) -> bool:
+    """In a template: whether the viewer may use the route of that name (its own access rule).
+
+    {% if may("agencies:new") %}<a href="{{ url_for('agencies:new') }}">Add</a>{% endif %}
+    """
+    request = context["request"]
+    return _may(request.app.state["access_rules"], route_name, request.scope.get("user"))
+
+
+@pass_context
+def nav_items(context) -> list[dict]:
+    """The navigation items the viewer may open, each with its path."""
+    request = context["request"]
+    user = request.scope.get("user")
+    if user is None:
+        return []
+    shown = []
+    for item in navigation.items():
+        if item.route.startswith("/"):  # TRANSITION (issue 10): a path with its own role list
+            if item.roles is None or user.role not in item.roles:
+                continue
+            path = item.route
+        else:
+            if not may(context, item.route):
+                continue
+            path = request.app.route_reverse(item.route)
+        shown.append(
+            {"label": item.label, "path": path, "icon": item.icon, "primary": item.primary}
+        )
+    return shown
+
+
 def configure_jinja(engine: JinjaTemplateEngine) -> None:
     env = engine.engine
     env.globals.update(
+        may=may,
+        # Roles whose pages are laid out for a desk browser (a layout, not an access rule).
+        desk_roles=("supervisor", "admin"),
         static=static_url,
-        nav_items=items_for,
+        nav_items=nav_items,
         role_label=lambda role: ROLE_LABELS.get(Role(role), role) if role else "",
         app_version=__version__,
         new_uuid=lambda: str(uuid.uuid4()),

@@ -1,4 +1,5 @@
-"""Helpers every feature's routes share: rendering pages or fragments, and form errors."""
+"""Helpers every feature's routes share: the Actor dependency, rendering pages or fragments,
+and form errors."""
 
 from __future__ import annotations
 
@@ -8,15 +9,21 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from litestar import Request
+from litestar.connection import ASGIConnection
+from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
+from litestar.exceptions import NotAuthorizedException
 from litestar.params import Body
 from litestar.response import Template
 
+from app.actor import Actor, teams_of
 from app.settings import APP_DIR
 
 STATIC_DIR = APP_DIR / "static"
 # A handler's `data: Form`: the posted form's fields (a repeated name gives a list).
 Form = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
+# A handler's `actor: Acting`: the Actor for this request (see provide_actor).
+Acting = NamedDependency[Actor]
 # The vendored htmx (app/static/vendor/README.md says where it came from).
 HTMX = "vendor/htmx-2.0.11.min.js"
 
@@ -27,13 +34,36 @@ def is_fragment_request(request: Request) -> bool:
     return headers.get("hx-request") == "true" and headers.get("hx-boosted") != "true"
 
 
+async def provide_actor(request: ASGIConnection) -> Actor:
+    """The `actor` dependency: the signed-in person, their teams and address, once a request.
+
+    A handler asks for it by name (`actor: Actor`); routes open to the signed-out do not."""
+    user = request.scope.get("user")
+    if user is None:
+        raise NotAuthorizedException("Sign in to continue")
+    return Actor(
+        id=user.id,
+        username=user.username,
+        display_name=user.display_name,
+        role=user.role,
+        collar_number=user.collar_number,
+        home_team_id=user.home_team_id,
+        teams=await teams_of(user.id, user.home_team_id),
+        address=request.client.host if request.client else "",
+        session_id=user.session_id,
+    )
+
+
 def page(
     template: str,
-    status_code: int = 200,
+    status_code: int | None = None,
     headers: dict[str, str] | None = None,
     **context: Any,
 ) -> Template:
-    """A full page (which {% include %}s its fragments)."""
+    """A full page (which {% include %}s its fragments). Without a status code: 400 when the
+    context carries `errors` that are not empty (a form to correct), else 200."""
+    if status_code is None:
+        status_code = 400 if context.get("errors") else 200
     return Template(
         template_name=template,
         context=context,
@@ -44,7 +74,7 @@ def page(
 
 
 def page_or_fragment(
-    request: Request, template: str, fragment: str, status_code: int = 200, **context: Any
+    request: Request, template: str, fragment: str, status_code: int | None = None, **context: Any
 ) -> Template:
     """One handler, two answers: the page, or for an htmx request just its fragment."""
     name = fragment if is_fragment_request(request) else template

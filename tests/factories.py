@@ -6,11 +6,12 @@ import itertools
 
 from piccolo.utils.sync import run_sync
 
+from app.actor import Actor, actor_for
 from app.auth.passwords import hash_password
 from app.tables.people import Person
 from app.tables.places import Division, Force, Section, TeamArea
 
-__all__ = ["make_person", "make_team", "PASSWORD"]
+__all__ = ["make_actor", "make_person", "make_team", "PASSWORD", "actor_of"]
 
 PASSWORD = "correct horse battery"
 _counter = itertools.count(1)
@@ -58,3 +59,13 @@ def make_person(
     )
     person.save().run_sync()
     return person
+
+
+def actor_of(person, address: str = "127.0.0.1") -> Actor:
+    """The Actor a use case is handed for this person (as the web's dependency makes it)."""
+    return run_sync(actor_for(person, address=address))
+
+
+def make_actor(role: str = "pcso", **person_fields) -> Actor:
+    """A new person of the role, as an Actor: for tests that call use cases without HTTP."""
+    return actor_of(make_person(role, **person_fields))

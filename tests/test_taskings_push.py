@@ -14,7 +14,7 @@ import pytest
 
 from app.tables.taskings import PushMessage, PushSubscription
 from app.taskings import vapid
-from app.taskings.outbox import delivery_by_person
+from app.taskings.push_queue import delivery_by_person
 from app.taskings.sender import drain
 from tests.factories import make_person, make_team
 from tests.helpers import sync

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.crime.progress import Progress, Summary
-from app.crime.store import bulk_insert, engine
+from app.crime.store import bulk_insert
+from app.database import atomic
 from app.geo import cell_of
 from app.tables.briefing import Crime, CrimeCellCount, CrimeMonth
 
@@ -200,8 +201,7 @@ class CrimeImport:
         force, month = key
         self.summary.forces.add(force)
         self.summary.months.add(month)
-        DB = engine()
-        async with DB.transaction() as transaction:
+        async with atomic() as transaction:
             batch = self.batches.get(key)
             if batch is None:
                 stored = await CrimeMonth.select(CrimeMonth.id, CrimeMonth.digest).where(

@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 
 from app.crime.importer import NotThisFormat, Source, sources
 from app.crime.progress import Progress, Summary
-from app.crime.store import engine, upsert
+from app.crime.store import upsert
+from app.database import atomic
 from app.geo import cell_of
 
 HEADER = [
@@ -126,7 +127,7 @@ async def _read(source: Source, summary: Summary, quiet: bool) -> None:
     except FileNotFoundError as problem:
         raise NotThisFormat("no such file") from problem
     # One transaction for the whole extract: it is stored whole or not at all.
-    async with engine().transaction() as transaction:
+    async with atomic() as transaction:
         for start in range(0, len(rows), CHUNK):
             await upsert(transaction, "incident", COLUMNS, "reference", rows[start : start + CHUNK])
     summary.stored = len(rows)

@@ -4,18 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from piccolo.engine.postgres import PostgresEngine
-
-
-def engine():
-    """The Piccolo engine (read at call time: tests point it at a fresh database)."""
-    from piccolo_conf import DB
-
-    return DB
-
-
-def is_postgres() -> bool:
-    return isinstance(engine(), PostgresEngine)
+from app.database import is_postgres
 
 
 async def bulk_insert(transaction, table: str, columns: Sequence[str], rows: list[tuple]) -> None:

@@ -7,7 +7,8 @@ import random
 from datetime import UTC, date, datetime, timedelta
 
 from app.crime.incidents import COLUMNS
-from app.crime.store import engine, upsert
+from app.crime.store import upsert
+from app.database import atomic
 from app.geo import cell_of
 from app.tables.briefing import AreaPriority, KeyContact
 from app.tables.places import TeamArea
@@ -146,7 +147,7 @@ async def load(ctx) -> None:
     ).where(TeamArea.name.is_in(list(TEAMS)))
     centres = {t["name"]: (t["centre_lat"], t["centre_lng"]) for t in teams}
     rows = generate(centres, datetime.now(UTC))
-    async with engine().transaction() as transaction:
+    async with atomic() as transaction:
         await upsert(transaction, "incident", COLUMNS, "reference", rows)
     abbey = next(t["id"] for t in teams if t["name"] == "Abbey")
     today = date.today()

@@ -9,7 +9,7 @@ from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
 from app.access import PUBLIC
-from app.audit import Operation, client_address, record
+from app.audit import Operation, record
 from app.auth import limits
 from app.auth.passwords import hash_password, needs_rehash, verify_password
 from app.auth.sessions import (
@@ -71,14 +71,15 @@ class AuthController(Controller):
         if errors:
             return self._again(target, username, errors)
 
-        address = client_address(request)
+        address = request.client.host if request.client else ""
         if await limits.is_limited(username, address):
             await record(
-                request,
+                None,
                 Operation.SIGN_IN_FAILED,
                 "person",
                 "",
-                actor_username=username,
+                username=username,
+                address=address,
                 detail="refused: too many failed attempts",
             )
             return self._again(target, username, FormErrors(username=limited_message()), status=429)
@@ -88,11 +89,12 @@ class AuthController(Controller):
         if not ok or person is None or not person.active:
             await limits.record_failure(username, address)
             await record(
-                request,
+                None,
                 Operation.SIGN_IN_FAILED,
                 "person",
                 person.id if person else "",
-                actor_username=username,
+                username=username,
+                address=address,
                 detail="inactive account" if (ok and person and not person.active) else "",
             )
             return self._again(target, username, FormErrors(username=FAILED))
@@ -103,7 +105,9 @@ class AuthController(Controller):
                 Person.id == person.id
             )
         token = await start_session(person.id, request.headers.get("user-agent", ""))
-        await record(request, Operation.SIGN_IN, "person", person.id, actor_username=username)
+        await record(
+            None, Operation.SIGN_IN, "person", person.id, username=username, address=address
+        )
         response = Redirect(path=target, status_code=303)
         response.set_cookie(session_cookie(token, cookie_is_secure(request.url.scheme)))
         return response

@@ -13,8 +13,8 @@ from app.access import allow
 from app.audit import Operation, record
 from app.crime.briefing import build
 from app.crime.people import build_people
-from app.crime.store import engine
 from app.crime.where import FALLBACKS, RADII, resolve
+from app.database import snapshot
 from app.places import team_choices
 from app.roles import EVERYONE, POLICE, Role
 from app.tables.briefing import AreaPriority, KeyContact
@@ -51,7 +51,7 @@ async def _area_notes(request: Request, team: dict | None) -> dict:
 
 async def _page(request: Request, template: str, **extra) -> Template:
     """The page for the query: one database connection for all its reads (each costs on SQLite)."""
-    async with engine().transaction():
+    async with snapshot():
         response = await _read_page(request, template, **extra)
     # Audited after the reads: a write inside SQLite's read transaction could fail under load.
     contacts = response.context.get("contacts")
@@ -108,7 +108,7 @@ class BriefingController(Controller):
     @get("/people", opt=allow(POLICE) | {"named_people": True})
     async def people(self, request: Request) -> Template:
         """Repeat victims and offenders, knife carriers: police only, every look audited."""
-        async with engine().transaction():
+        async with snapshot():
             where, errors = await resolve(_params(request), request.user.home_team_id)
             section = None
             if where is not None:
@@ -142,7 +142,7 @@ class BriefingCsvController(Controller):
     @get("/", opt=allow(ROLES))
     async def counts(self, request: Request) -> Response:
         """The counts table: type, period, count, previous count (same query as the page)."""
-        async with engine().transaction():
+        async with snapshot():
             where, errors = await resolve(_params(request), request.user.home_team_id)
             briefing = await build(where.lat, where.lng, where.radius) if where else None
         if where is None:

@@ -12,15 +12,15 @@ from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.params import Body
 from litestar.response import Redirect, Template
 
-from app import engagement, navigation, outbox
+from app import engagement, navigation, phone_outbox
 from app.access import allow
 from app.audit import Operation, record
-from app.engagement import FOLLOW_UP_HOOKS, KINDS, TOPICS, check_engagement, editable
+from app.database import atomic
+from app.engagement import KINDS, TOPICS, check_engagement, editable, followup_to_tasking
 from app.roles import FIELD
 from app.tables.engagement import Engagement, KeyIndividual
 from app.taskings import service
 from app.taskings.followups import tasking_states
-from app.taskings.outbox import atomic
 from app.templating import LOCAL_TIME
 from app.web import FormErrors, page
 
@@ -74,25 +74,26 @@ class LogController(Controller):
 
     @post("/", opt=allow(ROLES), status_code=201)
     async def create(self, request: Request, data: RawForm) -> Any:
-        outbox.check_sender(request)
+        phone_outbox.check_sender(request)
         values, topics = form_data(data)
         errors = FormErrors()
-        client_uuid = outbox.clean_uuid(values.get("uuid"), errors)
+        client_uuid = phone_outbox.clean_uuid(values.get("uuid"), errors)
         clean = await check_engagement(values, topics, errors)
         if errors:
-            return await outbox.refused(
+            return await phone_outbox.refused(
                 request, errors, lambda: self._page(request, {**values, "topics": topics}, errors)
             )
         clean.update(author=request.user.id, team=request.user.home_team_id)
         # One transaction: the entry, its audit entry and a promised follow-up's tasking.
         async with atomic():
-            entry_id, created = await outbox.store_once(Engagement, client_uuid, clean, "author")
+            entry_id, created = await phone_outbox.store_once(
+                Engagement, client_uuid, clean, "author"
+            )
             if created:
                 await record(request, Operation.COLLECTION, "engagement", entry_id)
                 if clean["follow_up"]:
-                    for hook in FOLLOW_UP_HOOKS:
-                        await hook(request, entry_id)
-        return outbox.stored(request, entry_id, created, "/log?saved=1")
+                    await followup_to_tasking(request, entry_id)
+        return phone_outbox.stored(request, entry_id, created, "/log?saved=1")
 
     @get("/{entry_id:int}", opt=allow(ROLES))
     async def edit(self, request: Request, entry_id: int) -> Template:
@@ -122,8 +123,7 @@ class LogController(Controller):
                 )
                 # A follow-up added by a change during the shift gets its tasking too.
                 if clean["follow_up"] and entry["tasking_id"] is None:
-                    for hook in FOLLOW_UP_HOOKS:
-                        await hook(request, entry_id)
+                    await followup_to_tasking(request, entry_id)
         return Redirect(path="/log?changed=1", status_code=303)
 
     @post("/{entry_id:int}/delete", opt=allow(ROLES), status_code=303)

@@ -10,7 +10,7 @@ from litestar import Controller, Request, get, post
 from litestar.exceptions import PermissionDeniedException
 from litestar.response import Redirect, Template
 
-from app import navigation, outbox
+from app import navigation, phone_outbox
 from app.access import allow
 from app.audit import Operation, record
 from app.mentoring import (
@@ -152,23 +152,25 @@ class MentoringController(Controller):
 
     @post("/clients/{client_id:int}/contacts", opt=allow(MENTORS), status_code=201)
     async def add_contact(self, request: Request, client_id: int, data: Form) -> Any:
-        outbox.check_sender(request)
+        phone_outbox.check_sender(request)
         client = await client_for(request.user, client_id)
         if client["mentor"] != request.user.id:
             raise PermissionDeniedException("Only the client's mentor records contacts")
         errors = FormErrors()
-        client_uuid = outbox.clean_uuid(data.get("uuid"), errors)
+        client_uuid = phone_outbox.clean_uuid(data.get("uuid"), errors)
         clean = await check_contact(data, errors)
         if errors:
-            return await outbox.refused(
+            return await phone_outbox.refused(
                 request, errors, lambda: self._client_page(request, client_id, data, errors)
             )
         clean.update(client=client_id, mentor=request.user.id)
-        contact_id, created = await outbox.store_once(MentorContact, client_uuid, clean, "mentor")
+        contact_id, created = await phone_outbox.store_once(
+            MentorContact, client_uuid, clean, "mentor"
+        )
         if created:
             detail = "crime or risk information" if clean["is_risk"] else "confidential"
             await record(request, Operation.COLLECTION, "mentor-contact", contact_id, detail=detail)
-        return outbox.stored(request, contact_id, created, f"/mentoring/clients/{client_id}")
+        return phone_outbox.stored(request, contact_id, created, f"/mentoring/clients/{client_id}")
 
     @post("/clients/{client_id:int}", opt=allow(MENTORS), status_code=303)
     async def update_client(self, request: Request, client_id: int, data: Form) -> Any:

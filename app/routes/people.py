@@ -14,7 +14,7 @@ from app.access import allow
 from app.audit import Operation, record
 from app.auth.passwords import hash_password, password_problem
 from app.auth.sessions import end_sessions_of
-from app.db import contains
+from app.database import contains
 from app.places import team_choices
 from app.roles import ROLE_LABELS, Role
 from app.tables.people import Person, PersonTeam

@@ -11,7 +11,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from app import navigation, outbox
+from app import navigation, phone_outbox
 from app.access import allow
 from app.audit import Operation, record
 from app.geo import compass, describe_distance, distance_m
@@ -87,7 +87,9 @@ class PlanController(Controller):
 
     @post("/points/{point_id:int}/check-in", opt=allow(POLICE), status_code=200)
     async def check_in(self, request: Request, point_id: FromPath[int], data: Form) -> Any:
-        outbox.check_sender(request)  # a record queued on the phone is sent only by its author
+        phone_outbox.check_sender(
+            request
+        )  # a record queued on the phone is sent only by its author
         viewer = request.user
         point = await PatrolPoint.objects().where(PatrolPoint.id == point_id).first()
         if point is None or not await self._may_patrol(viewer, point.plan):
@@ -102,7 +104,7 @@ class PlanController(Controller):
             stored = await PatrolCheckIn.objects().where(PatrolCheckIn.uuid == client_uuid).first()
             if stored is not None:  # a replay, or a second tap: it is stored once
                 if stored.person != viewer.id:
-                    raise outbox.NotTheSender(detail="That record number is already used")
+                    raise phone_outbox.NotTheSender(detail="That record number is already used")
                 return await self._answer(request, viewer, point, {}, 200, record_id=stored.id)
         fix = _fix(data.get("lat"), data.get("lng"))
         accuracy = _float(data.get("accuracy"))
@@ -147,7 +149,7 @@ class PlanController(Controller):
             note=note,
         )
         # Two copies racing (a double tap): the unique uuid keeps one, the other answers 200.
-        record_id, created = await outbox.store_once(
+        record_id, created = await phone_outbox.store_once(
             PatrolCheckIn, str(client_uuid), values, "person", uuid_column="uuid"
         )
         if created:
@@ -192,11 +194,11 @@ class PlanController(Controller):
     @staticmethod
     async def _answer(request, viewer, point, errors, status, values=None, record_id=None) -> Any:
         """JSON for the outbox, the point's card for htmx, else the page with errors or a
-        redirect (docs/outbox.md)."""
-        if outbox.wants_json(request):
+        redirect (docs/phone_outbox.md)."""
+        if phone_outbox.wants_json(request):
             if errors:
                 return Response(content={"errors": dict(errors)}, status_code=400)
-            return outbox.stored(request, record_id, status == 201, then="/plan")
+            return phone_outbox.stored(request, record_id, status == 201, then="/plan")
         if not is_fragment_request(request) and not errors:
             return Redirect(path="/plan", status_code=303)
         here = _fix((values or {}).get("lat"), (values or {}).get("lng"))

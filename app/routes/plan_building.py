@@ -12,6 +12,7 @@ from litestar.response import Redirect, Template
 
 from app.access import allow
 from app.audit import Operation, record
+from app.database import atomic
 from app.geo import walking_order
 from app.patrol.demand import WINDOW_MINUTES, suggested_window, team_demand
 from app.patrol.notify import tell_patrollers
@@ -29,7 +30,6 @@ from app.roles import Role
 from app.tables.patrol import PatrolPlan, PatrolPoint
 from app.tables.people import Person
 from app.taskings.geocoding import look_up
-from app.taskings.outbox import atomic
 from app.web import Form, FormErrors, page
 
 SUPERVISORS = frozenset({Role.SUPERVISOR})

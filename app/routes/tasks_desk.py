@@ -18,7 +18,7 @@ from app.tables.taskings import Tasking, TaskingAssignment, TaskingEvent
 from app.taskings import service, states
 from app.taskings.forms import PLACE_KINDS, STAFF, check_tasking, form_values
 from app.taskings.kinds import KINDS, PRIORITIES, requirement_text
-from app.taskings.outbox import delivery_by_person
+from app.taskings.push_queue import delivery_by_person
 from app.web import Form, FormErrors, is_fragment_request, page, page_or_fragment
 
 SUPERVISORS = frozenset({Role.SUPERVISOR})

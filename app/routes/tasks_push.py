@@ -8,9 +8,10 @@ from litestar.response import Redirect, Template
 
 from app.access import allow
 from app.audit import Operation, record
+from app.database import atomic
 from app.routes.tasks import ROLES
 from app.tables.taskings import PushMessage, PushSubscription, TaskingAssignment
-from app.taskings import outbox, service, vapid
+from app.taskings import push_queue, service, vapid
 from app.taskings.states import State
 from app.web import page
 
@@ -62,7 +63,7 @@ class TaskPushController(Controller):
         if not endpoint.startswith("https://") or not p256dh or not auth:
             return Response({"error": "Not a push subscription"}, status_code=400)
         label = request.headers.get("user-agent", "")[:120]
-        async with outbox.atomic():
+        async with atomic():
             # The same browser subscribing again replaces its old row (it may be a new person).
             await PushSubscription.delete().where(PushSubscription.endpoint == endpoint)
             sub = PushSubscription(
@@ -104,7 +105,7 @@ class TaskPushController(Controller):
             target = ACTIONS[data.get("action")]
         except (ValueError, TypeError, KeyError, AttributeError):
             return Response({"error": "Bad request"}, status_code=400)
-        if not outbox.token_matches(message_id, token):
+        if not push_queue.token_matches(message_id, token):
             return Response({"error": "Not a valid notification"}, status_code=403)
         used = (
             await PushMessage.update({PushMessage.action_used: True})

@@ -10,9 +10,9 @@ from litestar.response import Redirect, Template
 
 from app.access import allow
 from app.audit import Operation, record
+from app.database import atomic
 from app.routes.visits import VISITORS, Form
 from app.tables.visits import HomeVisit, VisitAnswer
-from app.taskings.outbox import atomic
 from app.visits import checklist, store
 from app.visits.followups import followups_created
 from app.visits.views import content_of, visit_for

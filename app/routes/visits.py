@@ -12,7 +12,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
-from app import navigation, outbox
+from app import navigation, phone_outbox
 from app.access import allow
 from app.audit import Operation, record
 from app.places import team_choices
@@ -272,8 +272,8 @@ class VisitsController(Controller):
     @post("/{visit_uuid:uuid}/answers/{question:str}", opt=allow(VISITORS))
     async def answer(self, request: Request, visit_uuid: UUID, question: str, data: Form) -> Any:
         """One answer, sent by htmx as it is given, or later by the shared outbox (JSON, the
-        outbox contract of app/outbox.py) when it was given without a connection."""
-        outbox.check_sender(request)  # 409: an answer queued by someone else waits for them
+        outbox contract of app/phone_outbox.py) when it was given without a connection."""
+        phone_outbox.check_sender(request)  # 409: an answer queued by someone else waits for them
         name = f"q_{question}"
         try:
             visit = await visit_for(request, visit_uuid, editing=True)
@@ -282,21 +282,21 @@ class VisitsController(Controller):
             if found is None:
                 raise NotFoundException("No such question on this visit's checklist")
         except NotFoundException:
-            if not outbox.wants_json(request):
+            if not phone_outbox.wants_json(request):
                 raise
             # Refused for good (the visit was submitted or discarded meanwhile): the phone
             # shows why and stops sending it, rather than keeping it for ever.
             gone = FormErrors()
             gone.add(name, "This visit is no longer open, so this answer was not kept")
-            return await outbox.refused(request, gone, lambda: None)
+            return await phone_outbox.refused(request, gone, lambda: None)
         _, q = found
         raw = values_of(data, name)
         value, error = checklist.check_answer(q, raw)
         errors = FormErrors()
         if error:
             errors.add(name, error)
-            if outbox.wants_json(request):
-                return await outbox.refused(request, errors, lambda: None)
+            if phone_outbox.wants_json(request):
+                return await phone_outbox.refused(request, errors, lambda: None)
         else:
             newer = await store.save_answer(visit, question, value, given_at(data))
             if newer:
@@ -307,8 +307,10 @@ class VisitsController(Controller):
                     visit["id"],
                     detail=f"answer {question}",
                 )
-            if outbox.wants_json(request):  # 201 kept now; 200 a replay or an older answer
-                return outbox.stored(request, visit["id"], newer, then=f"/visits/{visit_uuid}")
+            if phone_outbox.wants_json(request):  # 201 kept now; 200 a replay or an older answer
+                return phone_outbox.stored(
+                    request, visit["id"], newer, then=f"/visits/{visit_uuid}"
+                )
         return page(
             "visits/partials/question.html",
             status_code=400 if error else 200,

@@ -1,4 +1,4 @@
-"""The background sender: claims outbox rows with a lease, encrypts, posts, records the outcome.
+"""The background sender: claims push-queue rows with a lease, encrypts, posts, records the outcome.
 
 Several app servers may run it against one PostgreSQL database: a row is claimed by an UPDATE
 that re-checks it is still claimable, so only one server holds it; a server that dies lets its
@@ -19,10 +19,11 @@ from datetime import UTC, datetime, timedelta
 import aiohttp
 from pywebpush import WebPusher
 
+from app.database import atomic
 from app.settings import get_settings
 from app.tables.taskings import PushMessage, PushSubscription
-from app.taskings import outbox, vapid
-from app.taskings.outbox import DELIVERED, FAILED, GONE, PENDING, SENDING, SIGNED_OUT
+from app.taskings import push_queue, vapid
+from app.taskings.push_queue import DELIVERED, FAILED, GONE, PENDING, SENDING, SIGNED_OUT
 
 log = logging.getLogger("beatbook.push")
 BACKOFF = (5, 30, 120, 600, 3600)  # seconds before each retry; then the message has failed
@@ -84,7 +85,7 @@ def payload(row: dict) -> bytes:
         "url": f"/tasks/{'manage/' if row['kind'] == 'alert' else ''}{row['tasking']}",
     }
     if row["kind"] == "offer":
-        body["token"] = outbox.action_token(row["id"])
+        body["token"] = push_queue.action_token(row["id"])
     return json.dumps(body, separators=(",", ":")).encode()
 
 
@@ -150,7 +151,7 @@ async def record_outcomes(results: list[tuple[dict, str, str]]) -> dict:
         row["error"] = error
         by.setdefault(outcome, []).append(row)
     final = {"delivered": DELIVERED, "signed_out": SIGNED_OUT, "gone": GONE, "failed": FAILED}
-    async with outbox.atomic():
+    async with atomic():
         for outcome, status in final.items():
             ids = [r["id"] for r in by.get(outcome, [])]
             if ids:

@@ -2,29 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
-from typing import Any
 
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.querystring import QueryString
 
 from app.audit import Operation, record
 from app.auth.sessions import Viewer
+from app.database import atomic
 from app.roles import Role
 from app.settings import get_settings
 from app.tables.people import Person, PersonTeam
 from app.tables.taskings import Tasking, TaskingAssignment, TaskingEvent, VolunteerProfile
 from app.taskings import states
+from app.taskings.followups import close_followups
 from app.taskings.kinds import TRAINING, why_not
-from app.taskings.outbox import atomic, enqueue
+from app.taskings.push_queue import enqueue
 from app.taskings.states import State
 
 TAKEN = (State.ACCEPTED, State.IN_PROGRESS, State.DONE)
-# Called (request, tasking id) in the same transaction when someone marks their part done:
-# what a tasking was made for (a visit's follow-up, a promised call back) is closed with it.
-ON_DONE: list[Callable[[Any, int], Awaitable[Any]]] = []
 
 
 def acting_as(person) -> SimpleNamespace:
@@ -188,8 +185,8 @@ async def answer(request, assignment_id: int, target: str, note: str = "", perso
         if new == State.ACCEPTED and taken + 1 >= tasking["places_wanted"]:
             await _close_offers(tasking["id"])
         if new == State.DONE:
-            for hook in ON_DONE:
-                await hook(request, tasking["id"])
+            # What the tasking was made for (a visit's follow-up, a promise) is done with it.
+            await close_followups(request, tasking["id"])
         await record(
             request,
             Operation.ALTERATION,

@@ -1,26 +1,80 @@
-"""Follow-ups set by visits, and the seam through which they become taskings."""
+"""Follow-ups set by visits become home-visit taskings, in the submission's transaction."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Any
+from datetime import date
 
-# Seam for taskings: app.taskings.followups.connect() appends a coroutine here that makes a
-# home-visit tasking for the follow-ups it is given (the request is the visitor's) and
-# writes the tasking's id to FollowUp.tasking_id. The follow-up list (/visits/follow-ups)
-# shows each one's tasking.
-ON_CREATED: list[Callable[[Any, list[int]], Awaitable[Any]]] = []
+from app.database import atomic
+from app.roles import POLICE
+from app.tables.visits import FollowUp
+from app.taskings import service
+from app.taskings.followups import due_window, place_of
 
 
-async def followups_created(request: Any, visit_id: int) -> None:
-    """Tell whoever turns follow-ups into taskings that a visit set some."""
-    from app.tables.visits import FollowUp
+def who_for_visit(request) -> tuple[str, list[int]]:
+    """Staff are tasked with their own follow-up. A volunteer's is offered to the area's
+    volunteers fit for home visits (the visitor among them), so whoever is free goes back."""
+    if request.user.role in POLICE:
+        return "assign", [request.user.id]
+    return "offer", []
 
-    if not ON_CREATED:
-        return
+
+async def followups_to_taskings(request, followup_ids: list[int]) -> list[int]:
+    """One home-visit tasking per visit and due day (its follow-ups' reasons in the details);
+    writes the tasking's id to each FollowUp. Joins the caller's transaction if there is one."""
+    if not followup_ids:
+        return []
+    rows = await FollowUp.select(
+        FollowUp.id,
+        FollowUp.reason,
+        FollowUp.due_on,
+        FollowUp.visit.id.as_alias("visit_id"),
+        FollowUp.visit.uuid.as_alias("uuid"),
+        FollowUp.visit.address.as_alias("address"),
+        FollowUp.visit.household_ref.as_alias("household_ref"),
+        FollowUp.visit.lat.as_alias("lat"),
+        FollowUp.visit.lng.as_alias("lng"),
+        FollowUp.visit.team.as_alias("team"),
+        FollowUp.visit.submitted_at.as_alias("submitted_at"),
+    ).where(FollowUp.id.is_in(followup_ids) & FollowUp.tasking_id.is_null())
+    groups: dict[tuple[int, date], list[dict]] = {}
+    for row in rows:
+        groups.setdefault((row["visit_id"], row["due_on"]), []).append(row)
+    mode, staff = who_for_visit(request)
+    made = []
+    async with atomic():
+        for (_visit, due_on), group in sorted(groups.items(), key=lambda g: g[0][1]):
+            first = group[0]
+            team = first["team"] if first["team"] is not None else request.user.home_team_id
+            starts_at, ends_at = due_window(due_on)
+            household = first["address"] or first["household_ref"] or "the household"
+            reasons = "\n".join(f"- {r['reason']}" for r in group)
+            values = {
+                "kind": "home_visit",
+                "title": f"Follow-up visit: {household}"[:120],
+                "details": (
+                    f"Go back to check:\n{reasons}\n\n"
+                    f"From the home visit at /visits/{first['uuid']}."
+                ),
+                **place_of(first),
+                "team": team,
+                "starts_at": starts_at,
+                "ends_at": ends_at,
+                "priority": "routine",
+                "mode": mode if team is not None else "assign",
+                "places_wanted": 1,
+            }
+            tasking_id = await service.create(request, values, staff)
+            await FollowUp.update({FollowUp.tasking_id: tasking_id}).where(
+                FollowUp.id.is_in([r["id"] for r in group])
+            )
+            made.append(tasking_id)
+    return made
+
+
+async def followups_created(request, visit_id: int) -> list[int]:
+    """A submitted visit's follow-ups (those without a tasking yet) become taskings."""
     rows = await FollowUp.select(FollowUp.id).where(
         (FollowUp.visit == visit_id) & FollowUp.tasking_id.is_null()
     )
-    ids = [r["id"] for r in rows]
-    for hook in ON_CREATED:
-        await hook(request, ids)
+    return await followups_to_taskings(request, [r["id"] for r in rows])

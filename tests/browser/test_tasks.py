@@ -8,7 +8,7 @@ import time
 
 from playwright.sync_api import expect
 
-from app.taskings.outbox import action_token
+from app.taskings.push_queue import action_token
 from tests.browser.conftest import PHONE, controlled_by_service_worker, sign_in, wait_until
 
 SECRET = "browser-tests-secret-key"  # the live server's BEATBOOK_SECRET_KEY

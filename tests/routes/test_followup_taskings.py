@@ -220,8 +220,8 @@ def test_an_engagement_whose_tasking_fails_is_not_stored_and_its_resend_is(as_ro
 def test_store_once_inside_transactions_settles_a_race_on_the_unique_constraint():
     import asyncio
 
-    from app.outbox import store_once
-    from app.taskings.outbox import atomic
+    from app.database import atomic
+    from app.phone_outbox import store_once
 
     person = make_person("pcso")
     key = str(uuid.uuid4())

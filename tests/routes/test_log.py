@@ -99,7 +99,7 @@ def test_a_double_tap_submitting_twice_at_once_stores_one(as_role):
 def test_store_once_settles_a_race_on_the_unique_constraint():
     import asyncio
 
-    from app.outbox import store_once
+    from app.phone_outbox import store_once
 
     person = make_person("pcso")
     key = str(uuid.uuid4())

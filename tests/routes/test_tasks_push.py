@@ -8,7 +8,7 @@ import pytest
 
 from app.tables.taskings import PushMessage, PushSubscription, TaskingAssignment
 from app.taskings import vapid
-from app.taskings.outbox import action_token
+from app.taskings.push_queue import action_token
 from tests.factories import make_team
 from tests.helpers import html, sync
 from tests.taskings_helpers import make_profile, tasking_form

@@ -1,4 +1,5 @@
-"""Storing records made on a phone exactly once, by the UUID the phone gave them (docs/outbox.md).
+"""The phone's outbox, server side: records made on a phone stored exactly once, by the UUID the
+phone gave them (docs/outbox.md). Not the push queue to phones: app/taskings/push_queue.py.
 
 A route that accepts an outbox form calls `check_sender` first, validates, then `store_once`,
 and answers with `stored`/`refused`: JSON for outbox.js, a redirect or page for a plain form.

@@ -1,14 +1,13 @@
-"""The outbox: notifications written in the same transaction as the tasking change they tell of."""
+"""The push queue: notifications to phones, written in the same transaction as the tasking change
+they tell of (app/taskings/sender.py sends them). Not the phone's outbox: app/phone_outbox.py."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
 
-from piccolo.engine.sqlite import SQLiteEngine, TransactionType
-
 from app.settings import get_settings
-from app.tables.taskings import PushMessage, PushSubscription, Tasking
+from app.tables.taskings import PushMessage, PushSubscription
 from app.taskings.kinds import PRIORITIES
 
 TITLES = {
@@ -20,14 +19,6 @@ TITLES = {
 }
 PENDING, SENDING, DELIVERED = "pending", "sending", "delivered"
 FAILED, GONE, NO_DEVICE, SIGNED_OUT = "failed", "gone", "no_device", "signed_out"
-
-
-def atomic():
-    """A transaction; on SQLite an IMMEDIATE one, so two writers never deadlock on upgrade."""
-    db = Tasking._meta.db
-    if isinstance(db, SQLiteEngine):
-        return db.transaction(transaction_type=TransactionType.immediate)
-    return db.transaction()
 
 
 async def enqueue(tasking: dict, person_ids: list[int], kind: str) -> int:

@@ -1,0 +1,1 @@
+"""The partner agency directory: supervisors and admins keep it; referrals point at it."""
