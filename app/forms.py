@@ -58,7 +58,8 @@ class Field:
         self.default = default
         self.name = name or ""
         self.max_length = max_length
-        self.too_long = too_long or f"Enter {max_length} characters or fewer"
+        # Past max_length: text says so; any other kind of value is simply not valid.
+        self.too_long = too_long
 
     def __set_name__(self, owner: type, name: str) -> None:
         self.name = self.name or name
@@ -78,7 +79,7 @@ class Field:
             if "\x00" in text:
                 raise Invalid(self.message)
             if len(text) > self.max_length:
-                raise Invalid(self.too_long)
+                raise Invalid(self.too_long or self.message)
         if self.many:
             texts = [t for t in texts if t]
             if not texts and self.required:
@@ -100,6 +101,7 @@ class Text(Field):
 
     def __init__(self, message: str = "", *, default: Any = "", **kwargs: Any) -> None:
         super().__init__(message, default=default, **kwargs)
+        self.too_long = self.too_long or f"Enter {self.max_length:,} characters or fewer"
 
 
 class Integer(Field):
