@@ -17,9 +17,6 @@ from app.visits import checklist, forms, service
 from app.visits.forms import StartVisit
 from app.web import Acting, Form, FormErrors, page
 
-# Officers, PCSOs, supervisors and volunteers; a volunteer may start a visit only if their
-# profile (vetting and training, kept by supervisors) allows home visits: service.why_not_visit.
-VISITORS = frozenset(FIELD)
 NAV = navigation.register("Visits", "visits:index", "visits", 40)
 
 
@@ -60,13 +57,16 @@ async def start_form(actor, values: dict, errors: FormErrors, source=None) -> Te
 
 
 class VisitsController(Controller):
+    """Visits are for those who work the streets (FIELD); a volunteer may start one only if
+    their profile (vetting and training, kept by supervisors) allows: service.why_not_visit."""
+
     path = "/visits"
 
-    @get("/", opt=allow(VISITORS), name="visits:index")
+    @get("/", opt=allow(FIELD), name="visits:index")
     async def index(self, actor: Acting) -> Template:
         return page("visits/index.html", **await service.listing(actor))
 
-    @get("/new", opt=allow(VISITORS), name="visits:new")
+    @get("/new", opt=allow(FIELD), name="visits:new")
     async def new(self, actor: Acting, tasking: FromQuery[int | None] = None) -> Template:
         try:
             form = await service.new_visit(actor, tasking)
@@ -74,7 +74,7 @@ class VisitsController(Controller):
             return not_fit(refusal)
         return await start_form(actor, form["values"], FormErrors(), source=form["source"])
 
-    @post("/", opt=allow(VISITORS), status_code=303, name="visits:start")
+    @post("/", opt=allow(FIELD), status_code=303, name="visits:start")
     async def start(self, actor: Acting, data: Form) -> Any:
         values, errors = StartVisit.parse(data)
         try:
@@ -86,7 +86,7 @@ class VisitsController(Controller):
             return await start_form(actor, shown, started.errors, source=started.source)
         return Redirect(path=f"/visits/{started.uuid}", status_code=303)
 
-    @get("/{visit_uuid:uuid}", opt=allow(VISITORS), name="visits:show")
+    @get("/{visit_uuid:uuid}", opt=allow(FIELD), name="visits:show")
     async def show(
         self, actor: Acting, visit_uuid: FromPath[UUID], section: FromQuery[int] = 1
     ) -> Template:
@@ -112,7 +112,7 @@ class VisitsController(Controller):
             shown["earlier"],
         )
 
-    @post("/{visit_uuid:uuid}/answers/{question:str}", opt=allow(VISITORS), name="visits:answer")
+    @post("/{visit_uuid:uuid}/answers/{question:str}", opt=allow(FIELD), name="visits:answer")
     async def answer(
         self,
         request: Request,
@@ -158,7 +158,7 @@ class VisitsController(Controller):
 
     @post(
         "/{visit_uuid:uuid}/sections/{number:int}",
-        opt=allow(VISITORS),
+        opt=allow(FIELD),
         status_code=303,
         name="visits:save_section",
     )

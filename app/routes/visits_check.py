@@ -10,7 +10,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from app.access import allow
-from app.routes.visits import VISITORS
+from app.roles import FIELD
 from app.visits import checklist, service
 from app.visits.forms import DECISIONS, SubmitVisit, referral_decisions
 from app.web import Acting, Form, page
@@ -23,14 +23,14 @@ def check_page(shown: dict) -> Template:
 class VisitCheckController(Controller):
     path = "/visits"
 
-    @get("/{visit_uuid:uuid}/check", opt=allow(VISITORS), name="visits:check")
+    @get("/{visit_uuid:uuid}/check", opt=allow(FIELD), name="visits:check")
     async def check(self, actor: Acting, visit_uuid: FromPath[UUID]) -> Any:
         shown = await service.check_page(actor, visit_uuid)
         if shown is None:
             return Redirect(path=f"/visits/{visit_uuid}", status_code=303)
         return check_page(shown)
 
-    @post("/{visit_uuid:uuid}/submit", opt=allow(VISITORS), status_code=303, name="visits:submit")
+    @post("/{visit_uuid:uuid}/submit", opt=allow(FIELD), status_code=303, name="visits:submit")
     async def submit(self, actor: Acting, visit_uuid: FromPath[UUID], data: Form) -> Any:
         values, errors = SubmitVisit.parse(data)
         decisions = referral_decisions(data)
@@ -51,7 +51,7 @@ class VisitCheckController(Controller):
         # Stored, or sent twice (a double tap, or a resend after a lost reply): it is stored.
         return Redirect(path=f"/visits/{visit_uuid}?submitted=1", status_code=303)
 
-    @post("/{visit_uuid:uuid}/discard", opt=allow(VISITORS), status_code=303, name="visits:discard")
+    @post("/{visit_uuid:uuid}/discard", opt=allow(FIELD), status_code=303, name="visits:discard")
     async def discard(self, actor: Acting, visit_uuid: FromPath[UUID]) -> Any:
         """Erase a visit under way (started by mistake, or stopped): its visitor only."""
         await service.discard(actor, visit_uuid)

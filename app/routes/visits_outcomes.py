@@ -11,7 +11,7 @@ from litestar.response import Redirect, Template
 from app.access import allow
 from app.forms import Form as DeclaredForm
 from app.forms import Text
-from app.routes.visits import VISITORS
+from app.roles import FIELD
 from app.visits import outcomes
 from app.web import Acting, Form, page
 
@@ -25,13 +25,13 @@ class MoveReferral(DeclaredForm):
 class VisitOutcomesController(Controller):
     path = "/visits"
 
-    @get("/follow-ups", opt=allow(VISITORS), name="visits:followups")
+    @get("/follow-ups", opt=allow(FIELD), name="visits:followups")
     async def followups(self, actor: Acting, done: FromQuery[bool] = False) -> Template:
         return page("visits/followups.html", **await outcomes.followups(actor, done))
 
     @post(
         "/follow-ups/{followup_id:int}/done",
-        opt=allow(VISITORS),
+        opt=allow(FIELD),
         status_code=303,
         name="visits:followup_done",
     )
@@ -39,13 +39,13 @@ class VisitOutcomesController(Controller):
         await outcomes.followup_done(actor, followup_id)
         return Redirect(path="/visits/follow-ups", status_code=303)
 
-    @get("/referrals", opt=allow(VISITORS), name="visits:referrals")
+    @get("/referrals", opt=allow(FIELD), name="visits:referrals")
     async def referrals(self, actor: Acting, show: FromQuery[str] = "") -> Template:
         return page("visits/referrals.html", **await outcomes.referrals(actor, show))
 
     @post(
         "/referrals/{referral_id:int}",
-        opt=allow(VISITORS),
+        opt=allow(FIELD),
         status_code=303,
         name="visits:move_referral",
     )
