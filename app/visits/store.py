@@ -30,17 +30,20 @@ def now() -> datetime:
 
 async def ensure_default_template() -> None:
     """Create the shipped template the first time anything asks for templates."""
-    if not await ChecklistTemplate.exists():
-        data = json.loads(DEFAULT_FILE.read_text(encoding="utf-8"))
-        await ChecklistTemplate.insert(
-            ChecklistTemplate(
-                family=DEFAULT_FAMILY,
-                name=data["name"],
-                version=1,
-                content=checklist.dump({"sections": data["sections"]}),
-                current=True,
+    if await ChecklistTemplate.exists():
+        return
+    data = json.loads(DEFAULT_FILE.read_text(encoding="utf-8"))
+    async with atomic():
+        if not await ChecklistTemplate.exists():
+            await ChecklistTemplate.insert(
+                ChecklistTemplate(
+                    family=DEFAULT_FAMILY,
+                    name=data["name"],
+                    version=1,
+                    content=checklist.dump({"sections": data["sections"]}),
+                    current=True,
+                )
             )
-        )
 
 
 async def current_templates() -> list[dict]:
