@@ -1,17 +1,24 @@
-"""Demo: the default visit checklist, partner agencies, and a few home visits in Abbey."""
+"""Demo: the default visit checklist, partner agencies, and a few home visits in Abbey.
+
+The visits are started, answered and submitted through the same use cases as the web
+(app.visits.service), so their referrals, follow-ups and follow-up taskings are made as a
+real submission makes them. After the taskings demo (ORDER 30): the demo volunteer's profile
+(vetting and training) must exist before they may start a home visit.
+"""
 
 from __future__ import annotations
 
 import uuid
 from datetime import timedelta
 
+from app.actor import actor_for
 from app.roles import Role
 from app.tables.agencies import PartnerAgency
 from app.tables.places import TeamArea
-from app.tables.visits import FollowUp, HomeVisit, Referral
-from app.visits import checklist, store
+from app.tables.visits import HomeVisit
+from app.visits import service, store
 
-ORDER = 20
+ORDER = 40
 AGENCIES = [
     (
         "Derbyshire Fire & Rescue Service",
@@ -66,7 +73,8 @@ VISITS = [
         {"lonely": "Often or always"},
         {"charity": "suggested"},
     ),
-    (Role.VOLUNTEER, "48 Kedleston Road, Derby", 9, {"falls": "yes"}, {"health": "made"}),
+    # A referral and no follow-up: a follow-up would be offered to the area's volunteers.
+    (Role.VOLUNTEER, "48 Kedleston Road, Derby", 9, {"gp": "no"}, {"health": "made"}),
     (Role.OFFICER, "7 Stafford Street, Derby", 2, {}, {}),
 ]
 FINE = {
@@ -84,9 +92,7 @@ FINE = {
 
 
 async def load(ctx) -> None:
-    await store.ensure_default_template()
     template = (await store.current_templates())[0]
-    content = checklist.load(template["content"])
     home = ctx.made["home_team"]
     await TeamArea.update({TeamArea.households: 6200}).where(TeamArea.id == home.id)
     for name, kind, area, how in AGENCIES:
@@ -95,41 +101,51 @@ async def load(ctx) -> None:
         ).save()
     people = ctx.made["people"]
     for n, (role, address, days_ago, answers, decisions) in enumerate(VISITS):
-        started = store.now() - timedelta(days=days_ago, hours=2)
-        visit = HomeVisit(
-            uuid=str(uuid.uuid4()),
-            template=template["id"],
-            visitor=people[role].id,
-            team=home.id,
-            household_key=store.household_key(address, ""),
+        actor = await actor_for(people[role])
+        started_at = store.now() - timedelta(days=days_ago, hours=2)
+        visit_uuid = await _start(
+            actor,
+            template["id"],
+            home.id,
+            consent="yes",
             address=address,
             lat=home.centre_lat + 0.004 * ((n % 3) - 1),
             lng=home.centre_lng + 0.005 * ((n % 2) - 0.5),
-            consent=True,
-            started_at=started,
         )
-        await visit.save()
-        row = {"id": visit.id, "uuid": visit.uuid, "team": home.id}
+        # Date the visit as if it was made on the day (some follow-ups are overdue).
+        await HomeVisit.update({HomeVisit.started_at: started_at}).where(
+            HomeVisit.uuid == visit_uuid
+        )
+        given = int(started_at.timestamp() * 1000)
         for key, value in {**FINE, **answers}.items():
-            await store.save_answer(row, key, value, int(started.timestamp() * 1000))
-        await store.submit(row, content, decisions, people[role].id)
-        # Date what submitting made as if it happened on the day (some follow-ups overdue).
-        done = started + timedelta(minutes=35)
-        await HomeVisit.update({HomeVisit.submitted_at: done}).where(HomeVisit.id == visit.id)
-        await Referral.update({Referral.suggested_at: done, Referral.made_at: done}).where(
-            (Referral.visit == visit.id) & (Referral.state == "made")
+            answered = await service.answer(actor, visit_uuid, key, [str(value)], given)
+            assert answered.error is None, (key, answered.error)
+        errors = await service.submit(
+            actor, visit_uuid, decisions, at=started_at + timedelta(minutes=35)
         )
-        await Referral.update({Referral.suggested_at: done}).where(Referral.visit == visit.id)
-        for f in await FollowUp.select().where(FollowUp.visit == visit.id):
-            await FollowUp.update({FollowUp.due_on: f["due_on"] - timedelta(days=days_ago)}).where(
-                FollowUp.id == f["id"]
-            )
-    await HomeVisit(
-        uuid=str(uuid.uuid4()),
-        template=template["id"],
-        visitor=people[Role.PCSO].id,
-        team=home.id,
-        state="declined",
-        consent=False,
-        submitted_at=store.now() - timedelta(days=5),
-    ).save()
+        assert not errors, errors
+    pcso = await actor_for(people[Role.PCSO])
+    declined = await _start(pcso, template["id"], home.id, consent="no")
+    offered = store.now() - timedelta(days=5)
+    await HomeVisit.update({HomeVisit.started_at: offered, HomeVisit.submitted_at: offered}).where(
+        HomeVisit.uuid == declined
+    )
+
+
+async def _start(actor, template_id: int, team_id: int, **values) -> str:
+    """Start a visit through the use case, with the values the start form parses to;
+    returns its uuid."""
+    form = {
+        "uuid": str(uuid.uuid4()),
+        "template": str(template_id),
+        "team": team_id,
+        "address": "",
+        "household_ref": "",
+        "lat": None,
+        "lng": None,
+        "tasking": "",
+        **values,
+    }
+    started = await service.start(actor, form)
+    assert not started.errors, started.errors
+    return started.uuid

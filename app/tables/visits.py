@@ -1,5 +1,7 @@
 """Home visits: versioned checklist templates, visits, their answers, referrals and follow-ups."""
 
+from enum import StrEnum
+
 from piccolo.columns import (
     BigInt,
     Boolean,
@@ -17,6 +19,23 @@ from piccolo.table import Table
 from app.tables.agencies import PartnerAgency
 from app.tables.people import Person
 from app.tables.places import TeamArea
+
+
+class VisitState(StrEnum):
+    """Where a home visit is. A discarded visit is erased, so it has no state."""
+
+    IN_PROGRESS = "in progress"
+    SUBMITTED = "submitted"
+    DECLINED = "declined"  # visit offered, declined: nothing about the household is kept
+
+
+class ReferralState(StrEnum):
+    """A referral to a partner agency, from suggested to closed."""
+
+    SUGGESTED = "suggested"
+    MADE = "made"
+    ACCEPTED = "accepted"
+    CLOSED = "closed"
 
 
 class ChecklistTemplate(Table):
@@ -40,7 +59,7 @@ class HomeVisit(Table):
     template = ForeignKey(references=ChecklistTemplate, null=False)
     visitor = ForeignKey(references=Person, null=False)
     team = ForeignKey(references=TeamArea, null=True)
-    state = Varchar(length=20, default="in progress", index=True)  # / submitted / declined
+    state = Varchar(length=20, default=VisitState.IN_PROGRESS, index=True, choices=VisitState)
     household_key = Varchar(
         length=200, default="", index=True
     )  # normalised, to find earlier visits
@@ -73,7 +92,7 @@ class Referral(Table):
     agency_kind = Varchar(length=40)
     question = Varchar(length=60)
     reason = Varchar(length=200, default="")
-    state = Varchar(length=20, default="suggested", index=True)  # made, accepted, closed
+    state = Varchar(length=20, default=ReferralState.SUGGESTED, index=True, choices=ReferralState)
     owner = ForeignKey(references=Person, null=True)
     suggested_at = Timestamptz(default=TimestamptzNow())
     made_at = Timestamptz(null=True, default=None)

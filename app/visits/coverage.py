@@ -6,8 +6,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from app.actor import Actor
+from app.audit import Operation, record
+from app.database import atomic, snapshot
+from app.outcomes import NotFound
 from app.tables.places import TeamArea
-from app.tables.visits import FollowUp, HomeVisit, Referral
+from app.tables.visits import FollowUp, HomeVisit, Referral, VisitState
 
 DUE_SOON = timedelta(days=7)
 
@@ -59,11 +63,11 @@ async def coverage(
         if area is None:
             continue
         started = v["started_at"].date()
-        if v["state"] == "submitted":
+        if v["state"] == VisitState.SUBMITTED:
             reached.setdefault(area.team_id, set()).add(v["household_key"])
             area.visits_year += started.year == today.year
             area.visits_month += (started.year, started.month) == (today.year, today.month)
-        elif v["state"] == "declined" and started.year == today.year:
+        elif v["state"] == VisitState.DECLINED and started.year == today.year:
             area.declined_year += 1
     for team_id, keys in reached.items():
         areas[team_id].households_visited = len(keys)
@@ -92,7 +96,9 @@ async def coverage(
 async def points_svg(team_id: int, size: int = 320) -> dict:
     """Visit points of an area scaled into a square: {'points': [(x, y)], 'size': size}."""
     rows = await HomeVisit.select(HomeVisit.lat, HomeVisit.lng).where(
-        (HomeVisit.team == team_id) & HomeVisit.lat.is_not_null() & (HomeVisit.state == "submitted")
+        (HomeVisit.team == team_id)
+        & HomeVisit.lat.is_not_null()
+        & (HomeVisit.state == VisitState.SUBMITTED)
     )
     if not rows:
         return {"points": [], "size": size}
@@ -109,3 +115,48 @@ async def points_svg(team_id: int, size: int = 320) -> dict:
         for r in rows
     ]
     return {"points": points, "size": size}
+
+
+# The use cases: the supervisors' coverage pages and the households count.
+
+
+def _today() -> date:
+    from app.visits.store import now
+
+    return now().date()
+
+
+async def overview(actor: Actor) -> list[AreaCoverage]:
+    """Every area with visits or a household count, and the actor's own home team area."""
+    home = [actor.home_team_id] if actor.home_team_id else []
+    async with snapshot():
+        return await coverage(_today(), home)
+
+
+async def area(actor: Actor, team_id: int) -> dict:
+    """One area's figures and its map of visited households (audited: a look at where
+    households are). NotFound if there is no such area."""
+    async with atomic():
+        team = (
+            await TeamArea.select(TeamArea.id, TeamArea.name, TeamArea.households)
+            .where(TeamArea.id == team_id)
+            .first()
+        )
+        if team is None:
+            raise NotFound("No such team area")
+        figures = (await coverage(_today(), only=team_id))[0]
+        svg = await points_svg(team_id)
+        await record(
+            actor,
+            Operation.CONSULTATION,
+            "home_visit",
+            f"team {team_id}",
+            detail="coverage map of visited households",
+        )
+    return {"team": team, "area": figures, "svg": svg}
+
+
+async def set_households(actor: Actor, team_id: int, households: int | None) -> None:
+    """Set (or clear, None) the number of households coverage is measured against."""
+    async with atomic():
+        await TeamArea.update({TeamArea.households: households}).where(TeamArea.id == team_id)

@@ -1,12 +1,21 @@
-"""Checking what a supervisor types into the checklist editor, and changing a template's content."""
+"""The checklist editor: checking what a supervisor types, changing a template's content, and
+the use cases that save each change as a new version."""
 
 from __future__ import annotations
 
 import copy
 import re
 
+from app.actor import Actor
+from app.database import atomic, snapshot
+from app.outcomes import NotFound
+from app.tables.visits import ChecklistTemplate
+from app.visits import checklist, store
 from app.visits.checklist import KINDS, YES_NO, questions
+from app.visits.forms import SECTION_TITLE
 from app.web import FormErrors
+
+REPLACED = "This version has been changed since you opened it: open the current version"
 
 
 def _lines(text: str) -> list[str]:
@@ -117,3 +126,97 @@ def without_question(content: dict, key: str) -> dict:
     for s in changed["sections"]:
         s["questions"] = [q for q in s["questions"] if q["key"] != key]
     return changed
+
+
+# The use cases.
+
+
+async def checklists(actor: Actor) -> dict:
+    """The current checklists and every version, for the editor's list."""
+    current = await store.current_templates()
+    async with snapshot():
+        versions = await ChecklistTemplate.select(
+            ChecklistTemplate.id,
+            ChecklistTemplate.family,
+            ChecklistTemplate.version,
+            ChecklistTemplate.created_at,
+        ).order_by(ChecklistTemplate.version, ascending=False)
+    return {"current": current, "versions": versions}
+
+
+async def template(actor: Actor, template_id: int) -> tuple[dict, dict]:
+    """(version row, its content); NotFound if there is none."""
+    row = await store.template(template_id)
+    if row is None:
+        raise NotFound("No such checklist")
+    return row, checklist.load(row["content"])
+
+
+async def question(actor: Actor, template_id: int, key: str) -> tuple[dict, dict, dict]:
+    """(version row, content, the question's form values with its section); NotFound."""
+    row, content = await template(actor, template_id)
+    found = checklist.find_question(content, key)
+    if found is None:
+        raise NotFound("No such question")
+    return row, content, {**form_values(found[1]), "section": found[0]}
+
+
+async def change_section(
+    actor: Actor, template_id: int, values: dict
+) -> tuple[int | None, FormErrors]:
+    """Add a section (no number), rename one, or remove an empty one (values from
+    SectionChange): saved as a new version, whose id is returned; or the errors."""
+    errors = FormErrors()
+    async with atomic():
+        row, content = await template(actor, template_id)
+        title, number, action = values["title"], values["section"], values["action"]
+        changed = copy.deepcopy(content)
+        if not row["current"]:
+            errors.add("title", REPLACED)
+        elif number.isdigit() and 1 <= int(number) <= len(content["sections"]):
+            index = int(number) - 1
+            if action == "remove":
+                if content["sections"][index]["questions"]:
+                    errors.add("title", "Remove the section's questions first")
+                elif len(content["sections"]) == 1:
+                    errors.add("title", "A checklist needs at least one section")
+                else:
+                    del changed["sections"][index]
+            elif not title or len(title) > 80:
+                errors.add("title", SECTION_TITLE)
+            else:
+                changed["sections"][index]["title"] = title
+        elif not title or len(title) > 80:
+            errors.add("title", SECTION_TITLE)
+        else:
+            changed["sections"].append({"title": title, "questions": []})
+        if errors:
+            return None, errors
+        return await store.new_version(row, changed, actor.id), errors
+
+
+async def save_question(
+    actor: Actor, template_id: int, key: str | None, values: dict
+) -> tuple[int | None, FormErrors]:
+    """Add a question (key None), change or remove one (values from QuestionForm, `action`
+    remove): saved as a new version, whose id is returned; or the errors. NotFound."""
+    errors = FormErrors()
+    async with atomic():
+        row, content = await template(actor, template_id)
+        if key is not None and checklist.find_question(content, key) is None:
+            raise NotFound("No such question")
+        if not row["current"]:
+            errors.add("text", REPLACED)
+        if values.get("action") == "remove" and key is not None and not errors:
+            changed = without_question(content, key)
+        else:
+            section = values.get("section") or ""
+            if not section.isdigit() or not 1 <= int(section) <= len(content["sections"]):
+                errors.add("section", "Choose a section")
+            q = check_question(values, errors)
+            if errors:
+                return None, errors
+            changed = with_question(content, int(section), q, key)
+        if errors:
+            return None, errors
+        return await store.new_version(row, changed, actor.id), errors

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from app.actor import Actor
 from app.database import atomic
 from app.roles import POLICE
 from app.tables.visits import FollowUp
@@ -11,15 +12,15 @@ from app.taskings import service
 from app.taskings.followups import due_window, place_of
 
 
-def who_for_visit(request) -> tuple[str, list[int]]:
+def who_for_visit(actor: Actor) -> tuple[str, list[int]]:
     """Staff are tasked with their own follow-up. A volunteer's is offered to the area's
     volunteers fit for home visits (the visitor among them), so whoever is free goes back."""
-    if request.user.role in POLICE:
-        return "assign", [request.user.id]
+    if actor.role in POLICE:
+        return "assign", [actor.id]
     return "offer", []
 
 
-async def followups_to_taskings(request, followup_ids: list[int]) -> list[int]:
+async def followups_to_taskings(actor: Actor, followup_ids: list[int]) -> list[int]:
     """One home-visit tasking per visit and due day (its follow-ups' reasons in the details);
     writes the tasking's id to each FollowUp. Joins the caller's transaction if there is one."""
     if not followup_ids:
@@ -40,12 +41,12 @@ async def followups_to_taskings(request, followup_ids: list[int]) -> list[int]:
     groups: dict[tuple[int, date], list[dict]] = {}
     for row in rows:
         groups.setdefault((row["visit_id"], row["due_on"]), []).append(row)
-    mode, staff = who_for_visit(request)
+    mode, staff = who_for_visit(actor)
     made = []
     async with atomic():
         for (_visit, due_on), group in sorted(groups.items(), key=lambda g: g[0][1]):
             first = group[0]
-            team = first["team"] if first["team"] is not None else request.user.home_team_id
+            team = first["team"] if first["team"] is not None else actor.home_team_id
             starts_at, ends_at = due_window(due_on)
             household = first["address"] or first["household_ref"] or "the household"
             reasons = "\n".join(f"- {r['reason']}" for r in group)
@@ -64,17 +65,10 @@ async def followups_to_taskings(request, followup_ids: list[int]) -> list[int]:
                 "mode": mode if team is not None else "assign",
                 "places_wanted": 1,
             }
-            tasking_id = await service.create(request, values, staff)
+            # TRANSITION (issue 10): taskings' create takes the actor where it took a request.
+            tasking_id = await service.create(actor, values, staff)
             await FollowUp.update({FollowUp.tasking_id: tasking_id}).where(
                 FollowUp.id.is_in([r["id"] for r in group])
             )
             made.append(tasking_id)
     return made
-
-
-async def followups_created(request, visit_id: int) -> list[int]:
-    """A submitted visit's follow-ups (those without a tasking yet) become taskings."""
-    rows = await FollowUp.select(FollowUp.id).where(
-        (FollowUp.visit == visit_id) & FollowUp.tasking_id.is_null()
-    )
-    return await followups_to_taskings(request, [r["id"] for r in rows])

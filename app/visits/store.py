@@ -7,8 +7,17 @@ import re
 from datetime import UTC, datetime
 from pathlib import Path
 
+from app.database import atomic
 from app.tables.agencies import PartnerAgency
-from app.tables.visits import ChecklistTemplate, FollowUp, HomeVisit, Referral, VisitAnswer
+from app.tables.visits import (
+    ChecklistTemplate,
+    FollowUp,
+    HomeVisit,
+    Referral,
+    ReferralState,
+    VisitAnswer,
+    VisitState,
+)
 from app.visits import checklist
 
 DEFAULT_FILE = Path(__file__).with_name("default_template.json")
@@ -21,17 +30,20 @@ def now() -> datetime:
 
 async def ensure_default_template() -> None:
     """Create the shipped template the first time anything asks for templates."""
-    if not await ChecklistTemplate.exists():
-        data = json.loads(DEFAULT_FILE.read_text(encoding="utf-8"))
-        await ChecklistTemplate.insert(
-            ChecklistTemplate(
-                family=DEFAULT_FAMILY,
-                name=data["name"],
-                version=1,
-                content=checklist.dump({"sections": data["sections"]}),
-                current=True,
+    if await ChecklistTemplate.exists():
+        return
+    data = json.loads(DEFAULT_FILE.read_text(encoding="utf-8"))
+    async with atomic():
+        if not await ChecklistTemplate.exists():
+            await ChecklistTemplate.insert(
+                ChecklistTemplate(
+                    family=DEFAULT_FAMILY,
+                    name=data["name"],
+                    version=1,
+                    content=checklist.dump({"sections": data["sections"]}),
+                    current=True,
+                )
             )
-        )
 
 
 async def current_templates() -> list[dict]:
@@ -49,7 +61,7 @@ async def template(template_id: int) -> dict | None:
 
 async def new_version(old: dict, content: dict, person_id: int | None, name: str = "") -> int:
     """Save a changed template as the next version of its family; returns the new id."""
-    async with ChecklistTemplate._meta.db.transaction():
+    async with atomic():
         latest = (
             await ChecklistTemplate.select(ChecklistTemplate.version)
             .where(ChecklistTemplate.family == old["family"])
@@ -130,24 +142,30 @@ async def submit(
     decisions: dict[str, str],
     owner: int,
     other: tuple[dict, str] | None = None,
-) -> bool:
-    """Submit once: the referrals kept and the follow-ups set. False if already submitted.
+    at: datetime | None = None,
+) -> list[int] | None:
+    """Submit once: the referrals kept and the follow-ups set; returns the follow-ups' ids.
+    None if it was already submitted. Called by app.visits.service.submit, in its transaction.
 
     decisions maps an agency kind to "made" (referred now), "suggested" (to refer later)
     or "drop"; `other` is a referral the visitor made that no answer suggested (agency,
-    reason). The state change and the new rows are one transaction, so a visit sent twice
-    at once is still stored once.
+    reason). `at` is when it was submitted (now unless given: the demo dates its visits).
+    The state change and the new rows are one transaction, so a visit sent twice at once is
+    still stored once.
     """
     answers = await answers_of(visit["id"])
-    stamp = now()
-    async with HomeVisit._meta.db.transaction():
+    stamp = at or now()
+    made: list[int] = []
+    async with atomic():
         changed = (
-            await HomeVisit.update({HomeVisit.state: "submitted", HomeVisit.submitted_at: stamp})
-            .where((HomeVisit.id == visit["id"]) & (HomeVisit.state == "in progress"))
+            await HomeVisit.update(
+                {HomeVisit.state: VisitState.SUBMITTED, HomeVisit.submitted_at: stamp}
+            )
+            .where((HomeVisit.id == visit["id"]) & (HomeVisit.state == VisitState.IN_PROGRESS))
             .returning(HomeVisit.id)
         )
         if not changed:
-            return False
+            return None
         for s in checklist.referrals_for(content, answers):
             decision = decisions.get(s.agency_kind, "suggested")
             if decision == "drop":
@@ -159,7 +177,7 @@ async def submit(
                 agency_kind=s.agency_kind,
                 question=s.question,
                 reason=s.reason,
-                state="made" if decision == "made" else "suggested",
+                state=ReferralState.MADE if decision == "made" else ReferralState.SUGGESTED,
                 owner=owner,
                 suggested_at=stamp,
                 made_at=stamp if decision == "made" else None,
@@ -172,17 +190,19 @@ async def submit(
                 agency_kind=agency["kind"],
                 question="",
                 reason=reason,
-                state="made",
+                state=ReferralState.MADE,
                 owner=owner,
                 suggested_at=stamp,
                 made_at=stamp,
             ).save()
         for s in checklist.followups_for(content, answers, stamp.date()):
-            await FollowUp(
+            followup = FollowUp(
                 visit=visit["id"],
                 question=s.question,
                 reason=s.reason,
                 due_on=s.due_on,
                 owner=owner,
-            ).save()
-    return True
+            )
+            await followup.save()
+            made.append(followup.id)
+    return made

@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
-from litestar import Request
-from litestar.exceptions import NotFoundException
-
+from app.actor import Actor
 from app.audit import Operation, record
+from app.outcomes import NotFound
 from app.roles import Role
-from app.tables.visits import FollowUp, HomeVisit, Referral
+from app.tables.visits import FollowUp, HomeVisit, Referral, VisitState
 from app.visits import checklist, store
 
 # Who may read visits other people made. Volunteers see only their own visits.
 READ_ANY = frozenset({Role.PCSO, Role.OFFICER, Role.SUPERVISOR, Role.ADMIN})
 
 
-def may_read(visit: dict, user) -> bool:
-    return visit["visitor"] == user.id or user.role in READ_ANY
+def may_read(visit: dict, actor: Actor) -> bool:
+    return visit["visitor"] == actor.id or actor.role in READ_ANY
 
 
-async def visit_for(request: Request, visit_uuid, *, editing: bool = False) -> dict:
+def is_open_to(visit: dict, actor: Actor) -> bool:
+    """Whether the actor may change the visit: its visitor, while it is in progress."""
+    return visit["visitor"] == actor.id and visit["state"] == VisitState.IN_PROGRESS
+
+
+async def visit_for(actor: Actor, visit_uuid, *, editing: bool = False) -> dict:
     """The visit, if this person may read it (or change it: only its visitor, while open).
 
     Someone who may not see it gets "not found", so its existence is not given away.
@@ -32,11 +36,10 @@ async def visit_for(request: Request, visit_uuid, *, editing: bool = False) -> d
         .where(HomeVisit.uuid == str(visit_uuid))
         .first()
     )
-    user = request.user
-    if visit is None or not may_read(visit, user):
-        raise NotFoundException("No such visit")
-    if editing and (visit["visitor"] != user.id or visit["state"] != "in progress"):
-        raise NotFoundException("This visit cannot be changed")
+    if visit is None or not may_read(visit, actor):
+        raise NotFound("No such visit")
+    if editing and not is_open_to(visit, actor):
+        raise NotFound("This visit cannot be changed")
     return visit
 
 
@@ -46,7 +49,7 @@ async def content_of(visit: dict) -> tuple[dict, dict]:
     return row, checklist.load(row["content"])
 
 
-async def earlier_visits(request: Request, visit: dict) -> dict:
+async def earlier_visits(actor: Actor, visit: dict) -> dict:
     """Earlier visits to the same household that the visitor may see (audited: a look back)."""
     if not visit["household_key"]:
         return {"shown": [], "others": 0, "latest_other": None}
@@ -63,12 +66,12 @@ async def earlier_visits(request: Request, visit: dict) -> dict:
         .where(
             (HomeVisit.household_key == visit["household_key"])
             & (HomeVisit.id != visit["id"])
-            & (HomeVisit.state == "submitted")
+            & (HomeVisit.state == VisitState.SUBMITTED)
         )
         .order_by(HomeVisit.started_at, ascending=False)
     )
-    shown = [r for r in rows if may_read(r, request.user)]
-    others = [r for r in rows if not may_read(r, request.user)]
+    shown = [r for r in rows if may_read(r, actor)]
+    others = [r for r in rows if not may_read(r, actor)]
     ids = [r["id"] for r in shown]
     if ids:
         referrals = await Referral.select(
@@ -81,7 +84,7 @@ async def earlier_visits(request: Request, visit: dict) -> dict:
             r["referrals"] = [x for x in referrals if x["visit"] == r["id"]]
             r["followups"] = [x for x in followups if x["visit"] == r["id"]]
         await record(
-            request,
+            actor,
             Operation.CONSULTATION,
             "home_visit",
             visit["id"],

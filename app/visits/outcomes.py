@@ -1,0 +1,129 @@
+"""What visits lead to: the follow-up list (due and overdue) and referrals through their states.
+Each use case takes the actor first; volunteers see what came of their own visits, police
+their team area's and their own, supervisors all."""
+
+from __future__ import annotations
+
+from app.actor import Actor
+from app.audit import Operation, record
+from app.database import atomic
+from app.outcomes import NotFound
+from app.roles import Role
+from app.tables.visits import FollowUp, Referral, ReferralState, VisitState
+from app.taskings.followups import tasking_states
+from app.visits import store
+
+# Each state a referral can move to, and the date column it stamps.
+NEXT_STATES = {
+    ReferralState.MADE: "made_at",
+    ReferralState.ACCEPTED: "accepted_at",
+    ReferralState.CLOSED: "closed_at",
+}
+STATE_LABELS = {
+    ReferralState.SUGGESTED: "Suggested",
+    ReferralState.MADE: "Made",
+    ReferralState.ACCEPTED: "Accepted by the agency",
+    ReferralState.CLOSED: "Closed",
+}
+TAKE_OVER = "own"  # the move that makes the actor a referral's owner
+
+
+def _scope(query, table, actor: Actor):
+    """Volunteers see what came of their own visits; police see their team area's and their own."""
+    if actor.role == Role.VOLUNTEER:
+        return query.where(table.visit.visitor == actor.id)
+    if actor.role == Role.SUPERVISOR:
+        return query
+    return query.where((table.visit.team == actor.home_team_id) | (table.visit.visitor == actor.id))
+
+
+def may_move(referral: dict, actor: Actor) -> bool:
+    """Its owner or a supervisor moves a referral on."""
+    return referral["owner"] == actor.id or actor.role == Role.SUPERVISOR
+
+
+def may_take_over(referral: dict, actor: Actor) -> bool:
+    """Staff may take over a referral someone else owns (volunteers may not)."""
+    return referral["owner"] != actor.id and actor.role != Role.VOLUNTEER
+
+
+async def followups(actor: Actor, done: bool = False) -> dict:
+    """The follow-ups still to do (or done), overdue marked, each with its tasking's state."""
+    query = FollowUp.select(
+        FollowUp.all_columns(),
+        FollowUp.visit.uuid.as_alias("visit_uuid"),
+        FollowUp.visit.address.as_alias("address"),
+        FollowUp.visit.household_ref.as_alias("household_ref"),
+        FollowUp.owner.display_name.as_alias("owner_name"),
+    ).where(FollowUp.done.eq(done))
+    today = store.now().date()
+    async with atomic():
+        rows = await _scope(query, FollowUp, actor).order_by(FollowUp.due_on)
+        taskings = await tasking_states([r["tasking_id"] for r in rows], actor)
+        await record(
+            actor, Operation.CONSULTATION, "follow_up", "list", detail=f"{len(rows)} shown"
+        )
+    for r in rows:
+        r["overdue"] = not r["done"] and r["due_on"] < today
+        r["tasking"] = taskings.get(r["tasking_id"])
+    return {"rows": rows, "done": done, "today": today}
+
+
+async def followup_done(actor: Actor, followup_id: int) -> None:
+    """Mark a follow-up done (NotFound if the actor may not see it)."""
+    async with atomic():
+        query = FollowUp.select(FollowUp.id).where(FollowUp.id == followup_id)
+        if not await _scope(query, FollowUp, actor).first():
+            raise NotFound("No such follow-up")
+        await FollowUp.update({FollowUp.done: True, FollowUp.done_at: store.now()}).where(
+            FollowUp.id == followup_id
+        )
+        await record(actor, Operation.ALTERATION, "follow_up", followup_id, detail="done")
+
+
+async def referrals(actor: Actor, show: str = "") -> dict:
+    """Submitted visits' referrals (all, or those in the state `show`), newest first, each
+    with what the actor may do to it (`may_move`, `may_take_over`)."""
+    query = Referral.select(
+        Referral.all_columns(),
+        Referral.visit.uuid.as_alias("visit_uuid"),
+        Referral.visit.address.as_alias("address"),
+        Referral.visit.household_ref.as_alias("household_ref"),
+        Referral.agency.name.as_alias("agency_name"),
+        Referral.owner.display_name.as_alias("owner_name"),
+    ).where(Referral.visit.state == VisitState.SUBMITTED)
+    if show in STATE_LABELS:
+        query = query.where(Referral.state == show)
+    async with atomic():
+        rows = await _scope(query, Referral, actor).order_by(Referral.suggested_at, ascending=False)
+        await record(actor, Operation.CONSULTATION, "referral", "list", detail=f"{len(rows)} shown")
+    for r in rows:
+        r["may_move"] = may_move(r, actor)
+        r["may_take_over"] = may_take_over(r, actor)
+    return {"rows": rows, "state": show, "labels": STATE_LABELS}
+
+
+async def move_referral(actor: Actor, referral_id: int, target: str) -> bool:
+    """Move a referral on (its owner or a supervisor), or take it over (`own`: staff). A move
+    the actor may not make changes nothing (False). NotFound if they may not see it."""
+    async with atomic():
+        row = await _scope(
+            Referral.select(Referral.id, Referral.owner, Referral.state).where(
+                Referral.id == referral_id
+            ),
+            Referral,
+            actor,
+        ).first()
+        if row is None:
+            raise NotFound("No such referral")
+        values: dict = {}
+        if target == TAKE_OVER and actor.role != Role.VOLUNTEER:
+            values[Referral.owner] = actor.id
+        elif target in NEXT_STATES and may_move(row, actor):
+            stamp = getattr(Referral, NEXT_STATES[ReferralState(target)])
+            values = {Referral.state: ReferralState(target), stamp: store.now()}
+        if not values:
+            return False
+        await Referral.update(values).where(Referral.id == referral_id)
+        await record(actor, Operation.ALTERATION, "referral", referral_id, detail=f"to {target}")
+    return True
