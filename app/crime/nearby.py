@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import math
-from datetime import datetime
+from datetime import UTC, datetime
 
 from app.geo import EARTH_RADIUS_M, cells_around, haversine_m
 from app.tables.briefing import Crime, Incident
+
+
+def as_time(value) -> datetime:
+    """A timestamp as read back: SQLite may give text, PostgreSQL an aware datetime."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def _marks(values: list) -> str:

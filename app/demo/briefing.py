@@ -6,11 +6,13 @@ import math
 import random
 from datetime import UTC, date, datetime, timedelta
 
+from app.actor import actor_for
+from app.briefing import area
 from app.crime.incidents import COLUMNS
 from app.crime.store import upsert
 from app.database import atomic
 from app.geo import cell_of
-from app.tables.briefing import AreaPriority, KeyContact
+from app.roles import Role
 from app.tables.places import TeamArea
 
 ORDER = 20
@@ -150,28 +152,36 @@ async def load(ctx) -> None:
     async with atomic() as transaction:
         await upsert(transaction, "incident", COLUMNS, "reference", rows)
     abbey = next(t["id"] for t in teams if t["name"] == "Abbey")
+    # The priorities and the contact are added by the demo supervisor, as the web adds them.
+    supervisor = await actor_for(ctx.made["people"][Role.SUPERVISOR])
     today = date.today()
-    await AreaPriority.insert(
-        AreaPriority(
-            team_area=abbey,
-            issue="ASB at the Stockbrook Street shops (demo)",
-            action="High-visibility foot patrols 15:00-19:00 on school days; "
+    await area.add_priority(
+        supervisor,
+        abbey,
+        {
+            "issue": "ASB at the Stockbrook Street shops (demo)",
+            "action": "High-visibility foot patrols 15:00-19:00 on school days; "
             "work with the shopkeepers on CCTV.",
-            starts_on=today - timedelta(days=40),
-            ends_on=today + timedelta(days=50),
-        ),
-        AreaPriority(
-            team_area=abbey,
-            issue="Speeding on Uttoxeter New Road (demo)",
-            action="Community Speed Watch sessions with volunteers.",
-            starts_on=today - timedelta(days=40),
-        ),
+            "starts_on": today - timedelta(days=40),
+            "ends_on": today + timedelta(days=50),
+        },
     )
-    await KeyContact.insert(
-        KeyContact(
-            team_area=abbey,
-            name="Pat Demo",
-            role="Chair, Abbey residents' group (demo)",
-            how_to_contact="07700 900123 (a fictional number)",
-        ),
+    await area.add_priority(
+        supervisor,
+        abbey,
+        {
+            "issue": "Speeding on Uttoxeter New Road (demo)",
+            "action": "Community Speed Watch sessions with volunteers.",
+            "starts_on": today - timedelta(days=40),
+            "ends_on": None,
+        },
+    )
+    await area.add_contact(
+        supervisor,
+        abbey,
+        {
+            "name": "Pat Demo",
+            "role": "Chair, Abbey residents' group (demo)",
+            "how_to_contact": "07700 900123 (a fictional number)",
+        },
     )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from app.crime import nearby
-from app.crime.briefing import as_time
+from app.crime.nearby import as_time
 
 REPEAT_DAYS, REPEAT_AT_LEAST = 90, 2
 KNIFE_DAYS, KNIFE_AT_LEAST = 730, 3  # three or more knife incidents within 24 months

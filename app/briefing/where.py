@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from app.actor import Actor
+from app.briefing.forms import DEFAULT_RADIUS, RADII
 from app.geo import haversine_m
 from app.tables.places import TeamArea
 from app.web import FormErrors
 
-RADII = (250, 500, 1000)
-DEFAULT_RADIUS = 500
+__all__ = ["DEFAULT_RADIUS", "FALLBACKS", "RADII", "Where", "nearest_team", "resolve"]
 FALLBACKS = {
     "refused": "Your phone did not share its position",
     "slow": "Your position took too long to find",
@@ -44,14 +45,6 @@ class Where:
         return FALLBACKS.get(self.fallback, "")
 
 
-def _number(text: str, low: float, high: float) -> float | None:
-    try:
-        value = float(text)
-    except ValueError:
-        return None
-    return value if low <= value <= high else None
-
-
 async def _teams() -> list[dict]:
     return await TeamArea.select(
         TeamArea.id, TeamArea.name, TeamArea.centre_lat, TeamArea.centre_lng
@@ -66,45 +59,29 @@ def nearest_team(teams: list[dict], lat: float, lng: float) -> dict | None:
     )
 
 
-async def resolve(
-    params: dict[str, str], home_team_id: int | None
-) -> tuple[Where | None, FormErrors]:
-    """Read ?lat=&lng=&radius= or ?area=&radius= (or nothing: the home team area)."""
-    errors = FormErrors()
-    radius_text = params.get("radius") or str(DEFAULT_RADIUS)
-    radius = int(radius_text) if radius_text.isdigit() and int(radius_text) in RADII else None
-    if radius is None:
-        errors.add("radius", "Choose a radius of 250 m, 500 m or 1 km")
+async def resolve(actor: Actor, values: dict, errors: FormErrors) -> Where | None:
+    """The circle PlaceForm asked for (a team area, a point, or else the actor's home team
+    area), or None when there is none: a team area that does not exist is added to `errors`."""
     teams = await _teams()
     by_id = {t["id"]: t for t in teams}
-    area, lat_text, lng_text = (params.get(k, "").strip() for k in ("area", "lat", "lng"))
-    if area:
-        team = by_id.get(int(area)) if area.isdigit() else None
+    radius = values["radius"]
+    if values["area"] is not None or "area" in errors:
+        team = by_id.get(values["area"])
         if team is None:
             errors.add("area", "Choose a team area from the list")
         if errors:
-            return None, errors
-        how = "home" if params.get("fallback") else "area"
-        return Where(
-            team["centre_lat"],
-            team["centre_lng"],
-            radius,
-            how,
-            team,
-            fallback=params.get("fallback", ""),
-        ), errors
-    if lat_text or lng_text:
-        lat, lng = _number(lat_text, -90, 90), _number(lng_text, -180, 180)
-        if lat is None:
-            errors.add("lat", "Enter a latitude between -90 and 90, like 52.9225")
-        if lng is None:
-            errors.add("lng", "Enter a longitude between -180 and 180, like -1.4746")
+            return None
+        fallback = values["fallback"] or ""
+        how = "home" if fallback else "area"
+        lat, lng = team["centre_lat"], team["centre_lng"]
+        return Where(lat, lng, radius, how, team, fallback=fallback)
+    if values["lat"] is not None or values["lng"] is not None or errors.keys() & {"lat", "lng"}:
         if errors:
-            return None, errors
-        accuracy = _number(params.get("acc", ""), 0, 100_000)
+            return None
+        lat, lng, accuracy = values["lat"], values["lng"], values["acc"]
         how = "position" if accuracy is not None else "point"
-        return Where(lat, lng, radius, how, nearest_team(teams, lat, lng), accuracy), errors
-    if errors or home_team_id not in by_id:
-        return None, errors
-    team = by_id[home_team_id]
-    return Where(team["centre_lat"], team["centre_lng"], radius, "home", team), errors
+        return Where(lat, lng, radius, how, nearest_team(teams, lat, lng), accuracy)
+    if errors or actor.home_team_id not in by_id:
+        return None
+    team = by_id[actor.home_team_id]
+    return Where(team["centre_lat"], team["centre_lng"], radius, "home", team)

@@ -1,0 +1,147 @@
+"""The briefing's use cases: the briefing for a place, the named people in it (police only), the
+counts as CSV. Each takes the actor first.
+
+A page's reads run in one `snapshot()` (one connection: each costs on SQLite); the audit entry
+for what was shown is written after them, in its own `atomic()`: a write inside SQLite's read
+transaction could fail under load.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from app.actor import Actor
+from app.audit import Operation, record
+from app.briefing.people import PeopleSection, build_people
+from app.briefing.place import Briefing, build
+from app.briefing.where import Where, resolve
+from app.database import atomic, snapshot
+from app.outcomes import NotAllowed, Refused
+from app.places import team_choices
+from app.tables.briefing import AreaPriority, KeyContact
+from app.taskings.nearby import my_taskings_near
+from app.web import FormErrors
+
+ATTRIBUTION = "Contains public sector information licensed under the Open Government Licence v3.0."
+
+
+@dataclass
+class BriefingPage:
+    """What a briefing page shows. `contacts` is None when the actor's role may not see them."""
+
+    where: Where | None
+    errors: FormErrors
+    teams: list = field(default_factory=list)
+    briefing: Briefing | None = None
+    taskings_nearby: list[dict] = field(default_factory=list)
+    priorities: list[dict] = field(default_factory=list)
+    contacts: list[dict] | None = None
+
+    def context(self) -> dict:
+        """The template's context (shallow: the briefing keeps its properties)."""
+        return {**self.__dict__, "attribution": ATTRIBUTION}
+
+
+async def _area_notes(actor: Actor, page: BriefingPage) -> None:
+    """The team area's priorities for everyone; its key contacts for police roles."""
+    team = page.where.team
+    if team is None:
+        return
+    page.priorities = (
+        await AreaPriority.select()
+        .where(AreaPriority.team_area == team["id"])
+        .order_by(AreaPriority.starts_on, ascending=False)
+    )
+    if actor.is_police:
+        page.contacts = (
+            await KeyContact.select()
+            .where(KeyContact.team_area == team["id"])
+            .order_by(KeyContact.name)
+        )
+
+
+async def briefing(
+    actor: Actor,
+    values: dict,
+    errors: FormErrors,
+    *,
+    full: bool = True,
+    now: datetime | None = None,
+) -> BriefingPage:
+    """The briefing for the place PlaceForm asked for (`values`, `errors` from its parse).
+
+    `full`: the briefing page (the actor's own taskings nearby, the area's priorities and, for
+    police roles, its key contacts, whose showing is audited); else the public version's
+    place part only."""
+    async with snapshot():
+        where = await resolve(actor, values, errors)
+        page = BriefingPage(where, errors, teams=await team_choices())
+        if where is not None:
+            page.briefing = await build(where.lat, where.lng, where.radius, now)
+        if where is not None and full:
+            team_id = where.team["id"] if where.team else None
+            # TRANSITION (issue 10): the taskings feature's function takes the person's id
+            # today; it takes the actor once that feature is converted.
+            page.taskings_nearby = await my_taskings_near(
+                actor.id, where.lat, where.lng, where.radius, team_id
+            )
+            await _area_notes(actor, page)
+    if page.contacts:
+        async with atomic():
+            await record(
+                actor,
+                Operation.CONSULTATION,
+                "key-contact",
+                where.team["id"],
+                detail=f"{len(page.contacts)} key contacts shown in a briefing",
+            )
+    return page
+
+
+async def people(
+    actor: Actor, values: dict, errors: FormErrors, *, now: datetime | None = None
+) -> tuple[Where | None, PeopleSection | None]:
+    """Repeat victims and offenders and knife carriers linked to the place: police roles only,
+    and every look is audited (consultation, `briefing-people`)."""
+    if not actor.is_police:
+        raise NotAllowed("Named people in crime records are for police roles only")
+    async with snapshot():
+        where = await resolve(actor, values, errors)
+        section = None
+        if where is not None:
+            section = await build_people(where.lat, where.lng, where.radius, now)
+    if where is not None:
+        async with atomic():
+            await record(
+                actor,
+                Operation.CONSULTATION,
+                "briefing-people",
+                where.query()[:64],
+                detail=(
+                    f"{len(section.victims)} repeat victims, {len(section.offenders)} repeat "
+                    f"offenders, {len(section.knife_carriers)} knife carriers shown"
+                ),
+            )
+    return where, section
+
+
+async def counts_csv(
+    actor: Actor, values: dict, errors: FormErrors, *, now: datetime | None = None
+) -> str:
+    """The counts table as CSV: type, period, count, previous count (the page's figures).
+    Raises Refused (saying why) when no place is given or it is wrong."""
+    async with snapshot():
+        where = await resolve(actor, values, errors)
+        place = await build(where.lat, where.lng, where.radius, now) if where else None
+    if place is None:
+        raise Refused("; ".join(errors.values()) or "Give ?lat=&lng= or ?area= (no home team area)")
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["type", "period", "count", "previous count"])
+    for period in place.periods:
+        for kind, count, previous in period.counts:
+            writer.writerow([kind, period.label, count, previous])
+    return out.getvalue()

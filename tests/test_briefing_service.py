@@ -1,0 +1,165 @@
+"""The briefing's use cases, called without HTTP: the briefing, named people, CSV, area notes."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from app.audit import Operation
+from app.briefing import area, service
+from app.briefing.forms import ContactForm, PlaceForm, PriorityForm
+from app.geo import cell_of
+from app.outcomes import NotAllowed, NotFound, Refused
+from app.tables.audit import AuditEntry
+from app.tables.briefing import AreaPriority, Incident, KeyContact
+from tests.factories import make_actor, make_team
+from tests.helpers import sync
+
+CENTRE = (52.9225, -1.4746)
+
+
+def add_incident(n, days_ago, **extra):
+    when = (datetime.now(UTC) - timedelta(days=days_ago)).replace(microsecond=0)
+    Incident.insert(
+        Incident(
+            reference=f"S-{n}",
+            occurred_at=when,
+            category=extra.pop("category", "Burglary"),
+            lat=CENTRE[0],
+            lng=CENTRE[1],
+            cell=cell_of(*CENTRE),
+            location=f"Street {n}",
+            source="test",
+            **extra,
+        )
+    ).run_sync()
+
+
+def place(**query):
+    return PlaceForm.parse({k: str(v) for k, v in query.items()})
+
+
+def audited(record_type, operation=None):
+    query = AuditEntry.select().where(AuditEntry.record_type == record_type)
+    if operation:
+        query = query.where(AuditEntry.operation == operation)
+    return sync(query)
+
+
+def test_the_place_form_reads_a_point_an_area_or_nothing():
+    values, errors = place(lat=52.9, lng=-1.47, acc=20)
+    assert not errors and (values["lat"], values["lng"], values["acc"]) == (52.9, -1.47, 20)
+    assert values["radius"] == 500
+    _, errors = place(lat="abc", radius=300)
+    assert list(errors) == ["radius", "lat", "lng"]
+    _, errors = place(lng="-1.47")
+    assert list(errors) == ["lat"]
+    values, errors = place(area=7, lat="abc", acc="far")  # the area wins; a bad accuracy is none
+    assert not errors and values["area"] == 7 and values["acc"] is None
+
+
+def test_a_briefing_for_a_point_lists_the_incidents_and_the_actors_taskings_slot():
+    team = make_team("Abbey", *CENTRE)
+    add_incident(1, 1)
+    pcso = make_actor("pcso", home_team=team.id)
+    page = sync(service.briefing(pcso, *place(lat=CENTRE[0], lng=CENTRE[1])))
+    assert page.where.how == "point" and page.where.team["id"] == team.id
+    assert [r["location"] for r in page.briefing.recent] == ["Street 1"]
+    assert page.taskings_nearby == []
+    assert page.contacts == [] and page.priorities == []
+    assert not audited("key-contact")  # nothing shown, nothing to record
+
+
+def test_without_a_place_the_home_team_area_and_key_contacts_for_police_audited():
+    team = make_team("Abbey", *CENTRE)
+    supervisor = make_actor("supervisor")
+    sync(
+        area.add_contact(
+            supervisor, team.id, {"name": "Pat", "role": "Chair", "how_to_contact": "07700"}
+        )
+    )
+    pcso = make_actor("pcso", home_team=team.id)
+    page = sync(service.briefing(pcso, *place()))
+    assert page.where.how == "home" and [c["name"] for c in page.contacts] == ["Pat"]
+    shown = audited("key-contact", Operation.CONSULTATION)
+    assert len(shown) == 1 and shown[0]["actor"] == pcso.id
+    volunteer = make_actor("volunteer", home_team=team.id)
+    page = sync(service.briefing(volunteer, *place()))
+    assert page.contacts is None  # not for civilians, and nothing recorded
+    assert len(audited("key-contact", Operation.CONSULTATION)) == 1
+    public = sync(service.briefing(pcso, *place(), full=False))
+    assert public.briefing is not None and public.contacts is None
+
+
+def test_a_wrong_place_gives_errors_and_no_briefing():
+    page = sync(service.briefing(make_actor("pcso"), *place(area=999999)))
+    assert page.where is None and page.briefing is None
+    assert page.errors == {"area": "Choose a team area from the list"}
+
+
+def test_named_people_are_for_police_and_every_look_is_audited():
+    for n, days in enumerate((2, 20)):
+        add_incident(10 + n, days, victim_ref="VIC-1")
+    pcso = make_actor("pcso")
+    where, section = sync(service.people(pcso, *place(lat=CENTRE[0], lng=CENTRE[1])))
+    assert [v["ref"] for v in section.victims] == ["VIC-1"]
+    looks = audited("briefing-people")
+    assert len(looks) == 1 and looks[0]["actor"] == pcso.id
+    assert looks[0]["record_id"] == where.query()
+    with pytest.raises(NotAllowed):
+        sync(service.people(make_actor("volunteer"), *place(lat=CENTRE[0], lng=CENTRE[1])))
+    with pytest.raises(NotAllowed):
+        sync(service.people(make_actor("admin"), *place(lat=CENTRE[0], lng=CENTRE[1])))
+    assert len(audited("briefing-people")) == 1
+
+
+def test_counts_as_csv_or_refused_without_a_place():
+    add_incident(1, 1, category="Shoplifting")
+    text = sync(service.counts_csv(make_actor("mentor"), *place(lat=CENTRE[0], lng=CENTRE[1])))
+    lines = text.splitlines()
+    assert lines[0] == "type,period,count,previous count"
+    assert any(line.startswith("Shoplifting,") for line in lines[1:])
+    with pytest.raises(Refused, match="no home team area"):
+        sync(service.counts_csv(make_actor("pcso"), *place()))
+    with pytest.raises(Refused, match="Choose a radius"):
+        sync(service.counts_csv(make_actor("pcso"), *place(lat=1, lng=1, radius=7)))
+
+
+def test_supervisors_keep_priorities_and_contacts_audited():
+    team = make_team("Abbey")
+    supervisor = make_actor("supervisor")
+    values, errors = PriorityForm.parse(
+        {"issue": "ASB", "action": "Patrols", "starts_on": "2026-11-01", "ends_on": ""}
+    )
+    assert not errors
+    priority = sync(area.add_priority(supervisor, team.id, values))
+    stored = sync(AreaPriority.select().where(AreaPriority.id == priority).first())
+    assert stored["set_by"] == supervisor.id and stored["starts_on"] == date(2026, 11, 1)
+    values, errors = ContactForm.parse({"name": "Pat", "role": "Chair", "how_to_contact": "077"})
+    contact = sync(area.add_contact(supervisor, team.id, values))
+    assert len(audited("key-contact", Operation.COLLECTION)) == 1
+    shown = sync(area.notes(supervisor, team.id))
+    assert [p["issue"] for p in shown["priorities"]] == ["ASB"]
+    assert len(audited("key-contact", Operation.CONSULTATION)) == 1
+    assert sync(area.remove_priority(supervisor, team.id, priority)) is True
+    assert sync(area.remove_contact(supervisor, team.id, contact)) is True
+    assert sync(area.remove_contact(supervisor, team.id, contact)) is False
+    assert sync(KeyContact.count()) == 0 and sync(AreaPriority.count()) == 0
+    assert len(audited("key-contact", Operation.ERASURE)) == 1
+    with pytest.raises(NotFound):
+        sync(area.add_contact(supervisor, 999999, values))
+    with pytest.raises(NotAllowed):
+        sync(area.add_priority(make_actor("pcso"), team.id, values))
+
+
+def test_the_priority_form_checks_its_dates():
+    _, errors = PriorityForm.parse(
+        {"issue": "", "action": "x", "starts_on": "2026-11-01", "ends_on": "2026-10-01"}
+    )
+    assert errors == {
+        "issue": "Enter the issue",
+        "ends_on": "The review date must be on or after the date it was set",
+    }
+    _, errors = PriorityForm.parse({"issue": "x", "action": "x", "starts_on": "soon"})
+    assert errors == {"starts_on": "Enter the date it was set, like 2026-11-21"}
