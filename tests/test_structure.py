@@ -111,8 +111,10 @@ def test_imports_run_one_way(layer):
         for name in imported(tree(path)):
             if name.startswith(("app.routes", "app.main")):
                 found.append(f"{relative(path)} imports {name}")
-            if layer == "tables" and name.startswith("app.") and not name.startswith(
-                ("app.tables", "app.roles")
+            if (
+                layer == "tables"
+                and name.startswith("app.")
+                and not name.startswith(("app.tables", "app.roles"))
             ):
                 found.append(f"{relative(path)} imports {name}")
     assert found == []
