@@ -90,6 +90,7 @@ async def build(count: int, service) -> tuple[object, object, dict]:
 
 
 async def main(count: int, concurrency: int) -> int:
+    from app.actor import actor_for
     from app.database import migrate
     from app.taskings import service as taskings
     from app.taskings.sender import drain
@@ -117,8 +118,9 @@ async def main(count: int, concurrency: int) -> int:
         "mode": "offer",
         "places_wanted": 10,
     }
+    actor = await actor_for(supervisor)
     t0 = time.perf_counter()
-    tasking_id = await taskings.create(taskings.acting_as(supervisor), values, [])
+    tasking_id = await taskings.create(actor, values, [])
     t1 = time.perf_counter()
     totals = await drain(concurrency=concurrency)
     t2 = time.perf_counter()

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+from app.actor import actor_for
 from app.auth.passwords import hash_password
 from app.roles import Role
 from app.tables.people import Person
-from app.tables.taskings import VolunteerProfile
-from app.taskings import service
+from app.taskings import service, volunteers
 from app.taskings.kinds import TRAINING
 
 ORDER = 30
@@ -28,14 +28,16 @@ MORE_VOLUNTEERS = [
 async def load(ctx) -> None:
     people = ctx.made["people"]
     home = ctx.made["home_team"]
-    await VolunteerProfile.insert(
-        VolunteerProfile(
-            person=people[Role.VOLUNTEER].id,
-            vetting="full",
-            initial_vetting_on=date(2025, 9, 1),
-            full_vetting_on=date(2025, 11, 24),
+    supervisor = await actor_for(people[Role.SUPERVISOR])
+    await volunteers.save_profile(
+        supervisor,
+        people[Role.VOLUNTEER].id,
+        {
+            "vetting": "full",
+            "initial_vetting_on": date(2025, 9, 1),
+            "full_vetting_on": date(2025, 11, 24),
             **{key: True for key in TRAINING},
-        )
+        },
     )
     password_hash = hash_password(ctx.password)
     for username, name, collar, vetting, training in MORE_VOLUNTEERS:
@@ -48,15 +50,16 @@ async def load(ctx) -> None:
             password_hash=password_hash,
         )
         await person.save()
-        await VolunteerProfile.insert(
-            VolunteerProfile(
-                person=person.id,
-                vetting=vetting,
-                initial_vetting_on=date(2026, 10, 1) if vetting != "none" else None,
+        await volunteers.save_profile(
+            supervisor,
+            person.id,
+            {
+                "vetting": vetting,
+                "initial_vetting_on": date(2026, 10, 1) if vetting != "none" else None,
+                "full_vetting_on": None,
                 **{key: key in training for key in TRAINING},
-            )
+            },
         )
-    supervisor = service.acting_as(people[Role.SUPERVISOR])
     soon = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) + timedelta(hours=2)
 
     def window(hours: int, length: int = 2) -> dict:

@@ -1,5 +1,7 @@
 """Taskings: the work supervisors assign or offer, who answered what, and push delivery."""
 
+from enum import StrEnum
+
 from piccolo.columns import (
     Boolean,
     Date,
@@ -17,6 +19,51 @@ from piccolo.table import Table
 from app.tables.people import Person
 from app.tables.places import TeamArea
 from app.tables.sessions import UserSession
+
+
+class State(StrEnum):
+    """One person's part in a tasking (app/taskings/states.py has the moves between them)."""
+
+    OFFERED = "offered"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    ASSIGNED = "assigned"
+    ACKNOWLEDGED = "acknowledged"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    CANNOT_DO = "cannot_do"
+    CANCELLED = "cancelled"
+    CLOSED = "closed"
+
+    @property
+    def label(self) -> str:
+        return LABELS[self]
+
+
+LABELS = {
+    State.OFFERED: "Offered",
+    State.ACCEPTED: "Accepted",
+    State.DECLINED: "Declined",
+    State.ASSIGNED: "Assigned",
+    State.ACKNOWLEDGED: "Acknowledged",
+    State.IN_PROGRESS: "In progress",
+    State.DONE: "Done",
+    State.CANNOT_DO: "Cannot do",
+    State.CANCELLED: "Cancelled",
+    State.CLOSED: "Closed: places filled",
+}
+
+
+class PushStatus(StrEnum):
+    """Where one queued notification is: waiting, being sent, or finished one way or another."""
+
+    PENDING = "pending"
+    SENDING = "sending"
+    DELIVERED = "delivered"
+    FAILED = "failed"
+    GONE = "gone"
+    NO_DEVICE = "no_device"
+    SIGNED_OUT = "signed_out"
 
 
 class VolunteerProfile(Table):
@@ -62,7 +109,7 @@ class TaskingAssignment(Table):
 
     tasking = ForeignKey(references=Tasking, null=False, on_delete=OnDelete.cascade, index=True)
     person = ForeignKey(references=Person, null=False, on_delete=OnDelete.cascade, index=True)
-    state = Varchar(length=20, index=True)
+    state = Varchar(length=20, index=True, choices=State)
     note = Varchar(length=500, default="")
     updated_at = Timestamptz(default=TimestamptzNow())
 
@@ -110,7 +157,7 @@ class PushMessage(Table):
     title = Varchar(length=120)
     ttl = Integer(default=3600)
     urgency = Varchar(length=10, default="normal")
-    status = Varchar(length=12, index=True)
+    status = Varchar(length=12, index=True, choices=PushStatus)
     attempts = Integer(default=0)
     next_attempt_at = Timestamptz(default=TimestamptzNow(), index=True)
     claimed_until = Timestamptz(null=True, default=None)

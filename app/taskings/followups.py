@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
+from app.actor import Actor
+from app.audit import Operation, record
 from app.roles import Role
+from app.tables.engagement import Engagement
 from app.tables.taskings import Tasking, TaskingAssignment
 from app.tables.visits import FollowUp
 from app.taskings.states import LABELS, State
@@ -29,8 +32,8 @@ def place_of(row: dict) -> dict:
     return {"place_kind": "point" if point["lat"] is not None else "area", "address": "", **point}
 
 
-async def tasking_states(tasking_ids: list[int], viewer) -> dict[int, dict]:
-    """For each tasking: a short state for a follow-up list, and a link the viewer may open."""
+async def tasking_states(tasking_ids: list[int], actor: Actor) -> dict[int, dict]:
+    """For each tasking: a short state for a follow-up list, and a link the actor may open."""
     ids = [i for i in tasking_ids if i is not None]
     if not ids:
         return {}
@@ -48,7 +51,7 @@ async def tasking_states(tasking_ids: list[int], viewer) -> dict[int, dict]:
         mine = [p for p in parts if p["tasking"] == t["id"]]
         found[t["id"]] = {
             "state": _summary(t, mine),
-            "url": _link(t["id"], mine, viewer),
+            "url": _link(t["id"], mine, actor),
         }
     return found
 
@@ -72,26 +75,24 @@ def _summary(tasking: dict, parts: list[dict]) -> str:
     return "Not offered: no volunteer of the area is fit for home visits"
 
 
-def _link(tasking_id: int, parts: list[dict], viewer) -> str | None:
-    if viewer.role == Role.SUPERVISOR:
+def _link(tasking_id: int, parts: list[dict], actor: Actor) -> str | None:
+    if actor.role == Role.SUPERVISOR:  # the desk's rule (app/routes/taskings_desk.py)
         return f"/tasks/manage/{tasking_id}"
-    if any(p["person"] == viewer.id for p in parts):
+    if any(p["person"] == actor.id for p in parts):
         return f"/tasks/{tasking_id}"
     return None
 
 
-async def close_followups(request, tasking_id: int) -> None:
-    """The tasking is done: the follow-ups and the promise it was made for are done too."""
-    from app.audit import Operation, record
-    from app.tables.engagement import Engagement
-
+async def close_followups(actor: Actor, tasking_id: int) -> None:
+    """The tasking is done: the follow-ups and the promise it was made for are done too
+    (in the caller's transaction: `service.answer` calls it)."""
     closed = (
         await FollowUp.update({FollowUp.done: True, FollowUp.done_at: datetime.now(UTC)})
         .where((FollowUp.tasking_id == tasking_id) & FollowUp.done.eq(False))
         .returning(FollowUp.id)
     )
     for row in closed:
-        await record(request, Operation.ALTERATION, "follow_up", row["id"], detail="tasking done")
+        await record(actor, Operation.ALTERATION, "follow_up", row["id"], detail="tasking done")
     promised = (
         await Engagement.update({Engagement.follow_up_done: True})
         .where((Engagement.tasking_id == tasking_id) & Engagement.follow_up_done.eq(False))
@@ -99,7 +100,7 @@ async def close_followups(request, tasking_id: int) -> None:
     )
     for row in promised:
         await record(
-            request,
+            actor,
             Operation.ALTERATION,
             "engagement",
             row["id"],

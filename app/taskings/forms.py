@@ -1,111 +1,107 @@
-"""Checking the supervisor's tasking form: clean values, or a message beside each bad field."""
+"""The taskings' forms, declared once: the supervisor's tasking, a volunteer's profile, and the
+JSON a phone posts (a push subscription, a notification's button)."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
+from datetime import date
+from typing import Any
 
+from app.forms import Checkbox, Choice, Date, Form, Integer, LocalDateTime, Number, Text
 from app.roles import Role
-from app.tables.people import Person
-from app.tables.places import TeamArea
-from app.taskings.geocoding import look_up
-from app.taskings.kinds import KINDS, PRIORITIES
-from app.web import FormErrors
+from app.tables.taskings import State
+from app.taskings.kinds import KINDS, PRIORITIES, VETTING
+from app.templating import LOCAL_TIME
 
-LOCAL = ZoneInfo("Europe/London")
 PLACE_KINDS = {
     "area": "The whole team area",
     "point": "A point (latitude and longitude)",
     "address": "An address",
 }
+MODES = ("assign", "offer")
 STAFF = (Role.PCSO, Role.OFFICER, Role.SUPERVISOR)
 
 
-def _when(text: str) -> datetime | None:
-    try:
-        return datetime.fromisoformat(text).replace(tzinfo=LOCAL)
-    except ValueError:
-        return None
+class _Ids(Integer):
+    """Any number of record ids (checkboxes); values that are not ids are left out."""
+
+    many = True
+
+    def clean(self, data):
+        texts = [t.strip() for t in self.raw(data)]
+        return list(dict.fromkeys(int(t) for t in texts if t.isascii() and t.isdigit()))
 
 
-def _float(text: str, low: float, high: float) -> float | None:
-    try:
-        value = float(text)
-    except ValueError:
-        return None
-    return value if low <= value <= high else None
+class TaskingChangeForm(Form):
+    """A tasking as the supervisor changes it (the place's point is set from its address by
+    the use case, which also checks the area exists)."""
 
+    kind = Choice(KINDS, "Choose the kind of tasking", required=True)
+    title = Text(
+        "Enter a title",
+        required=True,
+        max_length=120,
+        too_long="Enter a title of 120 characters or fewer",
+    )
+    details = Text(max_length=100_000)
+    team = Integer("Choose the team area the tasking is in", required=True, minimum=1)
+    place_kind = Choice(PLACE_KINDS, "Choose where the tasking is", required=True)
+    lat = Number(
+        "Enter a latitude between -90 and 90, for example 52.9163", minimum=-90, maximum=90
+    )
+    lng = Number(
+        "Enter a longitude between -180 and 180, for example -1.4860", minimum=-180, maximum=180
+    )
+    address = Text(max_length=1000)
+    starts_at = LocalDateTime("Enter when it starts, for example 21/11/2026 14:00", required=True)
+    ends_at = LocalDateTime("Enter when it ends", required=True)
+    priority = Choice(PRIORITIES, "Choose a priority", required=True)
+    places_wanted = Integer(
+        "Enter how many volunteers are wanted, from 1 to 50", required=True, minimum=1, maximum=50
+    )
 
-async def check_tasking(data: dict, errors: FormErrors, creating: bool) -> tuple[dict, list[int]]:
-    """Validate a tasking form; returns (column values, staff ids to assign)."""
-    text = {k: str(v).strip() for k, v in data.items() if not isinstance(v, list)}
-    values: dict = {"kind": text.get("kind", ""), "title": text.get("title", "")}
-    if values["kind"] not in KINDS:
-        errors.add("kind", "Choose the kind of tasking")
-    if not values["title"]:
-        errors.add("title", "Enter a title")
-    elif len(values["title"]) > 120:
-        errors.add("title", "Enter a title of 120 characters or fewer")
-    values["details"] = text.get("details", "")[:4000]
-    team = text.get("team", "")
-    values["team"] = int(team) if team.isdigit() else None
-    if values["team"] is None or not await TeamArea.exists().where(TeamArea.id == values["team"]):
-        errors.add("team", "Choose the team area the tasking is in")
-    await _check_place(text, values, errors)
-    starts, ends = _when(text.get("starts_at", "")), _when(text.get("ends_at", ""))
-    if starts is None:
-        errors.add("starts_at", "Enter when it starts, for example 21/11/2026 14:00")
-    if ends is None:
-        errors.add("ends_at", "Enter when it ends")
-    elif starts and ends <= starts:
-        errors.add("ends_at", "The end must be after the start")
-    values.update(starts_at=starts, ends_at=ends, priority=text.get("priority", ""))
-    if values["priority"] not in PRIORITIES:
-        errors.add("priority", "Choose a priority")
-    staff: list[int] = []
-    if creating:
-        values["mode"] = text.get("mode", "")
-        if values["mode"] not in ("assign", "offer"):
-            errors.add("mode", "Choose whether to assign it to staff or offer it to volunteers")
-        raw = data.get("staff", [])
-        raw = raw if isinstance(raw, list) else [raw]
-        staff = [int(s) for s in raw if str(s).isdigit()]
-        if values["mode"] == "assign":
-            found = await Person.select(Person.id).where(
-                Person.id.is_in(staff or [0])
-                & Person.role.is_in(list(STAFF))
-                & Person.active.eq(True)
-            )
-            if not staff or len(found) != len(set(staff)):
-                errors.add("staff", "Choose at least one member of staff to assign it to")
-    places = text.get("places_wanted", "1")
-    values["places_wanted"] = int(places) if places.isdigit() else 0
-    if not 1 <= values["places_wanted"] <= 50:
-        errors.add("places_wanted", "Enter how many volunteers are wanted, from 1 to 50")
-    return values, staff
-
-
-async def _check_place(text: dict, values: dict, errors: FormErrors) -> None:
-    kind = text.get("place_kind", "")
-    values.update(place_kind=kind, lat=None, lng=None, address="")
-    if kind == "point":
-        values["lat"] = _float(text.get("lat", ""), -90, 90)
-        values["lng"] = _float(text.get("lng", ""), -180, 180)
-        if values["lat"] is None:
-            errors.add("lat", "Enter a latitude between -90 and 90, for example 52.9163")
-        if values["lng"] is None:
-            errors.add("lng", "Enter a longitude between -180 and 180, for example -1.4860")
-    elif kind == "address":
-        address = text.get("address", "")
-        found = await look_up(address) if address else None
-        if not address:
-            errors.add("address", "Enter the address")
-        elif found is None:
-            errors.add("address", "That address was not found: check it, or enter a point")
+    def check(self, values: dict[str, Any], errors) -> None:
+        values["details"] = (values["details"] or "")[:4000]
+        kind = values["place_kind"]
+        if kind != "point":  # a point only matters when the tasking is at one
+            errors.pop("lat", None)
+            errors.pop("lng", None)
+            values.update(lat=None, lng=None)
         else:
-            values.update(address=found.address[:200], lat=found.latitude, lng=found.longitude)
-    elif kind != "area":
-        errors.add("place_kind", "Choose where the tasking is")
+            if values["lat"] is None:
+                errors.add("lat", self.fields["lat"].message)
+            if values["lng"] is None:
+                errors.add("lng", self.fields["lng"].message)
+        if kind == "address":
+            if not values["address"]:
+                errors.add("address", "Enter the address")
+        else:
+            values["address"] = ""
+        starts, ends = values["starts_at"], values["ends_at"]
+        if starts and ends and ends <= starts:
+            errors.add("ends_at", "The end must be after the start")
+
+
+class TaskingForm(TaskingChangeForm):
+    """A new tasking: also whether it is assigned to staff (and to whom) or offered."""
+
+    mode = Choice(
+        MODES, "Choose whether to assign it to staff or offer it to volunteers", required=True
+    )
+    staff = _Ids()
+
+
+class AnswerForm(Form):
+    """A person's answer to their part: the state it moves to, and a note (the outcome, or why
+    not; the use case says when one is needed and keeps 500 characters)."""
+
+    state = Text(max_length=40)
+    note = Text(max_length=100_000)
+
+
+class CancelForm(Form):
+    """Why the supervisor cancels (kept in the tasking's history, 500 characters)."""
+
+    reason = Text(max_length=100_000)
 
 
 def form_values(row: dict) -> dict:
@@ -113,5 +109,60 @@ def form_values(row: dict) -> dict:
     values = dict(row)
     for key in ("starts_at", "ends_at"):
         if row.get(key):
-            values[key] = row[key].astimezone(LOCAL).strftime("%Y-%m-%dT%H:%M")
+            values[key] = row[key].astimezone(LOCAL_TIME).strftime("%Y-%m-%dT%H:%M")
     return values
+
+
+class VolunteerProfileForm(Form):
+    """A volunteer's vetting (with the dates each level was passed) and training."""
+
+    vetting = Choice(VETTING, "Choose the vetting level", required=True)
+    initial_vetting_on = Date("Enter a real date that is not in the future")
+    full_vetting_on = Date("Enter a real date that is not in the future")
+    conflict_resolution = Checkbox()
+    crime_prevention_advice = Checkbox()
+    risk_management = Checkbox()
+    human_rights = Checkbox()
+
+    def check(self, values: dict[str, Any], errors) -> None:
+        today = date.today()
+        for name in ("initial_vetting_on", "full_vetting_on"):
+            if values[name] is not None and values[name] > today:
+                errors.add(name, "Enter a real date that is not in the future")
+        if values["vetting"] in ("initial", "full") and not values["initial_vetting_on"]:
+            errors.add("initial_vetting_on", "Enter the date initial vetting was passed")
+        if values["vetting"] == "full" and not values["full_vetting_on"]:
+            errors.add("full_vetting_on", "Enter the date full vetting was passed")
+
+
+def _text(value: object, limit: int) -> str:
+    return value[:limit] if isinstance(value, str) else ""
+
+
+def subscription(data: object) -> tuple[str, str, str] | None:
+    """A browser's push subscription (JSON): (endpoint, p256dh, auth), or None if it is not one.
+
+    Browsers' push services are all https; refusing anything else keeps the sender from being
+    pointed at plain-http services inside our own network."""
+    try:
+        endpoint = _text(data.get("endpoint"), 1000)
+        keys = data.get("keys") or {}
+        p256dh, auth = _text(keys.get("p256dh"), 200), _text(keys.get("auth"), 60)
+    except (ValueError, AttributeError):
+        return None
+    if not endpoint.startswith("https://") or not p256dh or not auth:
+        return None
+    return endpoint, p256dh, auth
+
+
+NOTIFICATION_ACTIONS = {"accept": State.ACCEPTED, "decline": State.DECLINED}
+
+
+def notification_action(data: object) -> tuple[int, str, State] | None:
+    """Accept or Decline pressed on a notification (JSON): (message id, token, answer)."""
+    try:
+        message_id, token = int(data.get("m")), _text(data.get("token"), 64)
+        target = NOTIFICATION_ACTIONS[data.get("action")]
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return None
+    return message_id, token, target

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from app.actor import Actor
 from app.geo import distance_m
 from app.taskings.queries import my_parts
+from app.taskings.states import State
 
-OPEN = {"offered", "assigned", "accepted", "acknowledged", "in_progress"}
+OPEN = {State.OFFERED, State.ASSIGNED, State.ACCEPTED, State.ACKNOWLEDGED, State.IN_PROGRESS}
 
 
 async def my_taskings_near(
-    person_id: int, lat: float, lng: float, radius: int, team_id: int | None
+    actor: Actor | int, lat: float, lng: float, radius: int, team_id: int | None
 ) -> list[dict]:
-    """Open parts of the person's taskings within the radius, or anywhere in the team area
-    when the tasking has no point; nearest first, area-wide ones last."""
+    """The actor's open parts of taskings within the radius, or anywhere in the team area when
+    the tasking has no point; nearest first, area-wide ones last. (`actor` may still be a
+    person's id, as the briefing gave it before it had an Actor.)"""
+    person_id = actor if isinstance(actor, int) else actor.id
     found = []
     for part in await my_parts(person_id):
         tasking = part["tasking"]

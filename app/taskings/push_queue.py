@@ -7,7 +7,7 @@ import hashlib
 import hmac
 
 from app.settings import get_settings
-from app.tables.taskings import PushMessage, PushSubscription
+from app.tables.taskings import PushMessage, PushStatus, PushSubscription
 from app.taskings.kinds import PRIORITIES
 
 TITLES = {
@@ -17,8 +17,6 @@ TITLES = {
     "cancelled": "Tasking cancelled in {area}",
     "alert": "Urgent tasking not acknowledged in {area}",
 }
-PENDING, SENDING, DELIVERED = "pending", "sending", "delivered"
-FAILED, GONE, NO_DEVICE, SIGNED_OUT = "failed", "gone", "no_device", "signed_out"
 
 
 async def enqueue(tasking: dict, person_ids: list[int], kind: str) -> int:
@@ -46,7 +44,7 @@ async def enqueue(tasking: dict, person_ids: list[int], kind: str) -> int:
                     title=title,
                     ttl=priority.ttl,
                     urgency=urgency,
-                    status=PENDING if sub else NO_DEVICE,
+                    status=PushStatus.PENDING if sub else PushStatus.NO_DEVICE,
                 )
             )
     await PushMessage.insert(*rows)
@@ -73,11 +71,11 @@ async def delivery_by_person(tasking_id: int) -> dict[int, str]:
         seen.setdefault(row["person"], set()).add(row["status"])
     result = {}
     for person, statuses in seen.items():
-        if DELIVERED in statuses:
+        if PushStatus.DELIVERED in statuses:
             result[person] = "Delivered"
-        elif statuses & {PENDING, SENDING}:
+        elif statuses & {PushStatus.PENDING, PushStatus.SENDING}:
             result[person] = "Sending"
-        elif statuses == {NO_DEVICE}:
+        elif statuses == {PushStatus.NO_DEVICE}:
             result[person] = "No device"
         else:
             result[person] = "Failed"

@@ -21,9 +21,8 @@ from pywebpush import WebPusher
 
 from app.database import atomic
 from app.settings import get_settings
-from app.tables.taskings import PushMessage, PushSubscription
+from app.tables.taskings import PushMessage, PushStatus, PushSubscription
 from app.taskings import push_queue, vapid
-from app.taskings.push_queue import DELIVERED, FAILED, GONE, PENDING, SENDING, SIGNED_OUT
 
 log = logging.getLogger("beatbook.push")
 BACKOFF = (5, 30, 120, 600, 3600)  # seconds before each retry; then the message has failed
@@ -38,9 +37,9 @@ async def claim(limit: int, lease: int | None = None) -> list[dict]:
     """Take up to `limit` due rows for this server for `lease` seconds (atomic, shared-safe)."""
     lease = lease or get_settings().push_lease_seconds
     at = now()
-    claimable = ((PushMessage.status == PENDING) & (PushMessage.next_attempt_at <= at)) | (
-        (PushMessage.status == SENDING) & (PushMessage.claimed_until < at)
-    )
+    claimable = (
+        (PushMessage.status == PushStatus.PENDING) & (PushMessage.next_attempt_at <= at)
+    ) | ((PushMessage.status == PushStatus.SENDING) & (PushMessage.claimed_until < at))
     ids = [
         r["id"]
         for r in await PushMessage.select(PushMessage.id)
@@ -55,7 +54,7 @@ async def claim(limit: int, lease: int | None = None) -> list[dict]:
     return (
         await PushMessage.update(
             {
-                PushMessage.status: SENDING,
+                PushMessage.status: PushStatus.SENDING,
                 PushMessage.claimed_until: at + timedelta(seconds=lease),
                 PushMessage.attempts: PushMessage.attempts + 1,
             }
@@ -150,7 +149,12 @@ async def record_outcomes(results: list[tuple[dict, str, str]]) -> dict:
     for row, outcome, error in results:
         row["error"] = error
         by.setdefault(outcome, []).append(row)
-    final = {"delivered": DELIVERED, "signed_out": SIGNED_OUT, "gone": GONE, "failed": FAILED}
+    final = {
+        "delivered": PushStatus.DELIVERED,
+        "signed_out": PushStatus.SIGNED_OUT,
+        "gone": PushStatus.GONE,
+        "failed": PushStatus.FAILED,
+    }
     async with atomic():
         for outcome, status in final.items():
             ids = [r["id"] for r in by.get(outcome, [])]
@@ -171,7 +175,7 @@ async def record_outcomes(results: list[tuple[dict, str, str]]) -> dict:
             wait = BACKOFF[min(row["attempts"], len(BACKOFF)) - 1]
             await PushMessage.update(
                 {
-                    PushMessage.status: FAILED if spent else PENDING,
+                    PushMessage.status: PushStatus.FAILED if spent else PushStatus.PENDING,
                     PushMessage.next_attempt_at: at + timedelta(seconds=wait),
                     PushMessage.claimed_until: None,
                     PushMessage.last_error: row["error"][:200],

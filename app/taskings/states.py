@@ -7,38 +7,8 @@ Supervisors may cancel anything not finished; an offer closes when its places ar
 
 from __future__ import annotations
 
-from enum import StrEnum
-
-
-class State(StrEnum):
-    OFFERED = "offered"
-    ACCEPTED = "accepted"
-    DECLINED = "declined"
-    ASSIGNED = "assigned"
-    ACKNOWLEDGED = "acknowledged"
-    IN_PROGRESS = "in_progress"
-    DONE = "done"
-    CANNOT_DO = "cannot_do"
-    CANCELLED = "cancelled"
-    CLOSED = "closed"
-
-    @property
-    def label(self) -> str:
-        return LABELS[self]
-
-
-LABELS = {
-    State.OFFERED: "Offered",
-    State.ACCEPTED: "Accepted",
-    State.DECLINED: "Declined",
-    State.ASSIGNED: "Assigned",
-    State.ACKNOWLEDGED: "Acknowledged",
-    State.IN_PROGRESS: "In progress",
-    State.DONE: "Done",
-    State.CANNOT_DO: "Cannot do",
-    State.CANCELLED: "Cancelled",
-    State.CLOSED: "Closed: places filled",
-}
+# The states are declared with the table they are stored in; they are read from here too.
+from app.tables.taskings import LABELS, State  # noqa: F401 - re-exported
 
 # Who makes a change: the person it belongs to, the supervisor, or the app itself.
 ASSIGNEE, SUPERVISOR, SYSTEM = "assignee", "supervisor", "system"

@@ -1,0 +1,78 @@
+"""Tasks on the phone: my taskings by due time, offers to accept or decline, nearby, answers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, get, post
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
+
+from app import navigation
+from app.access import allow
+from app.roles import EVERYONE, Role
+from app.taskings import queries, service, states
+from app.taskings.forms import AnswerForm
+from app.taskings.kinds import KINDS, PRIORITIES
+from app.taskings.states import State
+from app.web import Acting, Form, FormErrors, page
+
+# Everyone who may be tasked or offered work: every role but the administrators'.
+TASKED = frozenset(EVERYONE - {Role.ADMIN})
+NAV = navigation.register("Tasks", "taskings:index", "tasks", 20)
+ANSWER_LABELS = {
+    State.ACCEPTED: "Accept",
+    State.DECLINED: "Decline",
+    State.ACKNOWLEDGED: "Acknowledge",
+    State.IN_PROGRESS: "Start",
+    State.DONE: "Done",
+    State.CANNOT_DO: "Cannot do",
+}
+
+
+async def _show(actor, tasking_id: int, errors: FormErrors) -> Template:
+    found = await queries.my_tasking(actor, tasking_id)
+    return page(
+        "taskings/show.html",
+        tasking=found["tasking"],
+        part=found["part"],
+        moves=[(m, ANSWER_LABELS[m]) for m in found["moves"]],
+        history=found["history"],
+        errors=errors,
+        kinds=KINDS,
+        priorities=PRIORITIES,
+        labels=states.LABELS,
+    )
+
+
+class TaskingsController(Controller):
+    path = "/tasks"
+
+    @get("/", opt=allow(TASKED), name="taskings:index")
+    async def index(
+        self,
+        actor: Acting,
+        lat: FromQuery[float | None] = None,
+        lng: FromQuery[float | None] = None,
+    ) -> Template:
+        mine = await queries.my_taskings(actor, lat, lng)
+        return page(
+            "taskings/index.html",
+            **mine,
+            kinds=KINDS,
+            priorities=PRIORITIES,
+            labels=states.LABELS,
+        )
+
+    @get("/{tasking_id:int}", opt=allow(TASKED), name="taskings:show")
+    async def show(self, actor: Acting, tasking_id: FromPath[int]) -> Template:
+        return await _show(actor, tasking_id, FormErrors())
+
+    @post("/{tasking_id:int}/answer", opt=allow(TASKED), status_code=303, name="taskings:answer")
+    async def answer(self, actor: Acting, tasking_id: FromPath[int], data: Form) -> Any:
+        values, _ = AnswerForm.parse(data)
+        try:
+            await service.answer_tasking(actor, tasking_id, values["state"], values["note"])
+        except service.Refused as exc:
+            return await _show(actor, tasking_id, FormErrors(note=str(exc)))
+        return Redirect(path=f"/tasks/{tasking_id}?answered=1", status_code=303)
