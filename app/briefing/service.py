@@ -86,7 +86,7 @@ async def briefing(
             # TRANSITION (issue 10): the taskings feature's function takes the person's id
             # today; it takes the actor once that feature is converted.
             page.taskings_nearby = await my_taskings_near(
-                actor.id, where.lat, where.lng, where.radius, team_id
+                actor, where.lat, where.lng, where.radius, team_id
             )
             await _area_notes(actor, page)
     if page.contacts:

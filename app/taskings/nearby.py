@@ -11,14 +11,12 @@ OPEN = {State.OFFERED, State.ASSIGNED, State.ACCEPTED, State.ACKNOWLEDGED, State
 
 
 async def my_taskings_near(
-    actor: Actor | int, lat: float, lng: float, radius: int, team_id: int | None
+    actor: Actor, lat: float, lng: float, radius: int, team_id: int | None
 ) -> list[dict]:
     """The actor's open parts of taskings within the radius, or anywhere in the team area when
-    the tasking has no point; nearest first, area-wide ones last. (`actor` may still be a
-    person's id, as the briefing gave it before it had an Actor.)"""
-    person_id = actor if isinstance(actor, int) else actor.id
+    the tasking has no point; nearest first, area-wide ones last."""
     found = []
-    for part in await my_parts(person_id):
+    for part in await my_parts(actor.id):
         tasking = part["tasking"]
         if part["state"] not in OPEN or tasking.get("cancelled"):
             continue
