@@ -6,8 +6,8 @@ from litestar import Controller, Request, get
 from litestar.response import Template
 
 from app.access import allow
+from app.engagement.service import quick_log_context
 from app.roles import EVERYONE, FIELD
-from app.routes.log import quick_log_context
 from app.tables.places import TeamArea
 from app.web import page
 

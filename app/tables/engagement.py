@@ -1,5 +1,7 @@
 """Engagement logged by the neighbourhood team, and the key individuals they meet."""
 
+from enum import StrEnum
+
 from piccolo.columns import (
     Boolean,
     Date,
@@ -15,6 +17,34 @@ from piccolo.table import Table
 
 from app.tables.people import Person
 from app.tables.places import TeamArea
+
+
+class EngagementKind(StrEnum):
+    """What kind of engagement an entry records (stored as these strings)."""
+
+    DOOR_KNOCK = "door-knock"
+    STREET = "street"
+    MEETING = "meeting"
+    EVENT = "event"
+    SCHOOL = "school"
+    SURGERY = "surgery"
+    SOCIAL_MEDIA = "social-media"
+    KEY_INDIVIDUAL = "key-individual"
+    OTHER = "other"
+
+
+class Topic(StrEnum):
+    """A topic raised; an entry's topics are stored together as ",asb,drugs,"."""
+
+    ASB = "asb"
+    DRUGS = "drugs"
+    SPEEDING = "speeding"
+    BURGLARY = "burglary"
+    VEHICLE_CRIME = "vehicle-crime"
+    YOUTH_NUISANCE = "youth-nuisance"
+    PARKING = "parking"
+    LITTER = "litter"
+    OTHER = "other"
 
 
 class KeyIndividual(Table):
@@ -36,7 +66,7 @@ class Engagement(Table):
     client_uuid = Varchar(length=36, unique=True)  # made on the phone: stored once (outbox)
     author = ForeignKey(references=Person, null=False)
     team = ForeignKey(references=TeamArea, null=True)
-    kind = Varchar(length=30, index=True)
+    kind = Varchar(length=30, index=True, choices=EngagementKind)
     topics = Varchar(length=200, default="")  # ",asb,drugs," so one topic matches with LIKE
     occurred_at = Timestamptz(index=True)
     lat = DoublePrecision(null=True, default=None)

@@ -1,11 +1,39 @@
 """Peer mentoring: clients, contacts, goals, the coordinator, and calls to police (outcome)."""
 
+from enum import StrEnum
+
 from piccolo.columns import Boolean, Date, ForeignKey, Integer, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
 from app.tables.agencies import PartnerAgency
 from app.tables.people import Person
+
+
+class ClientStatus(StrEnum):
+    """Where a client is in the programme."""
+
+    ACTIVE = "active"
+    PAUSED = "paused"
+    EXITED = "exited"
+
+
+class ContactKind(StrEnum):
+    """What kind of contact a mentor had with a client."""
+
+    MEETING = "meeting"
+    PHONE = "phone"
+    APPOINTMENT = "appointment"
+    ADVOCACY = "advocacy"
+    REFERRAL = "referral"
+
+
+class GoalProgress(StrEnum):
+    """How far a client has got with a goal."""
+
+    NOT_STARTED = "not-started"
+    IN_PROGRESS = "in-progress"
+    ACHIEVED = "achieved"
 
 
 class MentorCoordinator(Table):
@@ -22,7 +50,7 @@ class MentorClient(Table):
     first_name = Varchar(length=60, default="")
     consent_recorded = Boolean(default=False)
     start_date = Date()
-    status = Varchar(length=10, default="active")
+    status = Varchar(length=10, default=ClientStatus.ACTIVE, choices=ClientStatus)
     exit_plan = Text(default="")
     created_at = Timestamptz(default=TimestamptzNow())
 
@@ -33,7 +61,7 @@ class MentorContact(Table):
     client_uuid = Varchar(length=36, unique=True)
     client = ForeignKey(references=MentorClient, null=False)
     mentor = ForeignKey(references=Person, null=False)
-    kind = Varchar(length=20)
+    kind = Varchar(length=20, choices=ContactKind)
     contact_date = Date()
     duration_minutes = Integer(null=True, default=None)
     note = Text(default="")
@@ -47,7 +75,7 @@ class MentorGoal(Table):
 
     client = ForeignKey(references=MentorClient, null=False)
     title = Varchar(length=200)
-    progress = Varchar(length=12, default="not-started")
+    progress = Varchar(length=12, default=GoalProgress.NOT_STARTED, choices=GoalProgress)
     updated_at = Timestamptz(default=TimestamptzNow())
 
 

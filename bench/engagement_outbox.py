@@ -1,7 +1,7 @@
 """Benchmark the outbox path: storing engagements, replays, double taps, and page weight.
 
 Runs the demo server on a loopback port and prints figures (no pass/fail):
-    .venv/bin/python bench/log_outbox.py [N]
+    .venv/bin/python bench/engagement_outbox.py [N]
 """
 
 from __future__ import annotations
