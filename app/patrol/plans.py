@@ -167,6 +167,9 @@ async def create(
             shift_end=values["shift_end"],
             assignee=values["assignee"],
             title=values["title"],
+            # Where the walk starts (for the walking order): the demo gives one, the form not.
+            start_lat=values.get("start_lat"),
+            start_lng=values.get("start_lng"),
             created_by=actor.id,
             status=PlanState.DRAFT,
         )
