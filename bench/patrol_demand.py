@@ -40,7 +40,9 @@ async def time_demand(lat: float, lng: float) -> tuple[str, int, int]:
     return figures(times), len(places), rows
 
 
-async def supervisor(team_id: int) -> str:
+async def supervisor(team_id: int) -> tuple[str, object]:
+    """A supervisor of the team area: a session for the pages, an Actor for the use cases."""
+    from app.actor import actor_for
     from app.auth.sessions import start_session
     from app.tables.people import Person
 
@@ -52,18 +54,20 @@ async def supervisor(team_id: int) -> str:
         home_team=team_id,
     )
     await person.save()
-    return await start_session(person.id, "bench")
+    return await start_session(person.id, "bench"), await actor_for(person)
 
 
-async def draft_plan(team_id: int) -> int:
+async def draft_plan(actor, team_id: int) -> int:
+    """A draft plan for the afternoon, made as the web makes one (plans.create)."""
+    from app.patrol import plans
     from app.patrol.times import LOCAL, parse_hhmm, shift_bounds
-    from app.tables.patrol import PatrolPlan
 
     day = datetime.now(LOCAL).date()
     start, end = shift_bounds(day, parse_hhmm("14:00"), parse_hhmm("22:00"))
-    plan = PatrolPlan(team=team_id, day=day, shift_start=start, shift_end=end, status="draft")
-    await plan.save()
-    return plan.id
+    values = {"team": team_id, "day": day, "shift_start": start, "shift_end": end}
+    plan_id, errors = await plans.create(actor, {**values, "assignee": None, "title": ""})
+    assert not errors, errors
+    return plan_id
 
 
 def time_pages(token: str, urls: list[str]) -> None:
@@ -133,10 +137,9 @@ def main() -> None:
         timing, places, rows = asyncio.run(time_demand(team["centre_lat"], team["centre_lng"]))
         print(f"  demand() for {team['name']}: {timing} ({places} places from {rows} rows)")
     abbey = next(t["id"] for t in teams if t["name"] == "Abbey")
-    plan = asyncio.run(draft_plan(abbey))
-    time_pages(
-        asyncio.run(supervisor(abbey)), [f"/plan/demand?area={abbey}", f"/plan/plans/{plan}"]
-    )
+    token, actor = asyncio.run(supervisor(abbey))
+    plan = asyncio.run(draft_plan(actor, abbey))
+    time_pages(token, [f"/plan/demand?area={abbey}", f"/plan/plans/{plan}"])
 
     print(asyncio.run(load(args.crimes, args.incidents)))
     from bench.briefing_data import DERBY_CENTRE
@@ -144,8 +147,9 @@ def main() -> None:
     timing, places, rows = asyncio.run(time_demand(*DERBY_CENTRE))
     print(f"  demand() at Derby's centre: {timing} ({places} places from {rows} rows)")
     team = asyncio.run(derby_team())
-    plan = asyncio.run(draft_plan(team))
-    time_pages(asyncio.run(supervisor(team)), [f"/plan/demand?area={team}", f"/plan/plans/{plan}"])
+    token, actor = asyncio.run(supervisor(team))
+    plan = asyncio.run(draft_plan(actor, team))
+    time_pages(token, [f"/plan/demand?area={team}", f"/plan/plans/{plan}"])
 
     print(
         f"database: {os.environ['BEATBOOK_DATABASE_URL'].split('@')[-1]}; "

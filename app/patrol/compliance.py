@@ -5,8 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from app import audit
+from app.actor import Actor
+from app.audit import Operation
+from app.database import atomic
+from app.outcomes import NotFound
 from app.patrol.times import LOCAL
-from app.tables.patrol import PatrolCheckIn, PatrolPlan, PatrolPoint
+from app.tables.patrol import PatrolCheckIn, PatrolPlan, PatrolPoint, PlanState, Timing
+from app.tables.places import TeamArea
 
 
 @dataclass
@@ -27,15 +33,15 @@ class Tally:
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
-def classify(check_in_at: datetime | None, start: datetime, end: datetime) -> str:
-    """in_window, early, late or missed (the window's ends count as inside)."""
+def classify(check_in_at: datetime | None, start: datetime, end: datetime) -> Timing:
+    """In the window, early, late or missed (the window's ends count as inside)."""
     if check_in_at is None:
-        return "missed"
+        return Timing.MISSED
     if check_in_at < start:
-        return "early"
+        return Timing.EARLY
     if check_in_at > end:
-        return "late"
-    return "in_window"
+        return Timing.LATE
+    return Timing.IN_WINDOW
 
 
 def week_bounds(monday: date) -> tuple[date, date]:
@@ -51,7 +57,7 @@ async def week_report(team_id: int, monday: date) -> tuple[list[dict], dict[str,
         )
         .where(
             (PatrolPlan.team == team_id)
-            & (PatrolPlan.status == "published")
+            & (PatrolPlan.status == PlanState.PUBLISHED)
             & (PatrolPlan.day >= first)
             & (PatrolPlan.day <= last)
         )
@@ -74,7 +80,7 @@ async def week_report(team_id: int, monday: date) -> tuple[list[dict], dict[str,
         for point in points:
             c = first_at.get(point["id"])
             kind = classify(c["at"] if c else None, point["window_start"], point["window_end"])
-            setattr(tally, kind, getattr(tally, kind) + 1)
+            setattr(tally, kind.value, getattr(tally, kind.value) + 1)
             if c and not c["automatic"]:
                 tally.manual += 1
             if c and c["checked_out_at"]:
@@ -82,6 +88,23 @@ async def week_report(team_id: int, monday: date) -> tuple[list[dict], dict[str,
         rows.append({"plan": plan, "tally": tally})
         for who in {c["who"] for c in first_at.values()} or {plan["assignee_name"] or "Nobody"}:
             people.setdefault(who, Tally()).add(tally)
+    return rows, people
+
+
+async def report(actor: Actor, team_id: int, monday: date) -> tuple[list[dict], dict[str, Tally]]:
+    """A team area's week of patrol plans (week_report), for a supervisor: the look at who
+    patrolled where is audited. Raises NotFound when there is no such team area."""
+    async with atomic():
+        if not await TeamArea.exists().where(TeamArea.id == team_id):
+            raise NotFound(team_id)
+        rows, people = await week_report(team_id, monday)
+        await audit.record(
+            actor,
+            Operation.CONSULTATION,
+            "patrol-compliance",
+            team_id,
+            detail=f"week of {monday.isoformat()}",
+        )
     return rows, people
 
 

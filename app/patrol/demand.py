@@ -7,9 +7,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 
+from app.actor import Actor
 from app.crime import nearby
 from app.crime.briefing import as_time
 from app.geo import EARTH_RADIUS_M
+from app.outcomes import NotFound
 from app.patrol.times import LOCAL, in_shift
 from app.tables.places import TeamArea
 
@@ -202,3 +204,20 @@ async def team_demand(team_id: int, now: datetime | None = None) -> tuple[dict |
     if team is None:
         return None, []
     return team, await demand(team["centre_lat"], team["centre_lng"], now)
+
+
+async def area_demand(
+    actor: Actor, team_id: int | None = None, now: datetime | None = None
+) -> tuple[dict | None, list[Place]]:
+    """The demand in a team area for a supervisor: the one asked for (NotFound if there is no
+    such area), else their own, else the first by name; (None, []) with no team areas."""
+    if team_id is not None:
+        team, places = await team_demand(team_id, now)
+        if team is None:
+            raise NotFound(team_id)
+        return team, places
+    team_id = actor.home_team_id
+    if team_id is None:
+        first = await TeamArea.select(TeamArea.id).order_by(TeamArea.name).first()
+        team_id = first["id"] if first else None
+    return await team_demand(team_id, now) if team_id else (None, [])

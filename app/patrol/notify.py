@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from app.actor import Actor
 from app.patrol.times import hhmm
 from app.roles import POLICE
 from app.tables.patrol import PatrolPlan
@@ -26,9 +27,10 @@ async def patrollers(plan: PatrolPlan) -> list[int]:
     return [r["id"] for r in rows]
 
 
-async def tell_patrollers(request, plan: PatrolPlan) -> int | None:
-    """Assign a patrol tasking for the plan's shift: it reaches their phones through the push
-    outbox, in the caller's transaction, and they acknowledge it like any tasking."""
+async def tell_patrollers(actor: Actor, plan: PatrolPlan) -> int | None:
+    """Assign a patrol tasking for the plan's shift, made by the actor who publishes it: it
+    reaches their phones through the push queue, in the caller's transaction, and they
+    acknowledge it like any tasking."""
     people = await patrollers(plan)
     if not people:
         return None
@@ -48,4 +50,4 @@ async def tell_patrollers(request, plan: PatrolPlan) -> int | None:
         "mode": "assign",
         "places_wanted": 1,
     }
-    return await service.create(request, values, people)
+    return await service.create(actor, values, people)

@@ -1,5 +1,7 @@
 """Patrol plans: points with time windows for a person or team on a shift, and check-ins."""
 
+from enum import StrEnum
+
 from piccolo.columns import (
     UUID,
     Boolean,
@@ -18,6 +20,30 @@ from app.tables.people import Person
 from app.tables.places import TeamArea
 
 
+class PlanState(StrEnum):
+    """A plan is drafted by a supervisor, then published to the people who walk it."""
+
+    DRAFT = "draft"
+    PUBLISHED = "published"
+
+
+class PointSource(StrEnum):
+    """Where a point's place came from: the demand suggestions, a map, or a looked-up address."""
+
+    SUGGESTION = "suggestion"
+    MAP = "map"
+    ADDRESS = "address"
+
+
+class Timing(StrEnum):
+    """How a point was kept (compliance): the first check-in in its window, early, late, or none."""
+
+    IN_WINDOW = "in_window"
+    EARLY = "early"
+    LATE = "late"
+    MISSED = "missed"
+
+
 class PatrolPlan(Table):
     """Where and when to be on one shift: drafted by a supervisor, then published."""
 
@@ -27,7 +53,7 @@ class PatrolPlan(Table):
     shift_end = Timestamptz()
     assignee = ForeignKey(references=Person, null=True)  # None: the whole team's plan
     title = Varchar(length=120, default="")
-    status = Varchar(length=12, default="draft", index=True)  # draft, published
+    status = Varchar(length=12, default=PlanState.DRAFT, choices=PlanState, index=True)
     start_lat = DoublePrecision(null=True, default=None)
     start_lng = DoublePrecision(null=True, default=None)
     created_by = ForeignKey(references=Person, null=True)
@@ -47,7 +73,7 @@ class PatrolPoint(Table):
     window_start = Timestamptz()
     window_end = Timestamptz()
     instruction = Text(default="")
-    source = Varchar(length=12, default="map")  # suggestion, map, address
+    source = Varchar(length=12, default=PointSource.MAP, choices=PointSource)
 
 
 class PatrolCheckIn(Table):

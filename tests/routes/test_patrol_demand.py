@@ -10,7 +10,7 @@ from app.tables.patrol import PatrolPoint
 from app.taskings.geocoding import LOCAL_ADDRESSES
 from tests.factories import make_team
 from tests.helpers import field_error, html, summary_links, sync
-from tests.routes.test_plan import new_plan, published_plan
+from tests.routes.test_patrol import new_plan, published_plan
 from tests.test_patrol_demand import CENTRE, A, B, add_crimes, add_incident
 
 NOW = datetime.now(UTC).replace(microsecond=0)

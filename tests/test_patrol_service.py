@@ -1,0 +1,273 @@
+"""Patrol plans' use cases called without HTTP, as the demo and the benches call them."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from geopy.distance import geodesic
+
+from app.outcomes import NotFound
+from app.patrol import checkin, compliance, demand, plans
+from app.patrol.forms import CheckInForm, CopyForm, PlanForm, PointForm
+from app.patrol.times import LOCAL
+from app.phone_outbox import NotTheSender
+from app.tables.audit import AuditEntry
+from app.tables.patrol import PatrolCheckIn, PatrolPlan, PatrolPoint, PlanState, PointSource
+from app.tables.taskings import PushMessage, Tasking, TaskingAssignment
+from app.taskings.geocoding import LOCAL_ADDRESSES
+from tests.factories import make_actor, make_team
+from tests.helpers import sync
+
+SCHOOL = (52.91990, -1.49200)
+SHOPS = (52.92250, -1.47460)
+
+
+def today() -> str:
+    return datetime.now(LOCAL).date().isoformat()
+
+
+def near(where, metres, bearing=90.0):
+    moved = geodesic(meters=metres).destination(where, bearing)
+    return moved.latitude, moved.longitude
+
+
+def draft(sup, team, assignee=None, start="00:00", end="23:59") -> int:
+    values, errors = PlanForm.parse(
+        {
+            "team": str(team.id),
+            "day": today(),
+            "shift_start": start,
+            "shift_end": end,
+            "assignee": str(assignee.id) if assignee else "",
+            "title": "Test",
+        }
+    )
+    plan_id, errors = sync(plans.create(sup, values, errors))
+    assert not errors, errors
+    return plan_id
+
+
+def point(sup, plan_id, label, where, start="00:05", end="23:50", **extra):
+    values, errors = PointForm.parse(
+        {
+            "label": label,
+            "lat": str(where[0]) if where else "",
+            "lng": str(where[1]) if where else "",
+            "window_start": start,
+            "window_end": end,
+            **extra,
+        }
+    )
+    return sync(plans.add_point(sup, plan_id, values, errors))
+
+
+def published(sup, team, assignee=None, places=(("School gates", SCHOOL),)) -> int:
+    plan_id = draft(sup, team, assignee)
+    for label, where in places:
+        assert point(sup, plan_id, label, where)[0]
+    assert not sync(plans.publish(sup, plan_id))
+    return plan_id
+
+
+def check_in(actor, point_id, fix=None, reason="", token=None):
+    data = {"uuid": token or str(uuid.uuid4()), "reason": reason}
+    if fix:
+        data.update(lat=str(fix[0]), lng=str(fix[1]), accuracy="8")
+    values, errors = CheckInForm.parse(data)
+    return sync(checkin.check_in(actor, point_id, values, errors))
+
+
+def test_create_stores_a_draft_and_audits_it():
+    team = make_team()
+    sup = make_actor("supervisor")
+    plan_id = draft(sup, team)
+    plan = sync(PatrolPlan.objects().where(PatrolPlan.id == plan_id).first())
+    assert (plan.status, plan.created_by, plan.title) == (PlanState.DRAFT, sup.id, "Test")
+    assert sync(AuditEntry.count().where(AuditEntry.record_type == "patrol-plan")) == 1
+
+
+def test_create_refuses_a_team_or_person_that_does_not_exist():
+    sup = make_actor("supervisor")
+    values, errors = PlanForm.parse(
+        {"team": "999999", "day": today(), "shift_start": "07:00", "shift_end": "15:00"}
+    )
+    values["assignee"] = 999999
+    plan_id, errors = sync(plans.create(sup, values, errors))
+    assert plan_id is None and set(errors) == {"team", "assignee"}
+    assert sync(PatrolPlan.count()) == 0
+
+
+def test_points_are_added_moved_ordered_and_removed_while_a_draft():
+    sup = make_actor("supervisor")
+    plan_id = draft(sup, make_team())
+    ids = [point(sup, plan_id, label, where)[0] for label, where in [("A", SCHOOL), ("B", SHOPS)]]
+
+    def order():
+        rows = sync(plans.points_of(plan_id))
+        return [(r["position"], r["label"]) for r in rows]
+
+    assert order() == [(1, "A"), (2, "B")]
+    sync(plans.move_point(sup, plan_id, ids[1], up=True))
+    assert order() == [(1, "B"), (2, "A")]
+    sync(
+        PatrolPlan.update({PatrolPlan.start_lat: SCHOOL[0], PatrolPlan.start_lng: SCHOOL[1]}).where(
+            PatrolPlan.id == plan_id
+        )
+    )
+    sync(plans.suggest_walking_order(sup, plan_id))
+    assert order() == [(1, "A"), (2, "B")]
+    sync(plans.remove_point(sup, plan_id, ids[0]))
+    assert order() == [(1, "B")]
+    with pytest.raises(NotFound):
+        sync(plans.remove_point(sup, 999999, ids[1]))
+
+
+def test_a_point_needs_its_place_and_a_window_in_the_shift():
+    sup = make_actor("supervisor")
+    plan_id = draft(sup, make_team(), start="07:00", end="15:00")
+    point_id, errors = point(sup, plan_id, "", None, start="16:00", end="16:30")
+    assert point_id is None
+    assert list(errors) == ["label", "lat", "lng", "window_end"]
+    assert sync(PatrolPoint.count()) == 0
+    with pytest.raises(NotFound):
+        point(sup, 999999, "Shops", SHOPS)
+
+
+def test_a_point_by_address_is_looked_up():
+    sup = make_actor("supervisor")
+    plan_id = draft(sup, make_team())
+    point_id, errors = point(sup, plan_id, "", None, address="Abbey Street, Derby")
+    assert not errors
+    stored = sync(PatrolPoint.objects().where(PatrolPoint.id == point_id).first())
+    address, lat, lng = LOCAL_ADDRESSES["abbey street, derby"]
+    assert (stored.source, stored.label, stored.lat, stored.lng) == (
+        PointSource.ADDRESS,
+        address,
+        lat,
+        lng,
+    )
+
+
+def test_publish_tells_the_assignee_once_and_published_plans_stay_as_they_are():
+    team = make_team("Abbey")
+    sup = make_actor("supervisor")
+    pcso = make_actor("pcso", home_team=team.id)
+    plan_id = draft(sup, team, pcso)
+    assert list(sync(plans.publish(sup, plan_id))) == ["points"]  # no points yet
+    point(sup, plan_id, "Shops", SHOPS)
+    assert not sync(plans.publish(sup, plan_id))
+    assert not sync(plans.publish(sup, plan_id))  # again: nothing changes
+    plan = sync(PatrolPlan.objects().where(PatrolPlan.id == plan_id).first())
+    assert plan.status == PlanState.PUBLISHED and plan.published_at is not None
+    [tasking] = sync(Tasking.objects())
+    assert (tasking.kind, tasking.created_by) == ("patrol", sup.id)
+    [part] = sync(TaskingAssignment.objects())
+    assert part.person == pcso.id
+    assert sync(PushMessage.count()) == 1
+    _, errors = point(sup, plan_id, "Park", SCHOOL)
+    assert errors["label"] == "This plan is published: copy it to change it"
+
+
+def test_copy_makes_drafts_on_other_days_but_its_own():
+    sup = make_actor("supervisor")
+    plan_id = published(sup, make_team())
+    first = datetime.now(LOCAL).date()
+    values, errors = CopyForm.parse(
+        {"copy_from": first.isoformat(), "copy_to": (first + timedelta(days=2)).isoformat()}
+    )
+    days, errors = sync(plans.copy(sup, plan_id, values["days"], errors))
+    assert not errors and days == [first + timedelta(days=1), first + timedelta(days=2)]
+    copies = sync(PatrolPlan.objects().where(PatrolPlan.copied_from == plan_id))
+    assert len(copies) == 2 and all(c.status == PlanState.DRAFT for c in copies)
+    _, errors = sync(plans.copy(sup, plan_id, [first], None))
+    assert errors["copy_from"] == "Choose days other than the plan's own day"
+
+
+def test_the_week_and_the_plan_page_and_who_a_plan_can_be_for():
+    team = make_team()
+    sup = make_actor("supervisor")
+    pcso = make_actor("pcso")
+    make_actor("volunteer")
+    plan_id = published(sup, team)
+    rows, counts = sync(plans.week_of_plans(sup, datetime.now(LOCAL).date()))
+    assert [r["id"] for r in rows] == [plan_id] and counts == {plan_id: 1}
+    shown = sync(plans.plan_page(sup, plan_id))
+    assert shown["names"]["team_name"] == team.name and len(shown["points"]) == 1
+    assert shown["suggestions"] == []  # published: nothing more to add
+    people = dict(sync(plans.assignee_choices(sup)))
+    assert pcso.id in people and sup.id in people and len(people) == 2
+    with pytest.raises(NotFound):
+        sync(plans.plan_page(sup, 999999))
+
+
+def test_today_check_in_replay_and_check_out():
+    team = make_team()
+    sup = make_actor("supervisor")
+    pcso = make_actor("pcso", home_team=team.id)
+    published(sup, team, None, places=[("School gates", SCHOOL), ("Shops", SHOPS)])  # the team
+    [first, second] = sync(PatrolPoint.objects().order_by(PatrolPoint.position))
+    [view] = sync(checkin.today(pcso, near(SHOPS, 300, 0)))
+    assert [p["is_next"] for p in view["points"]] == [True, False]
+    assert view["points"][1]["distance"] == "300 m"
+    far = check_in(pcso, first.id, near(SCHOOL, 300))
+    assert far.status == 422 and far.errors["reason"].startswith("You are 300 m")
+    token = str(uuid.uuid4())
+    done = check_in(pcso, first.id, near(SCHOOL, 20), token=token)
+    assert done.status == 201 and done.record_id
+    again = check_in(pcso, first.id, None, token=token)  # a replay: stored once, whatever it says
+    assert (again.status, again.record_id) == (200, done.record_id)
+    with pytest.raises(NotTheSender):
+        check_in(make_actor("pcso", home_team=team.id), first.id, near(SCHOOL, 5), token=token)
+    with pytest.raises(NotFound):
+        check_in(make_actor("pcso", home_team=make_team().id), first.id, near(SCHOOL, 5))
+    assert sync(checkin.check_out(pcso, first.id)) == done.record_id
+    assert sync(PatrolCheckIn.objects().first()).checked_out_at is not None
+    with pytest.raises(NotFound):
+        sync(checkin.check_out(pcso, second.id))
+    [view] = sync(checkin.today(pcso))
+    assert view["done"] == 1 and view["points"][1]["is_next"]
+    kinds = {
+        (e["operation"], e["detail"])
+        for e in sync(
+            AuditEntry.select(AuditEntry.operation, AuditEntry.detail).where(
+                AuditEntry.record_type == "patrol-check-in"
+            )
+        )
+    }
+    assert kinds == {("collection", f"point {first.id}, automatic"), ("alteration", "checked out")}
+
+
+def test_compliance_report_is_audited_and_needs_a_team_area():
+    team = make_team()
+    sup = make_actor("supervisor", home_team=team.id)
+    pcso = make_actor("pcso", home_team=team.id)
+    published(sup, team, pcso)
+    first = sync(PatrolPoint.objects().first())
+    check_in(pcso, first.id, near(SCHOOL, 10))
+    rows, people = sync(compliance.report(sup, team.id, compliance.this_monday()))
+    assert len(rows) == 1 and people[pcso.display_name].in_window == 1
+    assert sync(AuditEntry.count().where(AuditEntry.record_type == "patrol-compliance")) == 1
+    with pytest.raises(NotFound):
+        sync(compliance.report(sup, 999999, compliance.this_monday()))
+
+
+def test_area_demand_is_the_asked_area_or_the_actors_own():
+    team = make_team("Abbey")
+    sup = make_actor("supervisor", home_team=team.id)
+    shown, places = sync(demand.area_demand(sup))
+    assert shown["id"] == team.id and places == []
+    with pytest.raises(NotFound):
+        sync(demand.area_demand(sup, 999999))
+
+
+def test_a_check_in_time_must_be_a_recent_time_with_its_offset():
+    base = {"uuid": str(uuid.uuid4())}
+    _, errors = CheckInForm.parse({**base, "at": "2026-11-21T09:30"})
+    assert errors["at"] == "The time of the check-in is not a time"
+    old = (datetime.now(UTC) - timedelta(days=3)).isoformat()
+    _, errors = CheckInForm.parse({**base, "at": old})
+    assert errors["at"] == "The time of the check-in must be in the last two days"
+    values, errors = CheckInForm.parse({**base, "lat": "north", "lng": "-1.4"})
+    assert not errors and values["here"] is None  # no position: a reason is asked for instead
