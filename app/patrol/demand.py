@@ -9,7 +9,7 @@ from datetime import UTC, datetime, time, timedelta
 
 from app.actor import Actor
 from app.crime import nearby
-from app.crime.briefing import as_time
+from app.crime.nearby import as_time
 from app.geo import EARTH_RADIUS_M
 from app.outcomes import NotFound
 from app.patrol.times import LOCAL, in_shift
