@@ -33,6 +33,7 @@ COMMAND_LINE = Actor(
 )
 EDITABLE = ("display_name", "role", "collar_number", "home_team")
 USERNAME = re.compile(r"^[a-z0-9._-]+$")
+USERNAME_TAKEN = "That username is taken: choose another"
 
 
 async def directory(actor: Actor, q: str = "", role: str = "") -> list[dict]:
@@ -148,7 +149,7 @@ async def create(
             elif not USERNAME.match(username) or len(username) > 60:
                 errors.add("username", "Use up to 60 letters, numbers, dots, dashes or underscores")
             elif await Person.exists().where(Person.username == username):
-                errors.add("username", "That username is taken: choose another")
+                errors.add("username", USERNAME_TAKEN)
         await _check_teams(values, errors)
         if problem:
             errors.add("password", problem)
