@@ -16,7 +16,6 @@ from app.places import team_choices
 from app.roles import ROLE_LABELS, Role
 from app.web import Acting, Form, FormErrors, page
 
-ADMINS = frozenset({Role.ADMIN})
 NAV = navigation.register("People", "people:index", "people", 80, primary=False)
 
 
@@ -35,18 +34,18 @@ async def _form(person, values: dict, errors: FormErrors, **extra: Any) -> Templ
 class PeopleController(Controller):
     path = "/people"
 
-    @get("/", opt=allow(ADMINS), name="people:index")
+    @get("/", opt=allow(Role.ADMIN), name="people:index")
     async def index(
         self, actor: Acting, q: FromQuery[str] = "", role: FromQuery[str] = ""
     ) -> Template:
         people = await service.directory(actor, q, role)
         return page("people/index.html", people=people, q=q, role=role, roles=ROLE_LABELS)
 
-    @get("/new", opt=allow(ADMINS), name="people:new")
+    @get("/new", opt=allow(Role.ADMIN), name="people:new")
     async def new(self) -> Template:
         return await _form(None, {}, FormErrors())
 
-    @post("/", opt=allow(ADMINS), status_code=303, name="people:add")
+    @post("/", opt=allow(Role.ADMIN), status_code=303, name="people:add")
     async def add(self, actor: Acting, data: Form) -> Any:
         values, errors = NewPersonForm.parse(data)
         person_id, errors = await service.create(actor, values, errors)
@@ -54,14 +53,14 @@ class PeopleController(Controller):
             return await _form(None, data, errors)
         return Redirect(path=f"/people/{person_id}?created=1", status_code=303)
 
-    @get("/{person_id:int}", opt=allow(ADMINS), name="people:show")
+    @get("/{person_id:int}", opt=allow(Role.ADMIN), name="people:show")
     async def show(
         self, actor: Acting, person_id: FromPath[int], created: FromQuery[bool] = False
     ) -> Template:
         person, values = await service.look_at(actor, person_id)
         return await _form(person, values, FormErrors(), created=created)
 
-    @post("/{person_id:int}", opt=allow(ADMINS), status_code=303, name="people:change")
+    @post("/{person_id:int}", opt=allow(Role.ADMIN), status_code=303, name="people:change")
     async def change(self, actor: Acting, person_id: FromPath[int], data: Form) -> Any:
         values, errors = PersonForm.parse(data)
         errors = await service.change(actor, person_id, values, errors)
@@ -69,7 +68,9 @@ class PeopleController(Controller):
             return await _form(await service.get(actor, person_id), data, errors)
         return Redirect(path=f"/people/{person_id}?saved=1", status_code=303)
 
-    @post("/{person_id:int}/active", opt=allow(ADMINS), status_code=303, name="people:set_active")
+    @post(
+        "/{person_id:int}/active", opt=allow(Role.ADMIN), status_code=303, name="people:set_active"
+    )
     async def set_active(self, actor: Acting, person_id: FromPath[int], data: Form) -> Any:
         values, _ = ActiveForm.parse(data)
         errors = await service.set_active(actor, person_id, values["active"])
@@ -80,7 +81,7 @@ class PeopleController(Controller):
 
     @post(
         "/{person_id:int}/password",
-        opt=allow(ADMINS),
+        opt=allow(Role.ADMIN),
         status_code=303,
         name="people:reset_password",
     )
