@@ -69,39 +69,32 @@ def cmd_create_user(args: argparse.Namespace) -> int:
 
 
 async def _create_user(args: argparse.Namespace, password: str) -> int:
-    from app.audit import Operation, record
-    from app.auth.passwords import hash_password
-    from app.tables.people import Person
-    from app.tables.places import TeamArea
+    """The same use case as the admin's "Add a person" form, acted by the command line."""
+    from app.people import service as people
 
-    username = args.username.strip().lower()
-    if await Person.exists().where(Person.username == username):
-        print(f"There is already a user called {username}.", file=sys.stderr)
-        return 1
     team_id = None
     if args.team:
-        team = await TeamArea.objects().where(TeamArea.name == args.team).first()
-        if team is None:
+        team_id = await people.team_named(args.team)
+        if team_id is None:
             print(f"No team area called {args.team}.", file=sys.stderr)
             return 1
-        team_id = team.id
-    person = Person(
-        username=username,
-        display_name=args.name or username,
-        role=args.role,
-        collar_number=args.collar,
-        home_team=team_id,
-        password_hash=hash_password(password),
-    )
-    await person.save()
-    await record(
-        None,
-        Operation.COLLECTION,
-        "person",
-        person.id,
-        username="(command line)",
-        detail=f"created with role {args.role} by beatbook create-user",
-    )
+    username = args.username.strip().lower()
+    values = {
+        "username": username,
+        "display_name": args.name or username,
+        "role": args.role,
+        "collar_number": args.collar,
+        "home_team": team_id,
+        "teams": [],
+        "password": password,
+    }
+    _, errors = await people.create(people.COMMAND_LINE, values)
+    if errors:
+        if errors.get("username") == people.USERNAME_TAKEN:
+            errors["username"] = f"There is already a user called {username}."
+        for message in errors.values():
+            print(message, file=sys.stderr)
+        return 1
     print(f"Created {username} ({args.role}).")
     return 0
 

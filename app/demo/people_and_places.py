@@ -1,12 +1,13 @@
-"""Demo: the 94 Derbyshire team areas, and one demo user of each role named after it."""
+"""Demo: the 94 Derbyshire team areas, and one demo user of each role named after it.
+
+The people are made by the same use case as the admin's "Add a person" form."""
 
 from __future__ import annotations
 
-from app.auth.passwords import hash_password
+from app.people import service as people
 from app.places import load_teams_csv
 from app.roles import ROLE_LABELS, Role
 from app.settings import APP_DIR
-from app.tables.people import Person
 from app.tables.places import TeamArea
 
 ORDER = 10
@@ -22,19 +23,24 @@ COLLARS = {
 
 async def load(ctx) -> None:
     await load_teams_csv(APP_DIR / "data" / "derbyshire-neighbourhood-teams.csv", FORCE)
-    home = await TeamArea.objects().where(TeamArea.name == HOME_TEAM).first()
-    password_hash = hash_password(ctx.password)
-    people = {}
+    home = await people.team_named(HOME_TEAM)
+    made = {}
     for role in Role:
-        person = Person(
-            username=role.value,
-            display_name=f"Demo {ROLE_LABELS[role].lower() if role != Role.PCSO else 'PCSO'}",
-            role=role.value,
-            collar_number=COLLARS.get(role),
-            home_team=home.id,
-            password_hash=password_hash,
+        label = "PCSO" if role == Role.PCSO else ROLE_LABELS[role].lower()
+        person_id, errors = await people.create(
+            people.COMMAND_LINE,
+            {
+                "username": role.value,
+                "display_name": f"Demo {label}",
+                "role": role,
+                "collar_number": COLLARS.get(role),
+                "home_team": home,
+                "teams": [],
+                "password": ctx.password,
+            },
         )
-        await person.save()
-        people[role] = person
-    ctx.made["people"] = people
-    ctx.made["home_team"] = home
+        if errors:
+            raise ValueError(f"demo {role.value}: {dict(errors)}")
+        made[role] = await people.get(people.COMMAND_LINE, person_id)
+    ctx.made["people"] = made
+    ctx.made["home_team"] = await TeamArea.objects().where(TeamArea.id == home).first()

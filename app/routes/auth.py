@@ -1,4 +1,4 @@
-"""Signing in and out."""
+"""Signing in and out: parse the form, call the use case, answer (and set the cookie)."""
 
 from __future__ import annotations
 
@@ -9,29 +9,11 @@ from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
 from app.access import PUBLIC
-from app.audit import Operation, record
-from app.auth import limits
-from app.auth.passwords import hash_password, needs_rehash, verify_password
-from app.auth.sessions import (
-    COOKIE_NAME,
-    cookie_is_secure,
-    end_session,
-    session_cookie,
-    start_session,
-)
-from app.settings import get_settings
-from app.tables.people import Person
+from app.actor import actor_for
+from app.auth.forms import SignInForm
+from app.auth.sessions import COOKIE_NAME, cookie_is_secure, session_cookie
+from app.auth.signing_in import sign_in, sign_out
 from app.web import Form, FormErrors, page
-
-FAILED = "Enter a correct username and password"
-
-
-def limited_message() -> str:
-    minutes = get_settings().signin_window_minutes
-    return (
-        f"Too many failed attempts to sign in. Wait {minutes} minutes and try again, "
-        "or ask your supervisor to reset your password."
-    )
 
 
 def safe_next(target: str | None) -> str:
@@ -41,10 +23,23 @@ def safe_next(target: str | None) -> str:
     return "/"
 
 
+def _again(target: str, username: str, errors: FormErrors, status: int = 400) -> Template:
+    return page(
+        "auth/login.html",
+        status_code=status,
+        next=target,
+        signed_out=False,
+        errors=errors,
+        values={"username": username},
+    )
+
+
 class AuthController(Controller):
     path = "/"
 
-    @get("/login", opt=PUBLIC)
+    # The request is needed for the cookie (whether to set it Secure), the address and the
+    # browser's name: HTTP things. Signed-out people have no Actor.
+    @get("/login", opt=PUBLIC, name="auth:login")
     async def login_page(
         self, request: Request, next: FromQuery[str] = "/", signed_out: FromQuery[bool] = False
     ) -> Any:
@@ -58,77 +53,30 @@ class AuthController(Controller):
             values={},
         )
 
-    @post("/login", opt=PUBLIC, status_code=303)
+    @post("/login", opt=PUBLIC, status_code=303, name="auth:sign_in")
     async def login(self, request: Request, data: Form) -> Any:
-        username = str(data.get("username", "")).strip().lower()[:60]
-        password = str(data.get("password", ""))
-        target = safe_next(str(data.get("next", "/")))
-        errors = FormErrors()
-        if not username:
-            errors.add("username", "Enter your username")
-        if not password:
-            errors.add("password", "Enter your password")
+        values, errors = SignInForm.parse(data)
+        target = safe_next(values["next"])
         if errors:
-            return self._again(target, username, errors)
-
-        address = request.client.host if request.client else ""
-        if await limits.is_limited(username, address):
-            await record(
-                None,
-                Operation.SIGN_IN_FAILED,
-                "person",
-                "",
-                username=username,
-                address=address,
-                detail="refused: too many failed attempts",
-            )
-            return self._again(target, username, FormErrors(username=limited_message()), status=429)
-
-        person = await Person.objects().where(Person.username == username).first()
-        ok = verify_password(person.password_hash if person else None, password)
-        if not ok or person is None or not person.active:
-            await limits.record_failure(username, address)
-            await record(
-                None,
-                Operation.SIGN_IN_FAILED,
-                "person",
-                person.id if person else "",
-                username=username,
-                address=address,
-                detail="inactive account" if (ok and person and not person.active) else "",
-            )
-            return self._again(target, username, FormErrors(username=FAILED))
-
-        await limits.clear_account(username)
-        if needs_rehash(person.password_hash):
-            await Person.update({Person.password_hash: hash_password(password)}).where(
-                Person.id == person.id
-            )
-        token = await start_session(person.id, request.headers.get("user-agent", ""))
-        await record(
-            None, Operation.SIGN_IN, "person", person.id, username=username, address=address
+            return _again(target, values["username"], errors)
+        outcome = await sign_in(
+            values["username"],
+            values["password"],
+            request.client.host if request.client else "",
+            request.headers.get("user-agent", ""),
         )
+        if outcome.token is None:
+            return _again(target, values["username"], outcome.errors, status=outcome.status)
         response = Redirect(path=target, status_code=303)
-        response.set_cookie(session_cookie(token, cookie_is_secure(request.url.scheme)))
+        response.set_cookie(session_cookie(outcome.token, cookie_is_secure(request.url.scheme)))
         return response
 
-    @staticmethod
-    def _again(target: str, username: str, errors: FormErrors, status: int = 400) -> Template:
-        return page(
-            "auth/login.html",
-            status_code=status,
-            next=target,
-            signed_out=False,
-            errors=errors,
-            values={"username": username},
-        )
-
-    @post("/logout", opt=PUBLIC, status_code=303)
+    @post("/logout", opt=PUBLIC, status_code=303, name="auth:sign_out")
     async def logout(self, request: Request) -> Redirect:
-        user = request.user
-        if user is not None:
-            await end_session(user.session_id)
-            await record(request, Operation.SIGN_OUT, "person", user.id)
+        # Public (a stale page may post it signed out), so the Actor is made only when signed in.
+        if request.user is not None:
+            address = request.client.host if request.client else ""
+            await sign_out(await actor_for(request.user, address=address))
         response = Redirect(path="/login?signed_out=true", status_code=303)
         response.delete_cookie(COOKIE_NAME, path="/")
         return response

@@ -12,7 +12,7 @@ from app.access import PUBLIC
 class HealthController(Controller):
     path = "/healthz"
 
-    @get("/", opt=PUBLIC)
+    @get("/", opt=PUBLIC, name="health:check")
     async def health(self) -> Response:
         from piccolo_conf import DB
 

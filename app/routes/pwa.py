@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
 
 from litestar import Controller, Response, get
@@ -47,14 +48,29 @@ def manifest() -> dict:
     }
 
 
+# A worker part's "// needs: js/outbox.js" line: a static file it uses, imported before it.
+NEEDS = re.compile(r"^// needs: (\S+)\s*$", re.MULTILINE)
+
+
+def worker_imports() -> list[str]:
+    """The static files /sw.js imports, in order: what the parts need, then the parts.
+
+    Every one at its versioned URL: a file under /static/ is cached for a year as immutable,
+    so an import without the version could leave a phone on an old copy after a release.
+    A new version of any of them changes /sw.js itself, so the browser installs the new worker.
+    """
+    # Each feature's worker part is a file static/js/sw-<feature>.js; none is listed by hand.
+    parts = sorted("js/" + p.name for p in (STATIC_DIR / "js").glob("sw-*.js"))
+    needed = [n for part in parts for n in NEEDS.findall((STATIC_DIR / part).read_text())]
+    return list(dict.fromkeys(needed + parts))
+
+
 @lru_cache(maxsize=1)
 def service_worker_source() -> str:
-    """sw.js with this build's cache version and shell list filled in."""
+    """sw.js with this build's cache version, shell list and imports filled in."""
     template = (STATIC_DIR / "sw.js").read_text()
     shell = [static_url(f) for f in SHELL_FILES if (STATIC_DIR / f).exists()] + ["/offline"]
-    # Each feature's worker part is a file static/js/sw-<feature>.js; none is listed by hand.
-    parts = sorted(p.name for p in (STATIC_DIR / "js").glob("sw-*.js"))
-    imports = "".join(f"importScripts({json.dumps(static_url('js/' + n))});\n" for n in parts)
+    imports = "".join(f"importScripts({json.dumps(static_url(f))});\n" for f in worker_imports())
     return (
         template.replace("__VERSION__", shell_version())
         .replace("__SHELL__", json.dumps(shell))
@@ -65,11 +81,16 @@ def service_worker_source() -> str:
 class PWAController(Controller):
     path = "/"
 
-    @get("/manifest.webmanifest", opt=PUBLIC, media_type="application/manifest+json")
+    @get(
+        "/manifest.webmanifest",
+        opt=PUBLIC,
+        media_type="application/manifest+json",
+        name="pwa:manifest",
+    )
     async def web_manifest(self) -> Response:
         return Response(content=manifest(), media_type="application/manifest+json")
 
-    @get("/sw.js", opt=PUBLIC)
+    @get("/sw.js", opt=PUBLIC, name="pwa:service_worker")
     async def service_worker(self) -> Response:
         return Response(
             content=service_worker_source(),
@@ -77,6 +98,6 @@ class PWAController(Controller):
             headers={"cache-control": "no-cache", "service-worker-allowed": "/"},
         )
 
-    @get("/offline", opt=PUBLIC)
+    @get("/offline", opt=PUBLIC, name="pwa:offline")
     async def offline(self) -> Response:
         return page("pwa/offline.html")

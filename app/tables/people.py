@@ -4,6 +4,7 @@ from piccolo.columns import Boolean, ForeignKey, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
+from app.roles import Role
 from app.tables.places import TeamArea
 
 
@@ -12,7 +13,7 @@ class Person(Table):
 
     username = Varchar(length=60, unique=True)
     display_name = Varchar(length=120)
-    role = Varchar(length=20, index=True)
+    role = Varchar(length=20, index=True, choices=Role)
     collar_number = Varchar(length=20, null=True, default=None)
     home_team = ForeignKey(references=TeamArea, null=True)
     active = Boolean(default=True)

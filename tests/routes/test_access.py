@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections import deque
+from urllib.parse import urljoin, urlsplit
 
 import pytest
+from litestar.exceptions import HTTPException
 from litestar.routes import HTTPRoute
 
-from app.access import PUBLIC_RULE, rule_of
+from app.access import PUBLIC_RULE, permits, rule_of
 from app.roles import CIVILIAN, Role
 
 SAMPLE = {"int": "1", "str": "x", "uuid": "00000000-0000-0000-0000-000000000001", "path": "x"}
@@ -62,6 +65,7 @@ def test_every_route_answers_each_role_as_declared(app, as_role, web, role):
                 assert response.headers["location"].startswith("/login"), where
         elif role in rule:
             assert status not in (401, 403), where
+            assert status < 500, where  # allowed, so it must work (or say 4xx why not)
             assert not response.headers.get("location", "").startswith("/login"), where
         else:
             assert status == 403, where
@@ -69,3 +73,82 @@ def test_every_route_answers_each_role_as_declared(app, as_role, web, role):
         if method == "POST" and role is not None and url == "/logout":
             session = as_role(role.value)  # signing out ended that session: start another
     assert checked >= 20
+
+
+def links(response) -> list[tuple[str, str, str]]:
+    """(method, path, what) for every same-site link, htmx request and form on a page."""
+    from tests.helpers import html
+
+    doc = html(response)
+    base = str(response.url)
+    found = []
+
+    def add(method: str, target: str | None, what: str) -> None:
+        if target is None or target.startswith("#"):
+            return
+        url = urlsplit(urljoin(base, target))
+        if url.scheme not in ("http", "https") or url.netloc != urlsplit(base).netloc:
+            return  # another site, or geo:, tel:, mailto:
+        found.append((method, url.path or "/", what))
+
+    for a in doc.find_all("a", href=True):
+        add("GET", a["href"], f"<a href={a['href']!r}>")
+    for verb in ("get", "post"):
+        for node in doc.find_all(attrs={f"hx-{verb}": True}):
+            add(verb.upper(), node[f"hx-{verb}"], f"hx-{verb}={node[f'hx-{verb}']!r}")
+    for form in doc.find_all("form"):
+        method = (form.get("method") or "get").upper()
+        action = form.get("action")
+        add(method, action if action is not None else base, f"<form action={action!r}>")
+    return found
+
+
+def handler_for(app, method: str, path: str):
+    """The route handler that serves method + path, or None when none does."""
+    try:
+        return app.asgi_router.handle_routing(path, method)[1]
+    except HTTPException:
+        return None
+
+
+def refused_links(app, session, role) -> tuple[int, list[str]]:
+    """Open every page the role may (every route without parameters, then every page their
+    links reach): (pages opened, each link to a route the role is refused or no route)."""
+    start = []
+    for method, path, rule, _ in every_route(app):
+        if method == "GET" and permits(rule, session.person) and not path.startswith("/static"):
+            start.append(concrete(path))
+    waiting, seen, refused, opened = deque(start), set(start), [], 0
+    while waiting and opened < 250:
+        url = waiting.popleft()
+        response = session.get(url)
+        opened += 1
+        if response.is_redirect or "text/html" not in response.headers.get("content-type", ""):
+            continue
+        for method, path, what in links(response):
+            if path.startswith("/static/"):
+                continue
+            handler = handler_for(app, method, path)
+            if handler is None:
+                refused.append(f"{url}: {what} ({method} {path}) reaches no route")
+            elif not permits(rule_of(handler), session.person):
+                refused.append(f"{url}: {what} ({method} {path}) is refused to {role}")
+            elif method == "GET" and path not in seen:
+                seen.add(path)
+                waiting.append(path)
+    return opened, refused
+
+
+def test_no_page_links_to_a_route_its_viewer_is_refused(app, as_role):
+    """As each role, with the demo data to link to: pages link, ask htmx for and post forms
+    only to routes whose own rule lets that role in."""
+    from app.demo import load_all
+    from tests.helpers import sync
+
+    people = sync(load_all("demo password 1")).made["people"]
+    refused = []
+    for role in ALL_ROLES:
+        opened, found = refused_links(app, as_role(role.value, person=people[role]), role)
+        assert opened >= 15, f"{role} opened only {opened} pages"
+        refused += found
+    assert refused == [], "\n".join(refused)

@@ -162,3 +162,11 @@ def test_signed_out_visitors_are_sent_to_sign_in_and_back(web):
     response = web.get("/people?q=x")
     assert response.status_code == 303
     assert response.headers["location"] == "/login?next=%2Fpeople%3Fq%3Dx"
+
+
+def test_the_username_field_has_its_attributes_as_real_attributes(web):
+    # The text_field macro's attrs are attributes, not escaped text inside another one.
+    username = html(web.get("/login")).find("input", id="username")
+    assert username["autocapitalize"] == "none"
+    assert username["spellcheck"] == "false"
+    assert "&#34;" not in web.get("/login").text

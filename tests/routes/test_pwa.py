@@ -75,3 +75,29 @@ def test_static_files_are_cached_for_a_year_and_pages_are_private(web):
 def test_pages_are_compressed(web):
     response = web.get("/login", headers={"accept-encoding": "gzip"})
     assert response.headers.get("content-encoding") == "gzip"
+
+
+def test_the_service_worker_imports_every_static_file_at_its_current_version(web):
+    # Every /static/ URL is cached for a year as immutable: an import without its version (or
+    # with an old one) would leave phones on an old copy after a release. Followed through
+    # what the imported files import in turn.
+    import re
+
+    from app.web import static_url
+
+    imports = re.compile(r"""importScripts\(\s*(["'])(.*?)\1""")
+    seen, waiting, checked = set(), [("/sw.js", web.get("/sw.js").text)], 0
+    while waiting:
+        where, source = waiting.pop()
+        for _, url in imports.findall(source):
+            if not url.startswith("/static/"):
+                continue
+            relative = url.removeprefix("/static/").split("?", 1)[0]
+            assert url == static_url(relative), f"{where} imports {url} without its version"
+            checked += 1
+            if url not in seen:
+                seen.add(url)
+                response = web.get(url)
+                assert response.status_code == 200, url
+                waiting.append((url, response.text))
+    assert checked >= 2 and "/static/js/outbox.js?v=" in "".join(seen)

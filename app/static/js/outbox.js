@@ -1,6 +1,6 @@
 /* Beatbook outbox: records made on the phone wait in IndexedDB until the server has stored
    them (docs/outbox.md). Works in pages (forms marked data-outbox) and in the service worker
-   (sw-outbox.js imports this file for Background Sync). Each record keeps its author: it is
+   (/sw.js imports this file, versioned, for sw-outbox.js's Background Sync). Each record keeps its author: it is
    only ever sent with that person's name, and the server refuses it under anyone else. */
 (function (scope) {
   "use strict";
