@@ -18,7 +18,7 @@ from app.roles import CIVILIAN, POLICE, Role
 class Actor:
     """A person acting through Beatbook: their id, role, team areas and network address."""
 
-    id: int
+    id: int | None  # None: not a person (the command line)
     username: str
     display_name: str
     role: Role
@@ -40,18 +40,6 @@ class Actor:
 
     def works_in(self, team_id: int | None) -> bool:
         return team_id is not None and team_id in self.teams
-
-    # TRANSITION (issue 10): code not yet converted reads `request.user` and `request.scope`;
-    # an Actor handed to it in place of a request answers for itself. Removed when all is.
-    @property
-    def user(self) -> Actor:
-        return self
-
-    @property
-    def scope(self) -> dict:
-        return {"user": self}
-
-    client = None
 
 
 async def teams_of(person_id: int, home_team_id: int | None) -> tuple[int, ...]:

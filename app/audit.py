@@ -45,7 +45,7 @@ async def record(
     was typed) and `address` say who tried.
     """
     if actor is not None and not isinstance(actor, Actor):
-        actor = _legacy(actor)  # TRANSITION (issue 10): removed once every caller passes an Actor
+        raise TypeError(f"audit.record takes an Actor, not {type(actor).__name__}")
     name = username if username is not None else (actor.username if actor else "")
     where = address if address is not None else (actor.address if actor else "")
     await AuditEntry.insert(
@@ -59,24 +59,6 @@ async def record(
             detail=detail[:500],
             address=where[:64],
         )
-    )
-
-
-def _legacy(connection) -> Actor | None:
-    """TRANSITION (issue 10): a Litestar request or connection, as the old callers pass it."""
-    user = connection.scope.get("user")
-    if isinstance(user, Actor):
-        return user
-    address = connection.client.host if getattr(connection, "client", None) else ""
-    if user is None:
-        return None
-    return Actor(
-        id=user.id,
-        username=user.username,
-        display_name=user.display_name,
-        role=user.role,
-        home_team_id=user.home_team_id,
-        address=address,
     )
 
 

@@ -16,10 +16,12 @@ class NavItem:
     """One place in the bottom bar (phone) or the side bar (desk)."""
 
     label: str
-    route: str  # a route's name ("visits:index"), or TRANSITION (issue 10): a path
+    route: str  # the name of the route it opens ("visits:index")
     icon: str
     order: int
-    roles: frozenset[Role] | None  # TRANSITION (issue 10): None once every item names a route
+    # Who it is meant for, among those the route lets in (None: all of them). This only
+    # narrows a menu; it never shows an item to someone the route would refuse.
+    audience: frozenset[Role] | None = None
     primary: bool = True  # in the phone's bottom bar; secondary items are in the menu
 
 
@@ -31,11 +33,11 @@ def register(
     route: str,
     icon: str,
     order: int,
-    roles: frozenset[Role] | None = None,
+    audience: frozenset[Role] | None = None,
     primary: bool = True,
 ) -> NavItem:
     """Add a feature's navigation item (called once, when its routes module is imported)."""
-    item = NavItem(label, route, icon, order, frozenset(roles) if roles else None, primary)
+    item = NavItem(label, route, icon, order, frozenset(audience) if audience else None, primary)
     _ITEMS[:] = [i for i in _ITEMS if i.route != route] + [item]
     return item
 

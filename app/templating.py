@@ -45,14 +45,11 @@ def nav_items(context) -> list[dict]:
         return []
     shown = []
     for item in navigation.items():
-        if item.route.startswith("/"):  # TRANSITION (issue 10): a path with its own role list
-            if item.roles is None or user.role not in item.roles:
-                continue
-            path = item.route
-        else:
-            if not may(context, item.route):
-                continue
-            path = request.app.route_reverse(item.route)
+        if not may(context, item.route):
+            continue
+        if item.audience is not None and user.role not in item.audience:
+            continue
+        path = request.app.route_reverse(item.route)
         shown.append(
             {"label": item.label, "path": path, "icon": item.icon, "primary": item.primary}
         )

@@ -193,7 +193,6 @@ def test_follow_up_states_and_nearby_take_the_actor():
     )
     near = sync(nearby.my_taskings_near(pcso, 52.9225, -1.4746, 500, None))
     assert [p["tasking"]["id"] for p in near] == [tasking_id]
-    assert sync(nearby.my_taskings_near(pcso.id, 52.9225, -1.4746, 500, None)) == near
 
 
 def test_devices_turn_on_and_off_and_a_notification_answers_once():

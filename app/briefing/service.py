@@ -83,8 +83,6 @@ async def briefing(
             page.briefing = await build(where.lat, where.lng, where.radius, now)
         if where is not None and full:
             team_id = where.team["id"] if where.team else None
-            # TRANSITION (issue 10): the taskings feature's function takes the person's id
-            # today; it takes the actor once that feature is converted.
             page.taskings_nearby = await my_taskings_near(
                 actor, where.lat, where.lng, where.radius, team_id
             )

@@ -26,7 +26,7 @@ from app.web import FormErrors
 # Who acts when nobody signed in does: `beatbook create-user` and the demo. Its entries have
 # no person (actor None in the log) and "(command line)" as the name, as they always had.
 COMMAND_LINE = Actor(
-    id=None,  # type: ignore[arg-type]  # nobody's account: the audit entry names no person
+    id=None,  # nobody's account: the audit entry names no person
     username="(command line)",
     display_name="(command line)",
     role=Role.ADMIN,

@@ -17,7 +17,10 @@ from app.places import team_choices
 from app.roles import EVERYONE, MANAGERS
 from app.web import Acting, Form, FormErrors, page
 
-NAV = navigation.register("Partner agencies", "agencies:index", "people", 85, primary=False)
+# Everyone may read the directory; the menu offers it to those who keep it.
+NAV = navigation.register(
+    "Partner agencies", "agencies:index", "people", 85, audience=MANAGERS, primary=False
+)
 
 
 async def _form(agency: dict | None, values: dict, errors: FormErrors) -> Template:

@@ -20,10 +20,10 @@ from app.patrol.forms import (
     SuggestionForm,
     WeekOfPlansForm,
 )
+from app.patrol.plans import PointSource
 from app.patrol.times import LOCAL
 from app.places import team_choices
 from app.roles import Role
-from app.tables.patrol import PointSource
 from app.web import Acting, Form, FormErrors, page
 
 

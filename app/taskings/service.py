@@ -13,7 +13,7 @@ from piccolo.engine.postgres import PostgresEngine
 from piccolo.querystring import QueryString
 
 from app import outcomes
-from app.actor import Actor, actor_for
+from app.actor import Actor
 from app.audit import Operation, record
 from app.database import atomic
 from app.outcomes import NotFound
@@ -38,15 +38,6 @@ Refused = outcomes.Refused
 
 def now() -> datetime:
     return datetime.now(UTC)
-
-
-async def _acting(actor) -> Actor:
-    # TRANSITION (issue 10): a feature not yet converted hands its request; removed when every
-    # caller passes an Actor.
-    if isinstance(actor, Actor):
-        return actor
-    client = getattr(actor, "client", None)
-    return await actor_for(actor.user, address=client.host if client else "")
 
 
 async def tasking_row(tasking_id: int) -> dict | None:
@@ -109,7 +100,6 @@ def why_not_for(person_id: int, profiles: dict) -> object:
 async def create(actor: Actor, values: dict, staff_ids: list[int]) -> int:
     """Make a tasking and assign it to staff or offer it to the fit volunteers of its area.
     `values` are the Tasking's columns (already checked); joins the caller's transaction."""
-    actor = await _acting(actor)
     async with atomic():
         tasking = Tasking(**values, created_by=actor.id)
         await tasking.save()
@@ -319,7 +309,6 @@ async def _open_parts(tasking_id: int) -> list[dict]:
 async def cancel(actor: Actor, tasking_id: int, reason: str) -> None:
     """The supervisor cancels: every part not finished is cancelled and its person told.
     A tasking already cancelled stays as it is."""
-    actor = await _acting(actor)
     async with atomic():
         tasking = await tasking_row(tasking_id)
         if tasking is None:

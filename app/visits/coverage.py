@@ -55,7 +55,9 @@ async def coverage(
     else:
         visits = await visits
         wanted = list(set(include or []) | {v["team"] for v in visits})
-        rows = await teams.where(TeamArea.id.is_in(wanted) | TeamArea.households.is_not_null())
+        # Piccolo refuses an empty is_in(): with no area wanted, those with a household count.
+        where = TeamArea.households.is_not_null()
+        rows = await teams.where(TeamArea.id.is_in(wanted) | where if wanted else where)
     areas = {t["id"]: AreaCoverage(t["id"], t["name"], t["households"]) for t in rows}
     reached: dict[int, set[str]] = {}
     for v in visits:

@@ -65,7 +65,6 @@ async def followups_to_taskings(actor: Actor, followup_ids: list[int]) -> list[i
                 "mode": mode if team is not None else "assign",
                 "places_wanted": 1,
             }
-            # TRANSITION (issue 10): taskings' create takes the actor where it took a request.
             tasking_id = await service.create(actor, values, staff)
             await FollowUp.update({FollowUp.tasking_id: tasking_id}).where(
                 FollowUp.id.is_in([r["id"] for r in group])
