@@ -5,6 +5,10 @@
   "use strict";
   var fix = null;
   var shownAt = null;
+  // Check-ins made on this page, and those still on their way to the server: a refresh of
+  // the list that was asked for before (or during) a check-in must not paint over its answer.
+  var checkIns = 0;
+  var sending = 0;
 
   function fill() {
     if (!fix) return;
@@ -84,12 +88,31 @@
     }, { enableHighAccuracy: true, maximumAge: 15000, timeout: 20000 });
   });
 
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var elt = event.detail.elt;
+    if (elt && elt.matches && elt.matches("form[data-check-in]")) {
+      sending += 1;
+    } else if (event.detail.target && event.detail.target.id === "plan-list") {
+      event.detail.xhr.planAsked = { checkIns: checkIns, sending: sending };
+    }
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var elt = event.detail.elt;
+    if (elt && elt.matches && elt.matches("form[data-check-in]")) sending = Math.max(0, sending - 1);
+  });
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var asked = event.detail.xhr && event.detail.xhr.planAsked;
+    if (asked && (asked.checkIns !== checkIns || asked.sending > 0)) {
+      event.detail.shouldSwap = false; // older than a check-in: the check-in's answer stands
+    }
+  });
   document.addEventListener("htmx:afterSwap", fill);
   // The time of a check-in is when it is made, even if it is sent later.
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!form.matches || !form.matches("form[data-check-in]")) return;
     fill();
+    checkIns += 1;
     form.elements.at.value = new Date().toISOString();
     if (!navigator.onLine) {
       // Neither htmx nor the outbox's own listener: one record, queued here.
