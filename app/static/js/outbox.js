@@ -39,6 +39,19 @@
   }
   function allRecords() { return tx("readonly", function (s) { return s.getAll(); }); }
 
+  // Write what the server said of a record, unless the phone no longer holds that version of
+  // it waiting (a page and the service worker may both send it; one settled it and it was
+  // forgotten, or it was corrected since): a late answer never brings a record back.
+  function settle(record) {
+    return tx("readwrite", function (s) {
+      var req = s.get(record.uuid);
+      req.onsuccess = function () {
+        var held = req.result;
+        if (held && held.state === "waiting" && held.body === record.body) s.put(record);
+      };
+    });
+  }
+
   // Send one record. Resolves "sent", "error" (the server refused its content) or "wait".
   function send(record, csrf) {
     return fetch(record.action, {
@@ -55,12 +68,12 @@
     }).then(function (response) {
       if (response.status === 200 || response.status === 201) {
         record.state = "sent"; record.sent = Date.now(); record.errors = null;
-        return put(record).then(function () { return "sent"; });
+        return settle(record).then(function () { return "sent"; });
       }
       if (response.status === 400) {
         return response.json().then(function (answer) {
           record.state = "error"; record.errors = answer.errors || { "": "Not accepted" };
-          return put(record).then(function () { return "error"; });
+          return settle(record).then(function () { return "error"; });
         });
       }
       return "wait"; // signed out, another person's session, or the server is unwell

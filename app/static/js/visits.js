@@ -79,8 +79,10 @@
   // An answer refused for good (a bad value, or the visit was submitted or discarded since):
   // its message goes beside the question, and the phone stops sending it.
   function showRefused(record) {
-    var block = blockFor(record.action);
-    if (block) {
+    // Forgotten first, then shown: once the message is on screen the phone no longer holds it.
+    return window.beatbookOutbox.remove(record.uuid).then(function () {
+      var block = blockFor(record.action);
+      if (!block) return;
       var name = "q_" + block.dataset.question;
       var errors = record.errors || {};
       var message = errors[name] || errors[Object.keys(errors)[0]] || "This answer was not kept";
@@ -99,8 +101,7 @@
       block.classList.add("has-error");
       var text = block.querySelector("input[type='text']");
       if (text) text.setAttribute("aria-invalid", "true");
-    }
-    return window.beatbookOutbox.remove(record.uuid);
+    });
   }
   function afterFlush() {
     return keptRecords().then(function (records) {
