@@ -17,6 +17,7 @@ import sqlite3
 from pathlib import Path
 from urllib.parse import urlparse
 
+from piccolo.engine.finder import engine_finder
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 
@@ -66,10 +67,9 @@ def make_engine(settings: Settings):
 
 
 def engine():
-    """The Piccolo engine (read at call time: tests point it at a fresh database)."""
-    from piccolo_conf import DB
-
-    return DB
+    """The Piccolo engine piccolo_conf.py made (looked up at call time, as Piccolo's tables do:
+    tests point it at a fresh database)."""
+    return engine_finder()
 
 
 def is_postgres() -> bool:
