@@ -7,13 +7,14 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from app.audit import Operation
-from app.briefing import area, service
+from app.briefing import area, service, where
 from app.briefing.forms import ContactForm, PlaceForm, PriorityForm
 from app.geo import cell_of
 from app.outcomes import NotAllowed, NotFound, Refused
 from app.tables.audit import AuditEntry
 from app.tables.briefing import AreaPriority, Incident, KeyContact
-from tests.factories import make_actor, make_team
+from app.tables.people import PersonTeam
+from tests.factories import actor_of, make_actor, make_person, make_team
 from tests.helpers import sync
 
 CENTRE = (52.9225, -1.4746)
@@ -163,3 +164,97 @@ def test_the_priority_form_checks_its_dates():
     }
     _, errors = PriorityForm.parse({"issue": "x", "action": "x", "starts_on": "soon"})
     assert errors == {"starts_on": "Enter the date it was set, like 2026-11-21"}
+
+
+DARLEY = (52.9400, -1.4800)
+
+
+def resolved(actor, **query):
+    values, errors = place(**query)
+    found = sync(where.resolve(actor, values, errors))
+    return found, errors
+
+
+def circle(found):
+    return (found.lat, found.lng, found.radius, found.how, found.accuracy, found.fallback)
+
+
+def team_dict(team, centre):
+    return {"id": team.id, "name": team.name, "centre_lat": centre[0], "centre_lng": centre[1]}
+
+
+def test_resolve_a_team_area_is_its_centre_whoever_asks():
+    abbey, darley = make_team("Abbey", *CENTRE), make_team("Darley", *DARLEY)
+    pcso = make_actor("pcso", home_team=abbey.id)
+    found, errors = resolved(pcso, area=darley.id, radius=250)
+    assert errors == {}
+    assert circle(found) == (*DARLEY, 250, "area", None, "")
+    assert found.team == team_dict(darley, DARLEY)
+    assert found.query() == f"area={darley.id}&radius=250"
+    assert found.fallback_message == ""
+    # The area wins over a point given with it.
+    found, errors = resolved(pcso, area=abbey.id, lat=DARLEY[0], lng=DARLEY[1])
+    assert errors == {} and circle(found) == (*CENTRE, 500, "area", None, "")
+
+
+def test_resolve_a_team_area_the_phone_fell_back_to_is_home_with_its_reason():
+    abbey = make_team("Abbey", *CENTRE)
+    found, errors = resolved(make_actor("pcso"), area=abbey.id, fallback="slow")
+    assert errors == {}
+    assert circle(found) == (*CENTRE, 500, "home", None, "slow")
+    assert found.team == team_dict(abbey, CENTRE)
+    assert found.fallback_message == "Your position took too long to find"
+    assert found.query(page=2) == f"area={abbey.id}&radius=500&page=2"
+
+
+def test_resolve_an_unknown_or_unreadable_team_area_is_an_error_and_no_circle():
+    abbey = make_team("Abbey", *CENTRE)
+    pcso = make_actor("pcso", home_team=abbey.id)
+    found, errors = resolved(pcso, area=abbey.id + 1000)
+    assert found is None and errors == {"area": "Choose a team area from the list"}
+    found, errors = resolved(pcso, area="abbey")
+    assert found is None and errors == {"area": "Choose a team area from the list"}
+    found, errors = resolved(pcso, area=abbey.id, radius=7)  # a known area, a wrong radius
+    assert found is None and list(errors) == ["radius"]
+
+
+def test_resolve_a_point_or_a_position_with_its_nearest_team_area():
+    abbey, darley = make_team("Abbey", *CENTRE), make_team("Darley", *DARLEY)
+    pcso = make_actor("pcso", home_team=abbey.id)
+    found, errors = resolved(pcso, lat=52.939, lng=-1.479, radius=1000)
+    assert errors == {}
+    assert circle(found) == (52.939, -1.479, 1000, "point", None, "")
+    assert found.team == team_dict(darley, DARLEY)
+    assert found.query() == "lat=52.93900&lng=-1.47900&radius=1000"
+    found, errors = resolved(pcso, lat=52.9226, lng=-1.4745, acc=15)
+    assert errors == {}
+    assert circle(found) == (52.9226, -1.4745, 500, "position", 15.0, "")
+    assert found.team == team_dict(abbey, CENTRE)
+    found, errors = resolved(pcso, lat=52.9226)  # half a point: the form's error, no circle
+    assert found is None and list(errors) == ["lng"]
+    found, errors = resolved(pcso, lat=52.9226, lng=-1.4745, radius=7)
+    assert found is None and list(errors) == ["radius"]
+
+
+def test_resolve_a_point_with_no_team_areas_at_all_has_no_team():
+    found, errors = resolved(make_actor("pcso"), lat=52.9, lng=-1.4)
+    assert errors == {} and circle(found) == (52.9, -1.4, 500, "point", None, "")
+    assert found.team is None
+
+
+def test_resolve_nothing_asked_is_the_actors_home_team_area_or_nothing():
+    abbey, darley = make_team("Abbey", *CENTRE), make_team("Darley", *DARLEY)
+    pcso = make_actor("pcso", home_team=darley.id)
+    found, errors = resolved(pcso, radius=250)
+    assert errors == {}
+    assert circle(found) == (*DARLEY, 250, "home", None, "")
+    assert found.team == team_dict(darley, DARLEY)
+    assert found.query() == f"area={darley.id}&radius=250"
+    found, errors = resolved(pcso, radius=7)
+    assert found is None and list(errors) == ["radius"]
+    # No home team: no circle and no error, even for someone who works in a team area.
+    person = make_person("volunteer")
+    sync(PersonTeam.insert(PersonTeam(person=person.id, team=abbey.id)))
+    volunteer = actor_of(person)
+    assert volunteer.teams == (abbey.id,) and volunteer.home_team_id is None
+    assert resolved(volunteer) == (None, {})

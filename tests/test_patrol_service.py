@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from geopy.distance import geodesic
 
 from app.outcomes import NotFound
-from app.patrol import checkin, compliance, demand, plans
+from app.patrol import checkin, compliance, demand, notify, plans
 from app.patrol.forms import CheckInForm, CopyForm, PlanForm, PointForm
-from app.patrol.times import LOCAL
+from app.patrol.times import LOCAL, parse_hhmm, shift_bounds
 from app.phone_outbox import NotTheSender
 from app.tables.audit import AuditEntry
 from app.tables.patrol import PatrolCheckIn, PatrolPlan, PatrolPoint, PlanState, PointSource
-from app.tables.taskings import PushMessage, Tasking, TaskingAssignment
+from app.tables.people import PersonTeam
+from app.tables.taskings import PushMessage, PushStatus, State, Tasking, TaskingAssignment
 from app.taskings.geocoding import LOCAL_ADDRESSES
-from tests.factories import make_actor, make_team
+from tests.factories import actor_of, make_actor, make_person, make_team
 from tests.helpers import sync
 
 SCHOOL = (52.91990, -1.49200)
@@ -271,3 +272,145 @@ def test_a_check_in_time_must_be_a_recent_time_with_its_offset():
     assert errors["at"] == "The time of the check-in must be in the last two days"
     values, errors = CheckInForm.parse({**base, "lat": "north", "lng": "-1.4"})
     assert not errors and values["here"] is None  # no position: a reason is asked for instead
+
+
+# A Monday in British Summer Time: local clock times are an hour ahead of UTC.
+MONDAY = date(2026, 7, 6)
+
+
+def plan_row(team, day, start="07:00", end="15:00", assignee=None, **fields) -> PatrolPlan:
+    """A plan stored as it is (published unless told), without the desk's checks."""
+    begin, finish = shift_bounds(day, parse_hhmm(start), parse_hhmm(end))
+    plan = PatrolPlan(
+        team=team.id,
+        day=day,
+        shift_start=begin,
+        shift_end=finish,
+        assignee=assignee.id if assignee else None,
+        status=fields.pop("status", PlanState.PUBLISHED),
+        **fields,
+    )
+    sync(plan.save())
+    return sync(PatrolPlan.objects().where(PatrolPlan.id == plan.id).first())
+
+
+def test_todays_plans_are_the_actors_own_and_their_teams_published_today_or_last_night():
+    home, other, elsewhere = make_team("Abbey"), make_team("Darley"), make_team("Allestree")
+    person = make_person("pcso", home_team=home.id)
+    sync(PersonTeam.insert(PersonTeam(person=person.id, team=other.id)))
+    pcso = actor_of(person)
+    assert pcso.teams == (home.id, other.id)
+    colleague = make_actor("pcso")  # no team area at all
+    yesterday, tomorrow = MONDAY - timedelta(days=1), MONDAY + timedelta(days=1)
+
+    team_day = plan_row(home, MONDAY, "07:00", "15:00", title="Home team")
+    last_night = plan_row(other, yesterday, "22:00", "06:00", title="Other team, night")
+    own = plan_row(elsewhere, MONDAY, "16:00", "23:00", pcso, title="Own, another area")
+    theirs = plan_row(home, MONDAY, "08:00", "12:00", colleague, title="A colleague's")
+    plan_row(home, MONDAY, "09:00", "10:00", status=PlanState.DRAFT, title="Draft")
+    plan_row(home, MONDAY - timedelta(days=2), "07:00", "15:00", title="Too old")
+    next_day = plan_row(home, tomorrow, "07:00", "15:00", title="Tomorrow")
+    plan_row(elsewhere, MONDAY, "07:00", "15:00", title="Not their team")
+
+    shown = sync(plans.todays_plans(pcso, MONDAY))
+    assert [(p["id"], p["title"], p["team_name"]) for p in shown] == [
+        (last_night.id, "Other team, night", "Darley"),
+        (team_day.id, "Home team", "Abbey"),
+        (own.id, "Own, another area", "Allestree"),
+    ]
+    assert all(p["status"] == PlanState.PUBLISHED for p in shown)
+    # Without a team area only the plans made for them.
+    assert [p["id"] for p in sync(plans.todays_plans(colleague, MONDAY))] == [theirs.id]
+    # The next day Sunday night's plan is gone; all of Monday's are still listed (as the code
+    # does: every plan of the day before, not only a shift that runs past midnight).
+    assert [p["id"] for p in sync(plans.todays_plans(pcso, tomorrow))] == [
+        team_day.id,
+        own.id,
+        next_day.id,
+    ]
+    assert sync(plans.todays_plans(pcso, MONDAY + timedelta(days=3))) == []
+
+
+def test_todays_plans_default_to_the_local_date():
+    team = make_team()
+    pcso = make_actor("pcso", home_team=team.id)
+    now = plan_row(team, datetime.now(LOCAL).date(), "00:00", "23:59")
+    plan_row(team, datetime.now(LOCAL).date() + timedelta(days=1), "00:00", "23:59")
+    assert [p["id"] for p in sync(plans.todays_plans(pcso))] == [now.id]
+
+
+def test_tell_patrollers_assigns_the_assignee_a_patrol_tasking_for_the_shift():
+    team = make_team("Abbey")
+    sup = make_actor("supervisor", home_team=team.id)
+    pcso = make_actor("pcso", home_team=team.id)
+    make_actor("pcso", home_team=team.id)  # on the team, but not the plan's assignee
+    plan = plan_row(team, MONDAY, "07:00", "15:00", pcso, title="Abbey Street shops")
+
+    tasking_id = sync(notify.tell_patrollers(sup, plan))
+
+    tasking = sync(Tasking.objects().where(Tasking.id == tasking_id).first())
+    assert (tasking.kind, tasking.title, tasking.place_kind, tasking.team) == (
+        "patrol",
+        "Patrol plan: Abbey Street shops",
+        "area",
+        team.id,
+    )
+    assert tasking.details == (
+        "Your patrol plan for Monday 06 July, 07:00 to 15:00, is on the Plan page (/plan)."
+    )
+    assert (tasking.priority, tasking.mode, tasking.places_wanted) == ("routine", "assign", 1)
+    assert tasking.created_by == sup.id
+    assert tasking.starts_at == datetime(2026, 7, 6, 6, 0, tzinfo=UTC)  # 07:00 BST
+    assert tasking.ends_at == datetime(2026, 7, 6, 14, 0, tzinfo=UTC)
+    parts = sync(TaskingAssignment.select(TaskingAssignment.person, TaskingAssignment.state))
+    assert parts == [{"person": pcso.id, "state": State.ASSIGNED}]
+    messages = sync(PushMessage.select(PushMessage.person, PushMessage.kind, PushMessage.status))
+    assert messages == [{"person": pcso.id, "kind": "assigned", "status": PushStatus.NO_DEVICE}]
+    entries = sync(AuditEntry.select().where(AuditEntry.record_type == "tasking"))
+    assert [(e["actor"], e["operation"], e["record_id"], e["detail"]) for e in entries] == [
+        (sup.id, "collection", str(tasking_id), "assign to 1 people")
+    ]
+
+
+def test_tell_patrollers_for_a_whole_team_plan_tells_its_active_police_staff():
+    team, other = make_team("Abbey"), make_team("Darley")
+    sup = make_actor("supervisor")
+    told = [
+        make_person("pcso", home_team=team.id),
+        make_person("supervisor", home_team=team.id),
+        make_person("officer", home_team=other.id),  # works in the team too
+    ]
+    sync(PersonTeam.insert(PersonTeam(person=told[2].id, team=team.id)))
+    make_person("pcso", home_team=team.id, active=False)
+    make_person("volunteer", home_team=team.id)
+    make_person("mentor", home_team=team.id)
+    make_person("admin", home_team=team.id)
+    make_person("pcso", home_team=other.id)
+    make_person("pcso")
+    plan = plan_row(team, MONDAY, "22:00", "06:00")  # no title: the team's name
+
+    tasking_id = sync(notify.tell_patrollers(sup, plan))
+
+    tasking = sync(Tasking.objects().where(Tasking.id == tasking_id).first())
+    assert tasking.title == "Patrol plan: Abbey"
+    assert tasking.details == (
+        "Your patrol plan for Monday 06 July, 22:00 to 06:00, is on the Plan page (/plan)."
+    )
+    assert tasking.ends_at == datetime(2026, 7, 7, 5, 0, tzinfo=UTC)  # the next morning
+    parts = sync(TaskingAssignment.select(TaskingAssignment.person, TaskingAssignment.state))
+    assert sorted(p["person"] for p in parts) == sorted(p.id for p in told)
+    assert {p["state"] for p in parts} == {State.ASSIGNED}
+    assert sorted(m["person"] for m in sync(PushMessage.select(PushMessage.person))) == sorted(
+        p.id for p in told
+    )
+
+
+def test_tell_patrollers_with_nobody_to_tell_makes_no_tasking():
+    team = make_team()
+    sup = make_actor("supervisor")
+    make_person("volunteer", home_team=team.id)
+    make_person("pcso", home_team=team.id, active=False)
+    plan = plan_row(team, MONDAY)
+    assert sync(notify.tell_patrollers(sup, plan)) is None
+    assert sync(Tasking.count()) == 0 and sync(PushMessage.count()) == 0
+    assert sync(AuditEntry.count()) == 0

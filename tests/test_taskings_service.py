@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import uuid
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -11,6 +12,7 @@ from piccolo.utils.sync import run_sync
 from app.auth.sessions import start_session
 from app.outcomes import NotAllowed, NotFound, Refused
 from app.tables.audit import AuditEntry
+from app.tables.engagement import Engagement
 from app.tables.sessions import UserSession
 from app.tables.taskings import (
     PushMessage,
@@ -22,6 +24,7 @@ from app.tables.taskings import (
     TaskingEvent,
     VolunteerProfile,
 )
+from app.tables.visits import ChecklistTemplate, FollowUp, HomeVisit
 from app.taskings import devices, followups, nearby, queries, service, volunteers
 from app.taskings.forms import TaskingChangeForm, TaskingForm, VolunteerProfileForm
 from app.taskings.push_queue import action_token
@@ -249,3 +252,111 @@ def test_volunteer_profiles_are_kept_and_looked_at_with_the_actor():
         "consultation",
         "consultation",
     ]
+
+
+def test_volunteer_is_a_volunteers_id_name_and_collar_number_and_no_one_else():
+    supervisor = make_actor("supervisor")
+    person = make_person("volunteer", display_name="Val Unteer")
+    assert sync(volunteers.volunteer(supervisor, person.id)) == {
+        "id": person.id,
+        "display_name": "Val Unteer",
+        "collar_number": person.collar_number,
+    }
+    for role in ("pcso", "officer", "mentor", "supervisor", "admin"):
+        someone = make_person(role)
+        with pytest.raises(NotFound) as raised:
+            sync(volunteers.volunteer(supervisor, someone.id))
+        assert raised.value.args == (someone.id,)
+    with pytest.raises(NotFound):
+        sync(volunteers.volunteer(supervisor, person.id + 1000))
+
+
+def a_visit(visitor) -> int:
+    template = ChecklistTemplate(family="hss", name="Healthy, Safe, Secure", content="{}")
+    sync(template.save())
+    visit = HomeVisit(uuid=str(uuid.uuid4()), template=template.id, visitor=visitor.id)
+    sync(visit.save())
+    return visit.id
+
+
+def a_follow_up(visit_id: int, tasking_id: int | None, done_at: datetime | None = None) -> int:
+    row = FollowUp(
+        visit=visit_id,
+        question="smoke_alarm",
+        due_on=date(2026, 7, 6),
+        done=done_at is not None,
+        done_at=done_at,
+        tasking_id=tasking_id,
+    )
+    sync(row.save())
+    return row.id
+
+
+def an_engagement(author, tasking_id: int | None, done: bool = False) -> int:
+    row = Engagement(
+        client_uuid=str(uuid.uuid4()),
+        author=author.id,
+        kind="street",
+        occurred_at=datetime(2026, 7, 1, 10, 0, tzinfo=UTC),
+        follow_up="Call back about the bins",
+        follow_up_due=date(2026, 7, 6),
+        follow_up_done=done,
+        tasking_id=tasking_id,
+    )
+    sync(row.save())
+    return row.id
+
+
+def test_close_followups_marks_what_the_tasking_was_made_for_done_and_audits_each():
+    team = make_team()
+    supervisor = make_actor("supervisor")
+    pcso = make_actor("pcso")
+    tasking_id = sync(service.create(supervisor, values_for(team.id), [pcso.id]))
+    other_tasking = sync(service.create(supervisor, values_for(team.id), [pcso.id]))
+    visit = a_visit(pcso)
+    earlier = datetime(2026, 7, 1, 9, 0, tzinfo=UTC)
+    first, second = a_follow_up(visit, tasking_id), a_follow_up(visit, tasking_id)
+    already = a_follow_up(visit, tasking_id, done_at=earlier)
+    not_this = a_follow_up(visit, other_tasking)
+    no_tasking = a_follow_up(visit, None)
+    promised = an_engagement(pcso, tasking_id)
+    kept = an_engagement(pcso, tasking_id, done=True)
+    other_promise = an_engagement(pcso, other_tasking)
+    before = datetime.now(UTC) - timedelta(seconds=1)
+
+    sync(followups.close_followups(pcso, tasking_id))
+
+    rows = {r["id"]: r for r in sync(FollowUp.select(FollowUp.id, FollowUp.done, FollowUp.done_at))}
+    for closed in (first, second):
+        assert rows[closed]["done"] is True
+        assert before <= rows[closed]["done_at"] <= datetime.now(UTC)
+    assert (rows[already]["done"], rows[already]["done_at"]) == (True, earlier)
+    assert (rows[not_this]["done"], rows[not_this]["done_at"]) == (False, None)
+    assert (rows[no_tasking]["done"], rows[no_tasking]["done_at"]) == (False, None)
+    promises = {
+        r["id"]: r["follow_up_done"]
+        for r in sync(Engagement.select(Engagement.id, Engagement.follow_up_done))
+    }
+    assert promises == {promised: True, kept: True, other_promise: False}
+
+    def entries():
+        rows = sync(
+            AuditEntry.select()
+            .where(AuditEntry.record_type.is_in(["follow_up", "engagement"]))
+            .order_by(AuditEntry.id)
+        )
+        return [
+            (e["actor"], e["operation"], e["record_type"], e["record_id"], e["detail"])
+            for e in rows
+        ]
+
+    expected = [
+        (pcso.id, "alteration", "follow_up", str(first), "tasking done"),
+        (pcso.id, "alteration", "follow_up", str(second), "tasking done"),
+        (pcso.id, "alteration", "engagement", str(promised), "follow-up: tasking done"),
+    ]
+    assert sorted(entries()) == sorted(expected)
+    # Again: nothing is left to close, so nothing changes and nothing more is recorded.
+    sync(followups.close_followups(pcso, tasking_id))
+    assert sorted(entries()) == sorted(expected)
+    assert sync(FollowUp.count().where(FollowUp.done.eq(True))) == 3
