@@ -12,7 +12,7 @@ from litestar import Request
 from litestar.connection import ASGIConnection
 from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
-from litestar.exceptions import NotAuthorizedException
+from litestar.exceptions import HTTPException, NotAuthorizedException
 from litestar.params import Body
 from litestar.response import Template
 
@@ -100,6 +100,12 @@ def shell_version() -> str:
             digest.update(path.relative_to(STATIC_DIR).as_posix().encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
+
+
+def bad_form(errors: FormErrors) -> HTTPException:
+    """For a button's small form whose page is not drawn again here: a 400 page that says what
+    was wrong, and nothing changed. (`raise bad_form(errors)`)"""
+    return HTTPException(status_code=400, detail=" ".join(errors.values()))
 
 
 class FormErrors(dict[str, str]):

@@ -77,7 +77,7 @@ class PasswordForm(Form):
 class ActiveForm(Form):
     """Deactivate ("false") or reactivate ("true") an account."""
 
-    active = Choice(["true", "false"], default="false")
+    active = Choice(["true", "false"], "Choose whether the account is active", required=True)
 
     def check(self, values, errors) -> None:
         values["active"] = values["active"] == "true"

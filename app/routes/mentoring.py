@@ -24,7 +24,7 @@ from app.mentoring.forms import (
     GoalProgressForm,
 )
 from app.roles import Role
-from app.web import Acting, Form, FormErrors, page
+from app.web import Acting, Form, FormErrors, bad_form, page
 
 NAV = navigation.register("Mentoring", "mentoring:index", "mentoring", 35)
 
@@ -131,6 +131,8 @@ class MentoringController(Controller):
         name="mentoring:change_goal",
     )
     async def change_goal(self, actor: Acting, goal_id: FromPath[int], data: Form) -> Redirect:
-        values, _ = GoalProgressForm.parse(data)  # no progress chosen: nothing changes
+        values, errors = GoalProgressForm.parse(data)  # no progress chosen: nothing changes
+        if errors:
+            raise bad_form(errors)
         client_id = await service.set_goal_progress(actor, goal_id, values["progress"])
         return Redirect(path=f"/mentoring/clients/{client_id}", status_code=303)

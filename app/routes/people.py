@@ -72,8 +72,9 @@ class PeopleController(Controller):
         "/{person_id:int}/active", opt=allow(Role.ADMIN), status_code=303, name="people:set_active"
     )
     async def set_active(self, actor: Acting, person_id: FromPath[int], data: Form) -> Any:
-        values, _ = ActiveForm.parse(data)
-        errors = await service.set_active(actor, person_id, values["active"])
+        values, errors = ActiveForm.parse(data)  # nothing changes unless it says which
+        if not errors:
+            errors = await service.set_active(actor, person_id, values["active"])
         if errors:
             person = await service.get(actor, person_id)
             return await _form(person, service.details(person), errors)
@@ -86,8 +87,9 @@ class PeopleController(Controller):
         name="people:reset_password",
     )
     async def reset_password(self, actor: Acting, person_id: FromPath[int], data: Form) -> Any:
-        values, _ = PasswordForm.parse(data)
-        errors = await service.reset_password(actor, person_id, values["password"])
+        values, errors = PasswordForm.parse(data)
+        if not errors:
+            errors = await service.reset_password(actor, person_id, values["password"])
         if errors:
             person = await service.get(actor, person_id)
             return await _form(person, service.details(person), errors)

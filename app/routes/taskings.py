@@ -70,7 +70,9 @@ class TaskingsController(Controller):
 
     @post("/{tasking_id:int}/answer", opt=allow(TASKED), status_code=303, name="taskings:answer")
     async def answer(self, actor: Acting, tasking_id: FromPath[int], data: Form) -> Any:
-        values, _ = AnswerForm.parse(data)
+        values, errors = AnswerForm.parse(data)
+        if errors:
+            return await _show(actor, tasking_id, errors)
         try:
             await service.answer_tasking(actor, tasking_id, values["state"], values["note"])
         except service.Refused as exc:

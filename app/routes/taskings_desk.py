@@ -21,7 +21,15 @@ from app.taskings.forms import (
     form_values,
 )
 from app.taskings.kinds import KINDS, PRIORITIES, requirement_text
-from app.web import Acting, Form, FormErrors, is_fragment_request, page, page_or_fragment
+from app.web import (
+    Acting,
+    Form,
+    FormErrors,
+    bad_form,
+    is_fragment_request,
+    page,
+    page_or_fragment,
+)
 
 NAV = navigation.register("Manage taskings", "taskings:desk", "tasks", 21, primary=False)
 
@@ -111,6 +119,8 @@ class TaskingsDeskController(Controller):
         name="taskings:cancel",
     )
     async def cancel(self, actor: Acting, tasking_id: FromPath[int], data: Form) -> Any:
-        values, _ = CancelForm.parse(data)
+        values, errors = CancelForm.parse(data)
+        if errors:
+            raise bad_form(errors)
         await service.cancel(actor, tasking_id, values["reason"])
         return Redirect(path=f"/tasks/manage/{tasking_id}", status_code=303)

@@ -13,7 +13,7 @@ from app.forms import Form as DeclaredForm
 from app.forms import Text
 from app.roles import FIELD
 from app.visits import outcomes
-from app.web import Acting, Form, page
+from app.web import Acting, Form, bad_form, page
 
 
 class MoveReferral(DeclaredForm):
@@ -51,6 +51,8 @@ class VisitOutcomesController(Controller):
     )
     async def move_referral(self, actor: Acting, referral_id: FromPath[int], data: Form) -> Any:
         """Move a referral on: its owner or a supervisor; taking it over makes you the owner."""
-        values, _ = MoveReferral.parse(data)
+        values, errors = MoveReferral.parse(data)
+        if errors:
+            raise bad_form(errors)
         await outcomes.move_referral(actor, referral_id, values["state"])
         return Redirect(path="/visits/referrals", status_code=303)

@@ -112,6 +112,20 @@ def test_deactivating_ends_sessions_and_reactivating_restores_sign_in(as_role):
     assert [e["detail"] for e in audit("alteration")] == ["deactivated", "activated"]
 
 
+def test_an_active_value_that_says_neither_changes_nothing(as_role):
+    admin = as_role("admin")
+    officer = as_role("officer")
+    for value in ({"active": "maybe"}, {}, {"active": "tr\x00ue"}):
+        response = admin.post(f"/people/{officer.person.id}/active", value)
+        assert response.status_code == 400
+        assert field_error(response, "active") == "Choose whether the account is active"
+    assert sync(Person.select(Person.active).where(Person.id == officer.person.id).first())[
+        "active"
+    ]
+    assert officer.get("/").status_code == 200  # still signed in
+    assert audit("alteration") == []
+
+
 def test_admins_cannot_lock_themselves_out(as_role):
     admin = as_role("admin")
     response = admin.post(f"/people/{admin.person.id}/active", {"active": "false"})
