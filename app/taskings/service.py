@@ -321,11 +321,11 @@ async def cancel(actor: Actor, tasking_id: int, reason: str) -> None:
             await TaskingAssignment.update(
                 {TaskingAssignment.state: State.CANCELLED, TaskingAssignment.updated_at: now()}
             ).where(TaskingAssignment.id == part["id"])
-            await _event(tasking_id, part["id"], actor.id, part["state"], "cancelled")
+            await _event(tasking_id, part["id"], actor.id, part["state"], State.CANCELLED)
         await Tasking.update({Tasking.cancelled: True, Tasking.updated_at: now()}).where(
             Tasking.id == tasking_id
         )
-        await _event(tasking_id, None, actor.id, "", "cancelled", reason)
+        await _event(tasking_id, None, actor.id, "", State.CANCELLED, reason)
         await enqueue(tasking, [p["person"] for p in parts], "cancelled")
         await record(actor, Operation.ALTERATION, "tasking", tasking_id, detail="cancelled")
 
