@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -21,7 +21,8 @@ from app.tables.visits import (
     VisitAnswer,
     VisitState,
 )
-from app.visits import coverage, editor, outcomes, service, store
+from app.visits import checklist, coverage, editor, outcomes, service, store, views
+from app.visits.followups import followups_to_taskings
 from app.visits.forms import QuestionForm, SectionChange, StartVisit
 from tests.factories import actor_of, make_actor, make_person, make_team
 from tests.helpers import sync
@@ -243,3 +244,280 @@ def test_the_demo_visits_are_submitted_through_the_use_case_and_make_follow_up_t
     assert len([d for d in audit_details("home_visit") if d.startswith("submitted")]) == len(
         demo_visits.VISITS
     )
+
+
+def test_start_choices_offer_the_current_checklists_and_the_team_areas_by_section():
+    team = make_team("Abbey")
+    actor = make_actor("pcso", home_team=team.id)
+    section = sync(TeamArea.select(TeamArea.section.name.as_alias("s")).first())["s"]
+    choices = sync(service.start_choices(actor))
+    [v1] = sync(ChecklistTemplate.select(ChecklistTemplate.id))
+    assert choices["templates"] == [(v1["id"], "Healthy, Safe, Secure home visit (version 1)")]
+    assert choices["teams"] == [(section, [(team.id, "Abbey")])]
+    # A changed checklist is offered at its new version only.
+    values, _ = SectionChange.parse({"title": "Garden"})
+    v2, _ = sync(editor.change_section(make_actor("supervisor"), v1["id"], values))
+    assert sync(service.start_choices(actor))["templates"] == [
+        (v2, "Healthy, Safe, Secure home visit (version 2)")
+    ]
+
+
+def test_visit_for_lets_its_visitor_edit_while_open_and_others_read_by_role():
+    team = make_team()
+    visitor = make_actor("pcso", home_team=team.id)
+    volunteer = make_actor("volunteer", home_team=team.id)
+    supervisor = make_actor("supervisor")
+    visit_uuid = started(visitor, team=str(team.id))
+    shown = sync(views.visit_for(visitor, visit_uuid, editing=True))
+    assert (shown["uuid"], shown["visitor_name"], shown["team_name"]) == (
+        visit_uuid,
+        visitor.display_name,
+        team.name,
+    )
+    assert sync(views.visit_for(visitor, visit_uuid))["state"] == VisitState.IN_PROGRESS
+    # Another volunteer may neither read nor change it: it is "not found" to them.
+    for editing in (False, True):
+        with pytest.raises(NotFound, match="No such visit"):
+            sync(views.visit_for(volunteer, visit_uuid, editing=editing))
+    # A supervisor may read anyone's visit, never change it.
+    assert sync(views.visit_for(supervisor, visit_uuid))["id"] == shown["id"]
+    with pytest.raises(NotFound, match="cannot be changed"):
+        sync(views.visit_for(supervisor, visit_uuid, editing=True))
+    with pytest.raises(NotFound, match="No such visit"):
+        sync(views.visit_for(supervisor, uuid.uuid4()))
+    # Once it is no longer in progress, its visitor may read it but not change it.
+    declined = started(visitor, consent="no")
+    assert sync(views.visit_for(visitor, declined))["state"] == VisitState.DECLINED
+    with pytest.raises(NotFound, match="cannot be changed"):
+        sync(views.visit_for(visitor, declined, editing=True))
+
+
+def visit_of(visit_uuid: str) -> dict:
+    return sync(HomeVisit.select().where(HomeVisit.uuid == visit_uuid).first())
+
+
+def test_earlier_visits_show_the_households_submitted_visits_the_actor_may_read():
+    team = make_team()
+    pcso = make_actor("pcso", home_team=team.id)
+    person = make_person("volunteer", home_team=team.id)
+    make_profile(person)
+    volunteer = actor_of(person)
+    by_pcso = started(pcso, address="1 Test Street")
+    by_volunteer = started(volunteer, address="1, TEST street")  # the same household
+    still_open = started(pcso, address="1 Test Street")  # not submitted: never shown
+    elsewhere = started(pcso, address="2 Test Street")
+    for n, earlier in enumerate((by_pcso, by_volunteer, elsewhere), start=1):
+        sync(
+            HomeVisit.update(
+                {
+                    HomeVisit.state: VisitState.SUBMITTED,
+                    HomeVisit.started_at: datetime(2026, 3, n, 10, tzinfo=UTC),
+                }
+            ).where(HomeVisit.uuid == earlier)
+        )
+    pcso_visit = visit_of(by_pcso)
+    sync(
+        FollowUp.insert(
+            FollowUp(
+                visit=pcso_visit["id"], question="falls", reason="Rails", due_on=date(2026, 4, 1)
+            )
+        )
+    )
+    now = started(volunteer, address="1 test street")
+    current = visit_of(now)
+
+    # A volunteer sees their own earlier visit; the PCSO's is only counted, with its date.
+    seen = sync(views.earlier_visits(volunteer, current))
+    assert [v["uuid"] for v in seen["shown"]] == [by_volunteer]
+    assert seen["shown"][0]["followups"] == [] and seen["shown"][0]["referrals"] == []
+    assert seen["others"] == 1
+    assert seen["latest_other"] == datetime(2026, 3, 1, 10, tzinfo=UTC)
+    # Staff read every visit: the newest first, each with its follow-ups.
+    seen = sync(views.earlier_visits(pcso, current))
+    assert [v["uuid"] for v in seen["shown"]] == [by_volunteer, by_pcso]
+    assert (seen["others"], seen["latest_other"]) == (0, None)
+    assert [(f["reason"], f["due_on"]) for f in seen["shown"][1]["followups"]] == [
+        ("Rails", date(2026, 4, 1))
+    ]
+    ids = f"{visit_of(by_volunteer)['id']}, {pcso_visit['id']}"
+    assert f"earlier visits to the household shown: {ids}" in audit_details("home_visit")
+    assert still_open not in [v["uuid"] for v in seen["shown"]]
+    # A visit with no household (declined) has no earlier visits, and no look is audited.
+    declined = visit_of(started(pcso, consent="no"))
+    looks = len(audit_details("home_visit"))
+    assert sync(views.earlier_visits(pcso, declined)) == {
+        "shown": [],
+        "others": 0,
+        "latest_other": None,
+    }
+    assert len(audit_details("home_visit")) == looks
+
+
+def test_followups_become_one_assigned_home_visit_tasking_per_visit_and_day():
+    team = make_team()
+    pcso = make_actor("pcso", home_team=team.id)
+    visit = visit_of(started(pcso, team=str(team.id), address="4 Mill Lane"))
+
+    def followup(reason: str, due_on: date) -> int:
+        row = FollowUp(visit=visit["id"], question="falls", reason=reason, due_on=due_on)
+        sync(FollowUp.insert(row))
+        return row.id
+
+    first_day, later_day = date(2026, 6, 1), date(2026, 6, 15)
+    ids = [
+        followup("Check the rails", later_day),
+        followup("Check the alarm", first_day),
+        followup("Check the locks", first_day),
+    ]
+    assert sync(followups_to_taskings(pcso, [])) == []
+    made = sync(followups_to_taskings(pcso, ids))
+    assert len(made) == 2
+    taskings = {
+        t["id"]: t
+        for t in sync(
+            Tasking.select(
+                Tasking.id,
+                Tasking.kind,
+                Tasking.mode,
+                Tasking.title,
+                Tasking.details,
+                Tasking.team,
+                Tasking.address,
+            ).where(Tasking.id.is_in(made))
+        )
+    }
+    soon, later = taskings[made[0]], taskings[made[1]]  # in the order of their due days
+    for tasking in (soon, later):
+        assert (tasking["kind"], tasking["mode"], tasking["team"]) == (
+            "home_visit",
+            "assign",
+            team.id,
+        )
+        assert tasking["title"] == "Follow-up visit: 4 Mill Lane"
+        assert tasking["address"] == "4 Mill Lane"
+        assert f"/visits/{visit['uuid']}" in tasking["details"]
+    assert "- Check the alarm\n- Check the locks" in soon["details"]
+    assert "Check the rails" in later["details"] and "alarm" not in later["details"]
+    parts = sync(
+        TaskingAssignment.select(
+            TaskingAssignment.tasking, TaskingAssignment.person, TaskingAssignment.state
+        ).where(TaskingAssignment.tasking.is_in(made))
+    )
+    assert sorted((p["tasking"], p["person"], p["state"]) for p in parts) == [
+        (made[0], pcso.id, "assigned"),
+        (made[1], pcso.id, "assigned"),
+    ]
+    written = sync(FollowUp.select(FollowUp.id, FollowUp.tasking_id).where(FollowUp.id.is_in(ids)))
+    assert {f["id"]: f["tasking_id"] for f in written} == {
+        ids[0]: made[1],
+        ids[1]: made[0],
+        ids[2]: made[0],
+    }
+    # Follow-ups that already have their tasking make no more.
+    assert sync(followups_to_taskings(pcso, ids)) == []
+    assert sync(Tasking.count()) == 2
+
+
+def test_the_editor_opens_a_question_as_its_form_and_refuses_an_unknown_one():
+    supervisor = make_actor("supervisor")
+    sync(store.ensure_default_template())
+    v1 = sync(ChecklistTemplate.select().first())
+    row, content, values = sync(editor.question(supervisor, v1["id"], "smoke_alarm"))
+    assert row["id"] == v1["id"] and len(content["sections"]) == 10
+    assert {k: values[k] for k in ("section", "key", "kind", "when", "required")} == {
+        "section": 4,
+        "key": "smoke_alarm",
+        "kind": "yesno",
+        "when": "no",
+        "required": "yes",
+    }
+    assert (values["referral_kind"], values["referral_reason"]) == (
+        "fire",
+        "No working smoke alarm",
+    )
+    assert (values["followup_days"], values["followup_reason"]) == (
+        14,
+        "Check a smoke alarm has been fitted",
+    )
+    _, _, number = sync(editor.question(supervisor, v1["id"], "children"))
+    assert (number["section"], number["min"], number["max"], number["when"]) == (5, 0, 15, "")
+    # The form's values, posted back unchanged, give the same question.
+    parsed, errors = QuestionForm.parse({k: str(v) for k, v in values.items()})
+    assert not errors
+    stored = dict(checklist.find_question(content, "smoke_alarm")[1])
+    assert {**editor.question_of(parsed), "key": "smoke_alarm"} == stored
+    with pytest.raises(NotFound, match="No such question"):
+        sync(editor.question(supervisor, v1["id"], "no_such_question"))
+    with pytest.raises(NotFound, match="No such checklist"):
+        sync(editor.question(supervisor, 99999, "smoke_alarm"))
+
+
+def test_the_question_form_checks_each_field_and_the_rules_across_them():
+    values, errors = QuestionForm.parse(
+        {
+            "section": "0",
+            "text": "x" * 201,
+            "kind": "number",
+            "min": "9",
+            "max": "3",
+            "when": "lots",
+            "advice": "a" * 1001,
+            "referral_kind": "  Food   BANK ",
+            "followup_days": "366",
+        }
+    )
+    assert errors == {
+        "section": "Choose a section",
+        "text": "Enter a question of 200 characters or fewer",
+        "max": "The highest number must be at least the lowest",
+        "when": "For a number, write conditions like <2 or >=10, one a line",
+        "advice": "Enter advice of 1,000 characters or fewer",
+        "followup_days": "Enter a number of days from 1 to 365",
+    }
+    assert list(errors) == ["section", "text", "max", "when", "advice", "followup_days"]
+    assert (values["min"], values["max"], values["referral_kind"]) == (9, 3, "food bank")
+    # Advice, a referral or a follow-up needs the answers that call for it.
+    _, errors = QuestionForm.parse(
+        {"section": "1", "text": "Q?", "kind": "yesno", "referral_kind": "k" * 41}
+    )
+    assert errors == {
+        "referral_kind": "Enter a kind of 40 characters or fewer",
+        "when": "Say which answers call for the advice, referral or follow-up",
+    }
+    values, errors = QuestionForm.parse(
+        {"section": "2", "text": "Q?", "kind": "choice", "options": "A\n\n B ", "when": "B"}
+    )
+    assert not errors
+    assert editor.question_of(values) == {
+        "text": "Q?",
+        "kind": "choice",
+        "required": False,
+        "options": ["A", "B"],
+        "when": ["B"],
+        "advice": "",
+    }
+
+
+def test_removing_a_question_asks_none_of_its_checks_but_a_stale_version_is_refused():
+    supervisor = make_actor("supervisor")
+    sync(store.ensure_default_template())
+    v1 = sync(ChecklistTemplate.select().first())
+    values, errors = QuestionForm.parse({"action": "remove"})
+    assert "text" in errors and "section" in errors
+    v2, refused = sync(editor.save_question(supervisor, v1["id"], "smoke_alarm", values, errors))
+    assert not refused
+    _, content = sync(editor.template(supervisor, v2))
+    assert checklist.find_question(content, "smoke_alarm") is None
+    # The old version is read only: that comes first, then the form's own messages.
+    _, refused = sync(editor.save_question(supervisor, v1["id"], "falls", values, errors))
+    assert list(refused.items())[:2] == [
+        ("text", editor.REPLACED),
+        ("section", "Choose a section"),
+    ]
+    # A section past the version's last is refused by the use case.
+    values, errors = QuestionForm.parse({"section": "11", "text": "Q?", "kind": "yesno"})
+    assert not errors
+    _, refused = sync(editor.save_question(supervisor, v2, None, values, errors))
+    assert refused == {"section": "Choose a section"}
+    with pytest.raises(NotFound):
+        sync(editor.save_question(supervisor, v2, "smoke_alarm", values, errors))

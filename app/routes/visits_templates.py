@@ -109,8 +109,7 @@ class VisitTemplatesController(Controller):
     @staticmethod
     async def _save_question(actor, template_id: int, key: str | None, data: dict) -> Any:
         values, errors = QuestionForm.parse(data)
-        if not errors:
-            new_id, errors = await editor.save_question(actor, template_id, key, values)
+        new_id, errors = await editor.save_question(actor, template_id, key, values, errors)
         if errors:
             row, content = await editor.template(actor, template_id)
             return question_form(row, content, key, QuestionForm.echo(data), errors)

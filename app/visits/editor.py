@@ -1,5 +1,6 @@
-"""The checklist editor: checking what a supervisor types, changing a template's content, and
-the use cases that save each change as a new version."""
+"""The checklist editor: changing a template's content (what a supervisor types is checked by
+app.visits.forms.QuestionForm and SectionChange), and the use cases that save each change as a
+new version."""
 
 from __future__ import annotations
 
@@ -11,25 +12,11 @@ from app.database import atomic, snapshot
 from app.outcomes import NotFound
 from app.tables.visits import ChecklistTemplate
 from app.visits import checklist, store
-from app.visits.checklist import KINDS, YES_NO, questions
+from app.visits.checklist import questions
 from app.visits.forms import SECTION_TITLE
 from app.web import FormErrors
 
 REPLACED = "This version has been changed since you opened it: open the current version"
-
-
-def _lines(text: str) -> list[str]:
-    return [line.strip() for line in str(text).splitlines() if line.strip()]
-
-
-def _number(data: dict, name: str, errors: FormErrors, message: str) -> float | None:
-    raw = str(data.get(name, "")).strip()
-    try:
-        value = float(raw)
-    except ValueError:
-        errors.add(name, message)
-        return None
-    return int(value) if value.is_integer() else value
 
 
 def new_key(content: dict, text: str) -> str:
@@ -42,55 +29,20 @@ def new_key(content: dict, text: str) -> str:
     return key
 
 
-def check_question(data: dict, errors: FormErrors) -> dict:
-    """A question from the editor's form; messages go in errors against each field."""
-    q: dict = {"text": str(data.get("text", "")).strip(), "kind": str(data.get("kind", ""))}
-    if not q["text"]:
-        errors.add("text", "Enter the question")
-    elif len(q["text"]) > 200:
-        errors.add("text", "Enter a question of 200 characters or fewer")
-    if q["kind"] not in KINDS:
-        errors.add("kind", "Choose the kind of answer")
-    q["required"] = str(data.get("required", "")) == "yes"
-    if q["kind"] in ("choice", "multi"):
-        q["options"] = _lines(data.get("options", ""))
-        if len(q["options"]) < 2:
-            errors.add("options", "Enter at least two answers to choose from, one a line")
-        elif len(set(q["options"])) != len(q["options"]):
-            errors.add("options", "Enter each answer once")
-    if q["kind"] == "number":
-        q["min"] = _number(data, "min", errors, "Enter the lowest number allowed")
-        q["max"] = _number(data, "max", errors, "Enter the highest number allowed")
-        if "min" not in errors and "max" not in errors and q["min"] > q["max"]:
-            errors.add("max", "The highest number must be at least the lowest")
-    q["when"] = _lines(data.get("when", ""))
-    allowed = YES_NO if q["kind"] == "yesno" else q.get("options", [])
-    if q["kind"] == "number":
-        if any(not re.fullmatch(r"(<=|>=|<|>|=)?-?\d+(\.\d+)?", w) for w in q["when"]):
-            errors.add("when", "For a number, write conditions like <2 or >=10, one a line")
-    elif q["kind"] == "text" and q["when"]:
-        errors.add("when", "Short text answers cannot call for advice or referrals")
-    elif any(w not in allowed for w in q["when"]):
-        errors.add("when", "Each answer that calls for action must be one of the answers offered")
-    q["advice"] = str(data.get("advice", "")).strip()
-    if len(q["advice"]) > 1000:
-        errors.add("advice", "Enter advice of 1,000 characters or fewer")
-    kind = " ".join(str(data.get("referral_kind", "")).lower().split())
-    if kind:
-        if len(kind) > 40:
-            errors.add("referral_kind", "Enter a kind of 40 characters or fewer")
-        q["referral"] = {"kind": kind, "reason": str(data.get("referral_reason", "")).strip()[:200]}
-    days = str(data.get("followup_days", "")).strip()
-    if days:
-        if not days.isdigit() or not 1 <= int(days) <= 365:
-            errors.add("followup_days", "Enter a number of days from 1 to 365")
-        else:
-            q["followup"] = {
-                "days": int(days),
-                "reason": str(data.get("followup_reason", "")).strip()[:200],
-            }
-    if (q["advice"] or "referral" in q or "followup" in q) and not q["when"]:
-        errors.add("when", "Say which answers call for the advice, referral or follow-up")
+def question_of(values: dict) -> dict:
+    """The question to store, from QuestionForm's values (checked by its parse)."""
+    kind = values["kind"]
+    q: dict = {"text": values["text"], "kind": kind, "required": values["required"]}
+    if kind in ("choice", "multi"):
+        q["options"] = values["options"]
+    if kind == "number":
+        q["min"], q["max"] = values["min"], values["max"]
+    q["when"] = values["when"]
+    q["advice"] = values["advice"]
+    if values["referral_kind"]:
+        q["referral"] = {"kind": values["referral_kind"], "reason": values["referral_reason"]}
+    if values["followup_days"] is not None:
+        q["followup"] = {"days": values["followup_days"], "reason": values["followup_reason"]}
     return q
 
 
@@ -196,10 +148,15 @@ async def change_section(
 
 
 async def save_question(
-    actor: Actor, template_id: int, key: str | None, values: dict
+    actor: Actor,
+    template_id: int,
+    key: str | None,
+    values: dict,
+    invalid: FormErrors | None = None,
 ) -> tuple[int | None, FormErrors]:
     """Add a question (key None), change or remove one (values from QuestionForm, `action`
-    remove): saved as a new version, whose id is returned; or the errors. NotFound."""
+    remove; `invalid` its form errors, after the version's and the section's and not asked
+    of a removal): saved as a new version, whose id is returned; or the errors. NotFound."""
     errors = FormErrors()
     async with atomic():
         row, content = await template(actor, template_id)
@@ -207,16 +164,15 @@ async def save_question(
             raise NotFound("No such question")
         if not row["current"]:
             errors.add("text", REPLACED)
-        if values.get("action") == "remove" and key is not None and not errors:
+        if values["action"] == "remove" and key is not None and not errors:
             changed = without_question(content, key)
         else:
-            section = values.get("section") or ""
-            if not section.isdigit() or not 1 <= int(section) <= len(content["sections"]):
+            section = values["section"]
+            if section is None or section > len(content["sections"]):
                 errors.add("section", "Choose a section")
-            q = check_question(values, errors)
+            for name, message in (invalid or {}).items():
+                errors.add(name, message)
             if errors:
                 return None, errors
-            changed = with_question(content, int(section), q, key)
-        if errors:
-            return None, errors
+            changed = with_question(content, section, question_of(values), key)
         return await store.new_version(row, changed, actor.id), errors

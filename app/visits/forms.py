@@ -4,11 +4,13 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Mapping
 from typing import Any
 
-from app.forms import Choice, Field, Form, Integer, Text
+from app.forms import Choice, Field, Form, Integer, Invalid, Text
+from app.visits.checklist import KINDS, YES_NO
 
 CONSENT = {"yes": "Yes, they agree", "no": "No: visit offered, declined"}
 # What the visitor does about a referral an answer suggests.
@@ -87,24 +89,98 @@ class SectionChange(Form):
     action = Text(max_length=20, default="save")
 
 
-class QuestionForm(Form):
-    """A question in the checklist editor, checked whole (with its messages) by
-    app.visits.editor.check_question."""
+class AgencyKind(Text):
+    """The kind of agency a referral goes to, as referrals match it: lower case, one space
+    between words, at most 40 characters once written so."""
 
-    section = Text(max_length=100_000)
-    text = Text(max_length=100_000)
-    kind = Text(max_length=100_000)
-    required = Text(max_length=100_000)
-    options = Text(max_length=100_000)
-    min = Text(max_length=100_000)
+    def __init__(self, message: str, **kwargs: Any) -> None:
+        super().__init__(message, max_length=100_000, too_long=message, **kwargs)
+
+    def convert(self, text: str) -> str:
+        kind = " ".join(text.lower().split())
+        if len(kind) > 40:
+            raise Invalid(self.message)
+        return kind
+
+
+class QuestionForm(Form):
+    """A question in the checklist editor. The use case checks the section against the
+    version's and that the version is still current (app.visits.editor.save_question);
+    `remove` asks none of the question's own checks."""
+
+    section = Integer("Choose a section", required=True, minimum=1)
+    text = Text(
+        "Enter the question",
+        required=True,
+        max_length=200,
+        too_long="Enter a question of 200 characters or fewer",
+    )
+    kind = Choice(KINDS, "Choose the kind of answer", required=True)
+    options = Text(max_length=100_000)  # one a line: checked for a choice in check()
+    min = Text(max_length=100_000)  # checked for a number in check()
     max = Text(max_length=100_000)
-    when = Text(max_length=100_000)
-    advice = Text(max_length=100_000)
-    referral_kind = Text(max_length=100_000)
-    referral_reason = Text(max_length=100_000)
-    followup_days = Text(max_length=100_000)
-    followup_reason = Text(max_length=100_000)
-    action = Text(max_length=100_000)
+    required = Text(max_length=100_000)  # the checkbox posts "yes"
+    when = Text(max_length=100_000)  # one a line: checked against the kind in check()
+    advice = Text(max_length=1000, too_long="Enter advice of 1,000 characters or fewer")
+    referral_kind = AgencyKind("Enter a kind of 40 characters or fewer")
+    referral_reason = Text(max_length=100_000)  # kept to its first 200 characters
+    followup_days = Integer("Enter a number of days from 1 to 365", minimum=1, maximum=365)
+    followup_reason = Text(max_length=100_000)  # kept to its first 200 characters
+    action = Text(max_length=100_000)  # "remove" (the editor's second button) or "save"
+
+    def check(self, values, errors) -> None:
+        kind = values["kind"]
+        values["required"] = values["required"] == "yes"
+        values["options"] = _lines(values["options"])
+        values["when"] = _lines(values["when"])
+        values["referral_reason"] = values["referral_reason"][:200]
+        values["followup_reason"] = values["followup_reason"][:200]
+        options, when = values["options"], values["when"]
+        if kind in ("choice", "multi"):
+            if len(options) < 2:
+                errors.add("options", "Enter at least two answers to choose from, one a line")
+            elif len(set(options)) != len(options):
+                errors.add("options", "Enter each answer once")
+        low, high = values["min"], values["max"]
+        values["min"] = values["max"] = None
+        if kind == "number":
+            values["min"] = _number(low, "min", errors, "Enter the lowest number allowed")
+            values["max"] = _number(high, "max", errors, "Enter the highest number allowed")
+            if "min" not in errors and "max" not in errors and values["min"] > values["max"]:
+                errors.add("max", "The highest number must be at least the lowest")
+            if any(not re.fullmatch(r"(<=|>=|<|>|=)?-?\d+(\.\d+)?", w) for w in when):
+                errors.add("when", "For a number, write conditions like <2 or >=10, one a line")
+        elif kind == "text" and when:
+            errors.add("when", "Short text answers cannot call for advice or referrals")
+        else:
+            offered = YES_NO if kind == "yesno" else options if kind in ("choice", "multi") else []
+            if any(w not in offered for w in when):
+                errors.add(
+                    "when", "Each answer that calls for action must be one of the answers offered"
+                )
+        # The summary lists the messages in the order of the fields on the page, then this one.
+        order = [field.name for field in self.fields.values()]
+        shown = sorted(errors.items(), key=lambda item: order.index(item[0]))
+        errors.clear()
+        errors.update(shown)
+        # Advice or a referral refused for its length still calls for its answers.
+        acts = any(values[name] or name in errors for name in ("advice", "referral_kind"))
+        if (acts or values["followup_days"] is not None) and not when:
+            errors.add("when", "Say which answers call for the advice, referral or follow-up")
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def _number(text: str, name: str, errors, message: str) -> float | None:
+    """A bound as float() reads it, whole numbers as int; None with the message if not one."""
+    try:
+        value = float(text)
+    except ValueError:
+        errors.add(name, message)
+        return None
+    return int(value) if value.is_integer() else value
 
 
 def answer_values(data: Mapping[str, Any] | None, key: str) -> list[str]:
