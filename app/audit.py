@@ -8,9 +8,14 @@ records commit together:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
 from enum import StrEnum
 
 from app.actor import Actor
+from app.clock import LOCAL_TIME
+from app.database import snapshot
+from app.forms import Choice, Date, Form, FormErrors, Text
 from app.tables.audit import AuditEntry
 
 
@@ -62,34 +67,20 @@ async def record(
     )
 
 
-# Searching the log: the audit page's use case (added for issue 10 with the page's conversion;
-# imported here, at the end, to keep the writing part above as it was).
-from dataclasses import dataclass as _dataclass  # noqa: E402
-from datetime import datetime as _datetime  # noqa: E402
-from datetime import time as _time  # noqa: E402
-from datetime import timedelta as _timedelta  # noqa: E402
-from zoneinfo import ZoneInfo as _ZoneInfo  # noqa: E402
-
-from app.database import snapshot as _snapshot  # noqa: E402
-from app.forms import Choice as _Choice  # noqa: E402
-from app.forms import Date as _Date  # noqa: E402
-from app.forms import Form as _Form  # noqa: E402
-from app.forms import Text as _Text  # noqa: E402
-from app.web import FormErrors as _FormErrors  # noqa: E402
+# Searching the log: the audit page's use case.
 
 PAGE_SIZE = 100
-_LONDON = _ZoneInfo("Europe/London")
 
 
-class AuditFilters(_Form):
+class AuditFilters(Form):
     """The audit page's filters: who, which record, which operation, between which days."""
 
-    person = _Text(max_length=200)
-    record_type = _Text(max_length=200)
-    record_id = _Text(max_length=200)
-    operation = _Choice(Operation, "Choose an operation from the list")
-    date_from = _Date("Enter a date like 2026-11-21")
-    date_to = _Date("Enter a date like 2026-11-21")
+    person = Text(max_length=200)
+    record_type = Text(max_length=200)
+    record_id = Text(max_length=200)
+    operation = Choice(Operation, "Choose an operation from the list")
+    date_from = Date("Enter a date like 2026-11-21")
+    date_to = Date("Enter a date like 2026-11-21")
 
     def check(self, values, errors) -> None:
         start, end = values["date_from"], values["date_to"]
@@ -97,14 +88,14 @@ class AuditFilters(_Form):
             errors.add("date_to", "The end date must be the same as or after the start date")
 
 
-@_dataclass
+@dataclass
 class AuditPage:
     """One page of entries, newest first, and whether older ones follow."""
 
     entries: list[dict]
     more: bool
     page_number: int
-    errors: _FormErrors
+    errors: FormErrors
 
 
 async def search(actor: Actor, filters: dict, page_number: int = 1) -> AuditPage:
@@ -124,11 +115,11 @@ async def search(actor: Actor, filters: dict, page_number: int = 1) -> AuditPage
     if values["operation"]:
         query = query.where(AuditEntry.operation == str(values["operation"]))
     if values["date_from"]:
-        start = _datetime.combine(values["date_from"], _time(), _LONDON)
+        start = datetime.combine(values["date_from"], time(), LOCAL_TIME)
         query = query.where(AuditEntry.at >= start)
     if values["date_to"]:
-        end = _datetime.combine(values["date_to"] + _timedelta(days=1), _time(), _LONDON)
+        end = datetime.combine(values["date_to"] + timedelta(days=1), time(), LOCAL_TIME)
         query = query.where(AuditEntry.at < end)
-    async with _snapshot():
+    async with snapshot():
         entries = await query.limit(PAGE_SIZE + 1).offset((page_number - 1) * PAGE_SIZE)
     return AuditPage(entries[:PAGE_SIZE], len(entries) > PAGE_SIZE, page_number, errors)

@@ -27,11 +27,16 @@ from datetime import UTC, date, datetime
 from enum import Enum
 from typing import Any, ClassVar
 
-from app.web import FormErrors
-
 # Digits as int() reads them: str.isdigit() also accepts superscripts and other scripts.
 _INTEGER = re.compile(r"^-?[0-9]{1,18}$")
 _NUMBER = re.compile(r"^-?[0-9]{1,12}(\.[0-9]{1,15})?$")
+
+
+class FormErrors(dict[str, str]):
+    """Field name -> message, in the order the fields appear (GOV.UK error summary)."""
+
+    def add(self, field: str, message: str) -> None:
+        self.setdefault(field, message)
 
 
 class Invalid(ValueError):
@@ -207,7 +212,7 @@ class LocalDateTime(Field):
         super().__init__(message or "Enter a real date and time", **kwargs)
 
     def convert(self, text: str) -> datetime:
-        from app.templating import LOCAL_TIME
+        from app.clock import LOCAL_TIME
 
         try:
             value = datetime.fromisoformat(text)

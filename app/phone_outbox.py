@@ -17,7 +17,7 @@ from litestar.exceptions import HTTPException
 from litestar.response import Redirect
 from piccolo.table import Table
 
-from app.web import FormErrors
+from app.forms import FormErrors
 
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 # outbox.js names the person who made the record; the server refuses it under anyone else.

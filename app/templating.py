@@ -11,10 +11,9 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 
 from app import __version__, navigation
 from app.access import may as _may
+from app.clock import LOCAL_TIME
 from app.roles import ROLE_LABELS, Role
 from app.web import static_url
-
-LOCAL_TIME = ZoneInfo("Europe/London")
 
 
 def local_time(value: datetime | None, fmt: str = "%d %b %Y %H:%M") -> str:

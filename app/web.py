@@ -17,6 +17,7 @@ from litestar.params import Body
 from litestar.response import Template
 
 from app.actor import Actor, teams_of
+from app.forms import FormErrors
 from app.settings import APP_DIR
 
 STATIC_DIR = APP_DIR / "static"
@@ -106,10 +107,3 @@ def bad_form(errors: FormErrors) -> HTTPException:
     """For a button's small form whose page is not drawn again here: a 400 page that says what
     was wrong, and nothing changed. (`raise bad_form(errors)`)"""
     return HTTPException(status_code=400, detail=" ".join(errors.values()))
-
-
-class FormErrors(dict[str, str]):
-    """Field name -> message, in the order the fields appear (GOV.UK error summary)."""
-
-    def add(self, field: str, message: str) -> None:
-        self.setdefault(field, message)

@@ -85,6 +85,26 @@ def test_no_function_in_a_feature_package_takes_a_request():
     assert found == []
 
 
+# The HTTP edge of signing in (the session cookie and the middleware that reads it) lives
+# beside the sessions it reads; it is the one module of a feature package that knows HTTP.
+HTTP_EDGE = {APP / "auth" / "sessions.py"}
+
+
+def test_feature_packages_know_nothing_of_http():
+    """Use cases are plain Python: no Litestar, no web helpers, no templates, no routes."""
+    found = []
+    for feature in FEATURES:
+        for path in modules(APP / feature):
+            if path in HTTP_EDGE:
+                continue
+            for name in imported(tree(path)):
+                if name.split(".")[0] == "litestar" or name.startswith(
+                    ("app.web", "app.templating", "app.routes", "app.main")
+                ):
+                    found.append(f"{relative(path)} imports {name}")
+    assert found == []
+
+
 def test_one_module_opens_transactions():
     found = []
     for path in modules(APP):

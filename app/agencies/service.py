@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from app.actor import Actor
 from app.database import atomic
+from app.forms import FormErrors
 from app.tables.agencies import PartnerAgency
 from app.tables.places import TeamArea
-from app.web import FormErrors
 
 
 class NotFound(LookupError):

@@ -15,9 +15,9 @@ from app.auth import limits
 from app.auth.passwords import hash_password, needs_rehash, verify_password
 from app.auth.sessions import end_session, start_session
 from app.database import atomic
+from app.forms import FormErrors
 from app.settings import get_settings
 from app.tables.people import Person
-from app.web import FormErrors
 
 FAILED = "Enter a correct username and password"
 

@@ -19,11 +19,11 @@ from app.briefing.people import PeopleSection, build_people
 from app.briefing.place import Briefing, build
 from app.briefing.where import Where, resolve
 from app.database import atomic, snapshot
+from app.forms import FormErrors
 from app.outcomes import NotAllowed, Refused
 from app.places import team_choices
 from app.tables.briefing import AreaPriority, KeyContact
 from app.taskings.nearby import my_taskings_near
-from app.web import FormErrors
 
 ATTRIBUTION = "Contains public sector information licensed under the Open Government Licence v3.0."
 

@@ -7,9 +7,9 @@ from urllib.parse import urlencode
 
 from app.actor import Actor
 from app.briefing.forms import DEFAULT_RADIUS, RADII
+from app.forms import FormErrors
 from app.geo import haversine_m
 from app.tables.places import TeamArea
-from app.web import FormErrors
 
 __all__ = ["DEFAULT_RADIUS", "FALLBACKS", "RADII", "Where", "nearest_team", "resolve"]
 FALLBACKS = {

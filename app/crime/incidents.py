@@ -6,8 +6,8 @@ import csv
 import time
 from datetime import UTC, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
+from app.clock import LOCAL_TIME
 from app.crime.importer import NotThisFormat, Source, sources
 from app.crime.progress import Progress, Summary
 from app.crime.store import upsert
@@ -39,7 +39,7 @@ COLUMNS = (
     "source",
 )
 FLAGS = {"knife"}  # knife-enabled: what makes a habitual knife carrier
-LOCAL = ZoneInfo("Europe/London")
+LOCAL = LOCAL_TIME
 CHUNK = 20_000
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from app.actor import Actor
+from app.clock import LOCAL_TIME
 from app.database import atomic
 from app.engagement.forms import KINDS
 from app.tables.engagement import Engagement
 from app.taskings import service as taskings
 from app.taskings.followups import due_window, place_of
-from app.templating import LOCAL_TIME
 
 # A follow-up promised without a date: the tasking's window runs a week from the promise.
 UNDATED = timedelta(days=7)

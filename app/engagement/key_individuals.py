@@ -5,10 +5,10 @@ from __future__ import annotations
 from app.actor import Actor
 from app.audit import Operation, record
 from app.database import atomic
+from app.forms import FormErrors
 from app.outcomes import NotFound
 from app.tables.engagement import KeyIndividual
 from app.tables.places import TeamArea
-from app.web import FormErrors
 
 
 async def listing(actor: Actor, team_id: int | None) -> tuple[int | None, list[dict]]:

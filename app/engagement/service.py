@@ -10,15 +10,15 @@ from typing import Any
 from app import phone_outbox
 from app.actor import Actor
 from app.audit import Operation, record
+from app.clock import LOCAL_TIME
 from app.database import atomic
 from app.engagement.followups import followup_to_tasking
 from app.engagement.forms import KINDS, TOPICS
+from app.forms import FormErrors
 from app.outcomes import NotAllowed, NotFound
 from app.tables.engagement import Engagement, KeyIndividual
 from app.taskings import service as taskings
 from app.taskings.followups import tasking_states
-from app.templating import LOCAL_TIME
-from app.web import FormErrors
 
 # The author may change or delete an entry for this long after making it (one shift).
 SHIFT = timedelta(hours=12)

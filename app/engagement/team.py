@@ -10,11 +10,11 @@ from typing import Any
 
 from app.actor import Actor
 from app.audit import Operation, record
+from app.clock import LOCAL_TIME
 from app.database import atomic
 from app.engagement.forms import KINDS, TOPICS
 from app.engagement.service import topics_list, week_start
 from app.tables.engagement import Engagement
-from app.templating import LOCAL_TIME
 
 SHOWN = 300  # rows on the page; the CSV holds them all
 

@@ -12,10 +12,10 @@ from typing import Any
 from app.actor import Actor
 from app.audit import Operation, record
 from app.database import atomic
+from app.forms import FormErrors
 from app.mentoring.service import is_coordinator
 from app.roles import Role
 from app.tables.mentoring import MentorClient, PoliceCallCount
-from app.web import FormErrors
 
 MAX_CALLS = 1000
 NOT_COORDINATOR = "Only the mentor coordinator enters these figures"

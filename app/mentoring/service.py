@@ -11,11 +11,11 @@ from app import phone_outbox
 from app.actor import Actor
 from app.audit import Operation, record
 from app.database import atomic
+from app.forms import FormErrors
 from app.outcomes import NotAllowed, NotFound
 from app.roles import Role
 from app.tables.agencies import PartnerAgency
 from app.tables.mentoring import MentorClient, MentorContact, MentorCoordinator, MentorGoal
-from app.web import FormErrors
 
 
 async def is_coordinator(actor: Actor) -> bool:

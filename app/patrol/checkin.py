@@ -10,12 +10,12 @@ from app import audit, phone_outbox
 from app.actor import Actor
 from app.audit import Operation
 from app.database import atomic, snapshot
+from app.forms import FormErrors
 from app.geo import compass, describe_distance, distance_m
 from app.outcomes import NotFound
 from app.patrol.plans import check_ins_by_point, points_of, todays_plans
 from app.settings import get_settings
 from app.tables.patrol import PatrolCheckIn, PatrolPlan, PatrolPoint, PlanState
-from app.web import FormErrors
 
 
 @dataclass(frozen=True)

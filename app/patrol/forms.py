@@ -11,11 +11,10 @@ import math
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from app.forms import Choice, Date, Field, Form, Integer, Invalid, Number, Text, Uuid
+from app.forms import Choice, Date, Field, Form, FormErrors, Integer, Invalid, Number, Text, Uuid
 from app.patrol.compliance import monday_of
 from app.patrol.times import parse_hhmm, shift_bounds
 from app.tables.patrol import PointSource
-from app.web import FormErrors
 
 MAX_TITLE = 120
 MAX_INSTRUCTION = 500

@@ -13,6 +13,7 @@ from app import audit
 from app.actor import Actor
 from app.audit import Operation
 from app.database import atomic, snapshot
+from app.forms import FormErrors
 from app.geo import walking_order
 from app.outcomes import NotFound
 from app.patrol import notify
@@ -24,7 +25,6 @@ from app.tables.patrol import PatrolCheckIn, PatrolPlan, PatrolPoint, PlanState,
 from app.tables.people import Person
 from app.tables.places import TeamArea
 from app.taskings.geocoding import look_up
-from app.web import FormErrors
 
 SUGGESTED = 5  # places offered on the plan page (the demand page shows more)
 PUBLISHED = "This plan is published: copy it to change it"

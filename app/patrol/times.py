@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
-LOCAL = ZoneInfo("Europe/London")
+from app.clock import LOCAL_TIME
+
+LOCAL = LOCAL_TIME
 
 
 def parse_hhmm(value: str) -> time | None:

@@ -5,9 +5,8 @@ and the demo call too."""
 from __future__ import annotations
 
 from app.auth.forms import Secret
-from app.forms import Choice, Form, Integer, Text
+from app.forms import Choice, Form, FormErrors, Integer, Text
 from app.roles import Role
-from app.web import FormErrors
 
 
 class TeamAreas(Integer):

@@ -16,12 +16,12 @@ from app.audit import Operation
 from app.auth.passwords import hash_password, password_problem
 from app.auth.sessions import end_sessions_of
 from app.database import atomic, contains, snapshot
+from app.forms import FormErrors
 from app.outcomes import NotFound
 from app.people.forms import NewPersonForm, PersonForm, in_form_order
 from app.roles import Role
 from app.tables.people import Person, PersonTeam
 from app.tables.places import TeamArea
-from app.web import FormErrors
 
 # Who acts when nobody signed in does: `beatbook create-user` and the demo. Its entries have
 # no person (actor None in the log) and "(command line)" as the name, as they always had.

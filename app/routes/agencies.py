@@ -13,9 +13,10 @@ from app import navigation
 from app.access import allow
 from app.agencies import service
 from app.agencies.forms import KINDS, AgencyForm
+from app.forms import FormErrors
 from app.places import team_choices
 from app.roles import EVERYONE, MANAGERS
-from app.web import Acting, Form, FormErrors, page
+from app.web import Acting, Form, page
 
 # Everyone may read the directory; the menu offers it to those who keep it.
 NAV = navigation.register(

@@ -13,7 +13,8 @@ from app.actor import actor_for
 from app.auth.forms import SignInForm
 from app.auth.sessions import COOKIE_NAME, cookie_is_secure, session_cookie
 from app.auth.signing_in import sign_in, sign_out
-from app.web import Form, FormErrors, page
+from app.forms import FormErrors
+from app.web import Form, page
 
 
 def safe_next(target: str | None) -> str:

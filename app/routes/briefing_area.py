@@ -11,8 +11,9 @@ from litestar.response import Redirect, Template
 from app.access import allow
 from app.briefing import area
 from app.briefing.forms import ContactForm, PriorityForm
+from app.forms import FormErrors
 from app.roles import Role
-from app.web import Acting, Form, FormErrors, page
+from app.web import Acting, Form, page
 
 EDIT = allow(Role.SUPERVISOR)
 

@@ -13,8 +13,9 @@ from app.access import allow
 from app.actor import Actor
 from app.engagement import service
 from app.engagement.forms import EngagementForm, LogForm
+from app.forms import FormErrors
 from app.roles import FIELD
-from app.web import Acting, Form, FormErrors, page
+from app.web import Acting, Form, page
 
 NAV = navigation.register("Log", "engagement:index", "log", 30)
 

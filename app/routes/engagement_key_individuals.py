@@ -12,9 +12,10 @@ from app.access import allow
 from app.actor import Actor
 from app.engagement import key_individuals
 from app.engagement.forms import KeyIndividualForm, team_of
+from app.forms import FormErrors
 from app.places import team_choices
 from app.roles import POLICE
-from app.web import Acting, Form, FormErrors, page
+from app.web import Acting, Form, page
 
 
 async def _page(actor: Actor, team_id: int | None, values: dict, errors: FormErrors) -> Template:

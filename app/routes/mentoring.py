@@ -12,6 +12,7 @@ from litestar.response import Redirect, Template
 from app import navigation, phone_outbox
 from app.access import allow
 from app.actor import Actor
+from app.forms import FormErrors
 from app.mentoring import service
 from app.mentoring.forms import (
     CONTACT_KINDS,
@@ -24,7 +25,7 @@ from app.mentoring.forms import (
     GoalProgressForm,
 )
 from app.roles import Role
-from app.web import Acting, Form, FormErrors, bad_form, page
+from app.web import Acting, Form, bad_form, page
 
 NAV = navigation.register("Mentoring", "mentoring:index", "mentoring", 35)
 

@@ -9,10 +9,11 @@ from litestar.response import Redirect, Template
 
 from app.access import allow
 from app.actor import Actor
+from app.forms import FormErrors
 from app.mentoring import outcomes
 from app.mentoring.forms import FigureForm, ImportForm
 from app.roles import Role
-from app.web import Acting, Form, FormErrors, page
+from app.web import Acting, Form, page
 
 
 async def _page(actor: Actor, values: dict, errors: FormErrors) -> Template:

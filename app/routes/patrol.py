@@ -10,11 +10,12 @@ from litestar.response import Redirect, Template
 
 from app import navigation, phone_outbox
 from app.access import allow
+from app.forms import FormErrors
 from app.patrol import checkin
 from app.patrol.forms import CheckInForm, PositionForm
 from app.roles import POLICE
 from app.settings import get_settings
-from app.web import Acting, Form, FormErrors, is_fragment_request, page
+from app.web import Acting, Form, is_fragment_request, page
 
 NAV = navigation.register("Plan", "patrol:today", "plan", 50)
 

@@ -10,6 +10,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from app.access import allow
+from app.forms import FormErrors
 from app.patrol import plans
 from app.patrol.demand import WINDOW_MINUTES
 from app.patrol.forms import (
@@ -24,7 +25,7 @@ from app.patrol.plans import PointSource
 from app.patrol.times import LOCAL
 from app.places import team_choices
 from app.roles import Role
-from app.web import Acting, Form, FormErrors, page
+from app.web import Acting, Form, page
 
 
 async def _new_form(actor, values: dict, errors: FormErrors) -> Template:

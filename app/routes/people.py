@@ -10,11 +10,12 @@ from litestar.response import Redirect, Template
 
 from app import navigation
 from app.access import allow
+from app.forms import FormErrors
 from app.people import service
 from app.people.forms import ActiveForm, NewPersonForm, PasswordForm, PersonForm
 from app.places import team_choices
 from app.roles import ROLE_LABELS, Role
-from app.web import Acting, Form, FormErrors, page
+from app.web import Acting, Form, page
 
 NAV = navigation.register("People", "people:index", "people", 80, primary=False)
 

@@ -10,12 +10,13 @@ from litestar.response import Redirect, Template
 
 from app import navigation
 from app.access import allow
+from app.forms import FormErrors
 from app.roles import EVERYONE, Role
 from app.taskings import queries, service, states
 from app.taskings.forms import AnswerForm
 from app.taskings.kinds import KINDS, PRIORITIES
 from app.taskings.states import State
-from app.web import Acting, Form, FormErrors, page
+from app.web import Acting, Form, page
 
 # Everyone who may be tasked or offered work: every role but the administrators'.
 TASKED = frozenset(EVERYONE - {Role.ADMIN})

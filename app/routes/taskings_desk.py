@@ -10,6 +10,7 @@ from litestar.response import Redirect, Template
 
 from app import navigation
 from app.access import allow
+from app.forms import FormErrors
 from app.places import team_choices
 from app.roles import Role
 from app.taskings import queries, service, states
@@ -21,15 +22,7 @@ from app.taskings.forms import (
     form_values,
 )
 from app.taskings.kinds import KINDS, PRIORITIES, requirement_text
-from app.web import (
-    Acting,
-    Form,
-    FormErrors,
-    bad_form,
-    is_fragment_request,
-    page,
-    page_or_fragment,
-)
+from app.web import Acting, Form, bad_form, is_fragment_request, page, page_or_fragment
 
 NAV = navigation.register("Manage taskings", "taskings:desk", "tasks", 21, primary=False)
 

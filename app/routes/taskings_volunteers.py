@@ -9,11 +9,12 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from app.access import allow
+from app.forms import FormErrors
 from app.roles import Role
 from app.taskings import volunteers
 from app.taskings.forms import VolunteerProfileForm
 from app.taskings.kinds import TRAINING, VETTING
-from app.web import Acting, Form, FormErrors, page
+from app.web import Acting, Form, page
 
 
 def _form(person: dict, values: dict, errors: FormErrors) -> Template:

@@ -11,11 +11,12 @@ from litestar.response import Redirect, Template
 
 from app import navigation, phone_outbox
 from app.access import allow
+from app.forms import FormErrors
 from app.outcomes import NotFound
 from app.roles import FIELD
 from app.visits import checklist, forms, service
 from app.visits.forms import StartVisit
-from app.web import Acting, Form, FormErrors, page
+from app.web import Acting, Form, page
 
 NAV = navigation.register("Visits", "visits:index", "visits", 40)
 

@@ -10,10 +10,11 @@ from litestar.response import Redirect, Template
 
 from app import navigation
 from app.access import allow
+from app.forms import FormErrors
 from app.roles import MANAGERS
 from app.visits import checklist, editor
 from app.visits.forms import QuestionForm, SectionChange
-from app.web import Acting, Form, FormErrors, page
+from app.web import Acting, Form, page
 
 NAV = navigation.register("Visit checklists", "visits:templates", "visits", 86, primary=False)
 

@@ -7,12 +7,12 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from app.actor import Actor
 from app.audit import Operation, record
+from app.clock import LOCAL_TIME
 from app.roles import Role
 from app.tables.engagement import Engagement
 from app.tables.taskings import Tasking, TaskingAssignment
 from app.tables.visits import FollowUp
 from app.taskings.states import LABELS, State
-from app.templating import LOCAL_TIME
 
 
 def due_window(day: date) -> tuple[datetime, datetime]:

@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from app.clock import LOCAL_TIME
 from app.forms import Checkbox, Choice, Date, Form, Integer, LocalDateTime, Number, Text
 from app.roles import Role
 from app.tables.taskings import State
 from app.taskings.kinds import KINDS, PRIORITIES, VETTING
-from app.templating import LOCAL_TIME
 
 PLACE_KINDS = {
     "area": "The whole team area",

@@ -16,6 +16,7 @@ from app import outcomes
 from app.actor import Actor
 from app.audit import Operation, record
 from app.database import atomic
+from app.forms import FormErrors
 from app.outcomes import NotFound
 from app.roles import Role
 from app.settings import get_settings
@@ -29,7 +30,6 @@ from app.taskings.geocoding import look_up
 from app.taskings.kinds import TRAINING, why_not
 from app.taskings.push_queue import enqueue
 from app.taskings.states import State
-from app.web import FormErrors
 
 TAKEN = (State.ACCEPTED, State.IN_PROGRESS, State.DONE)
 # An answer that cannot be taken (the message says why, for the person).

@@ -9,12 +9,12 @@ import re
 
 from app.actor import Actor
 from app.database import atomic, snapshot
+from app.forms import FormErrors
 from app.outcomes import NotFound
 from app.tables.visits import ChecklistTemplate
 from app.visits import checklist, store
 from app.visits.checklist import questions
 from app.visits.forms import SECTION_TITLE
-from app.web import FormErrors
 
 REPLACED = "This version has been changed since you opened it: open the current version"
 

@@ -13,6 +13,7 @@ from uuid import UUID
 from app.actor import Actor
 from app.audit import Operation, record
 from app.database import atomic, snapshot
+from app.forms import FormErrors
 from app.outcomes import NotFound, Refused
 from app.places import team_choices
 from app.roles import Role
@@ -24,7 +25,6 @@ from app.visits import checklist, store
 from app.visits.followups import followups_to_taskings
 from app.visits.forms import DECISIONS, answer_values
 from app.visits.views import content_of, earlier_visits, is_open_to, outcomes, visit_for
-from app.web import FormErrors
 
 # A part of a tasking its person is still to carry out.
 OPEN_PARTS = ("assigned", "acknowledged", "accepted", "in_progress")
