@@ -1,7 +1,7 @@
 """Signing in and out: the limits, checking the password, starting the session, the audit.
 
 outcome = await sign_in(username, password, address, user_agent)
-if outcome.token: ...set the cookie...     else: show outcome.errors (outcome.status)
+if outcome.token: ...set the cookie...     else: show outcome.errors (429 if outcome.limited)
 """
 
 from __future__ import annotations
@@ -32,11 +32,12 @@ def limited_message() -> str:
 
 @dataclass
 class SignIn:
-    """What a sign-in came to: a session token, or the errors and the status to answer with."""
+    """What a sign-in came to: a session token, or the errors (and whether the limit on
+    failed attempts refused it before the password was looked at)."""
 
     token: str | None = None
     errors: FormErrors = field(default_factory=FormErrors)
-    status: int = 400
+    limited: bool = False
 
 
 async def sign_in(username: str, password: str, address: str, user_agent: str) -> SignIn:
@@ -53,7 +54,7 @@ async def sign_in(username: str, password: str, address: str, user_agent: str) -
                 address=address,
                 detail="refused: too many failed attempts",
             )
-            return SignIn(errors=FormErrors(username=limited_message()), status=429)
+            return SignIn(errors=FormErrors(username=limited_message()), limited=True)
         person = await Person.objects().where(Person.username == username).first()
     # Argon2 is slow on purpose: no write lock is held while it runs.
     ok = verify_password(person.password_hash if person else None, password)
@@ -78,7 +79,7 @@ async def sign_in(username: str, password: str, address: str, user_agent: str) -
         await audit.record(
             None, Operation.SIGN_IN, "person", person.id, username=username, address=address
         )
-    return SignIn(token=token, status=303)
+    return SignIn(token=token)
 
 
 async def sign_out(actor: Actor) -> None:

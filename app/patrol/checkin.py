@@ -56,11 +56,6 @@ class CheckedIn:
     created: bool
     errors: FormErrors
 
-    @property
-    def status(self) -> int:
-        """201 stored now, 200 already stored, 422 not stored (errors to correct)."""
-        return 422 if self.errors else 201 if self.created else 200
-
 
 async def today(actor: Actor, here: tuple[float, float] | None = None) -> list[dict]:
     """Each of the actor's plans today with its points in order, their check-ins, the next

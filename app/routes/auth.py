@@ -67,7 +67,8 @@ class AuthController(Controller):
             request.headers.get("user-agent", ""),
         )
         if outcome.token is None:
-            return _again(target, values["username"], outcome.errors, status=outcome.status)
+            status = 429 if outcome.limited else 400  # too many attempts, or a wrong password
+            return _again(target, values["username"], outcome.errors, status=status)
         response = Redirect(path=target, status_code=303)
         response.set_cookie(session_cookie(outcome.token, cookie_is_secure(request.url.scheme)))
         return response

@@ -63,7 +63,8 @@ class PatrolController(Controller):
             actor,
             point_id,
             done.errors,
-            done.status,
+            # 201 stored now, 200 already stored, 422 not stored (errors to correct).
+            422 if done.errors else 201 if done.created else 200,
             CheckInForm.echo(data) if done.errors else None,
             done.record_id,
             values["here"] if done.errors else None,

@@ -9,17 +9,10 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from app.access import allow
-from app.forms import Form as DeclaredForm
-from app.forms import Text
 from app.roles import FIELD
 from app.visits import outcomes
+from app.visits.forms import MoveReferral
 from app.web import Acting, Form, bad_form, page
-
-
-class MoveReferral(DeclaredForm):
-    """The button pressed: a state to move to, or `own` to take the referral over."""
-
-    state = Text(max_length=20)
 
 
 class VisitOutcomesController(Controller):

@@ -203,3 +203,9 @@ def referral_decisions(data: Mapping[str, Any] | None) -> dict[str, str]:
             values = Field(name=name).raw(data)
             found[name.removeprefix("referral_")] = values[-1] if values else ""
     return found
+
+
+class MoveReferral(Form):
+    """The button pressed: a state to move to, or `own` to take the referral over."""
+
+    state = Text(max_length=20)

@@ -18,7 +18,7 @@ from app.outcomes import NotFound, Refused
 from app.places import team_choices
 from app.roles import Role
 from app.tables.places import TeamArea
-from app.tables.taskings import TaskingAssignment, VolunteerProfile
+from app.tables.taskings import State, TaskingAssignment, VolunteerProfile
 from app.tables.visits import HomeVisit, VisitAnswer, VisitState
 from app.taskings.kinds import requirement_text, why_not
 from app.visits import checklist, store
@@ -27,7 +27,7 @@ from app.visits.forms import DECISIONS, answer_values
 from app.visits.views import content_of, earlier_visits, is_open_to, outcomes, visit_for
 
 # A part of a tasking its person is still to carry out.
-OPEN_PARTS = ("assigned", "acknowledged", "accepted", "in_progress")
+OPEN_PARTS = (State.ASSIGNED, State.ACKNOWLEDGED, State.ACCEPTED, State.IN_PROGRESS)
 
 
 class NotFit(Refused):

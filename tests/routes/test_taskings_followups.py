@@ -5,11 +5,11 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, date, datetime, timedelta
 
+from app.clock import LOCAL_TIME
 from app.tables.engagement import Engagement
 from app.tables.taskings import PushMessage, Tasking, TaskingAssignment
 from app.tables.visits import FollowUp, HomeVisit
 from app.taskings import service
-from app.clock import LOCAL_TIME
 from tests.factories import make_person, make_team
 from tests.helpers import html, sync
 from tests.routes.test_visits import answer_all_required, start, visit_row
