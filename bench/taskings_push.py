@@ -1,5 +1,5 @@
 """Bench: one tasking offered to 1,000 volunteers with one device each, delivered to a push
-service on 127.0.0.1. Prints how long the offer (with its outbox) and the delivery took.
+service on 127.0.0.1. Prints how long the offer (with its push queue) and the delivery took.
 
     .venv/bin/python bench/taskings_push.py [--volunteers 1000] [--concurrency 64]
     BEATBOOK_DATABASE_URL=postgresql://... .venv/bin/python bench/taskings_push.py
@@ -135,9 +135,9 @@ async def main(count: int, concurrency: int) -> int:
         f"database: {os.environ['BEATBOOK_DATABASE_URL'].split(':')[0]}, "
         f"volunteers: {count}, concurrency: {concurrency}"
     )
-    print(f"offer + 1 transaction (parts, history, outbox): {t1 - t0:6.2f} s")
+    print(f"offer + 1 transaction (parts, history, push queue): {t1 - t0:6.2f} s")
     print(
-        f"delivery of the outbox to the push service:      {t2 - t1:6.2f} s "
+        f"delivery of the push queue to the push service:{t2 - t1:6.2f} s "
         f"({len(push.received) / (t2 - t1):.0f} messages/s)"
     )
     print(f"offer to last message delivered:                 {t2 - t0:6.2f} s")

@@ -148,7 +148,7 @@ class PushSubscription(Table):
 
 
 class PushMessage(Table):
-    """The outbox: one notification for one device (or a 'no device' marker for a person)."""
+    """The push queue: one notification for one device (or a 'no device' marker for a person)."""
 
     tasking = ForeignKey(references=Tasking, null=False, on_delete=OnDelete.cascade, index=True)
     person = ForeignKey(references=Person, null=False, on_delete=OnDelete.cascade)

@@ -1,1 +1,1 @@
-"""Taskings: states, kinds and fitness, places, the outbox and the push sender (no HTTP here)."""
+"""Taskings: states, kinds and fitness, places, the push queue and its sender (no HTTP here)."""
