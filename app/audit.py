@@ -8,9 +8,11 @@ records commit together:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from enum import StrEnum
+from typing import Any
 
 from app.actor import Actor
 from app.clock import LOCAL_TIME
@@ -98,7 +100,7 @@ class AuditPage:
     errors: FormErrors
 
 
-async def search(actor: Actor, filters: dict, page_number: int = 1) -> AuditPage:
+async def search(actor: Actor, filters: Mapping[str, Any], page_number: int = 1) -> AuditPage:
     """Entries matching the filters (as the page's query string gives them): no entries and
     the errors when a filter is wrong. Reading the log changes nothing in it."""
     values, errors = AuditFilters.parse(filters)

@@ -70,7 +70,9 @@ class Field:
         self.name = self.name or name
 
     def raw(self, data: Mapping[str, Any]) -> list[str]:
-        """The submitted values for this field, as text."""
+        """The submitted values for this field, as text (a query string's MultiDict too)."""
+        if hasattr(data, "getall"):
+            return [str(v) for v in data.getall(self.name, [])]
         value = data.get(self.name) if data else None
         if value is None:
             return []

@@ -112,3 +112,13 @@ def test_echo_gives_back_what_was_typed_by_form_field_name():
 def test_a_body_that_is_not_a_form_is_treated_as_empty():
     _, errors = Sample.parse(["not", "a", "mapping"])  # type: ignore[arg-type]
     assert "name" in errors
+
+
+def test_a_query_strings_multidict_gives_every_value_of_a_field():
+    from litestar.datastructures import MultiDict
+
+    pairs = [(k, v) for k, vs in GOOD.items() for v in (vs if isinstance(vs, list) else [vs])]
+    values, errors = Sample.parse(MultiDict([*pairs, ("count", "8")]))
+    assert not errors
+    # A repeated single field takes its last value, as a posted form's does.
+    assert values["tags"] == ["b", "a"] and values["count"] == 8

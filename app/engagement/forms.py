@@ -124,7 +124,7 @@ class TeamLogFilter(Form):
 
     def check(self, values, errors) -> None:
         area = values["area"] or ""
-        values["area"] = int(area) if area.isdigit() and len(area) < 10 else None
+        values["area"] = int(area) if area.isascii() and area.isdigit() and len(area) < 10 else None
         values["kind"] = values["kind"] if values["kind"] in set(EngagementKind) else None
         values["topic"] = values["topic"] if values["topic"] in set(Topic) else None
         week = values["week"] or ""

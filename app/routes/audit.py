@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from litestar import Controller, get
+from litestar import Controller, Request, get
 from litestar.params import FromQuery
 from litestar.response import Template
 
@@ -20,24 +20,11 @@ class AuditController(Controller):
     @get("/", opt=allow(MANAGERS), name="audit:search")
     async def search(
         self,
+        request: Request,
         actor: Acting,
-        person: FromQuery[str] = "",
-        record_type: FromQuery[str] = "",
-        record_id: FromQuery[str] = "",
-        operation: FromQuery[str] = "",
-        date_from: FromQuery[str] = "",
-        date_to: FromQuery[str] = "",
         page_number: FromQuery[int] = 1,
     ) -> Template:
-        values = {
-            "person": person,
-            "record_type": record_type,
-            "record_id": record_id,
-            "operation": operation,
-            "date_from": date_from,
-            "date_to": date_to,
-        }
-        found = await audit.search(actor, values, page_number)
+        found = await audit.search(actor, request.query_params, page_number)
         return page(
             "audit/index.html",
             entries=found.entries,
@@ -45,5 +32,5 @@ class AuditController(Controller):
             page_number=found.page_number,
             operations=[o.value for o in audit.Operation],
             errors=found.errors,
-            values=values,
+            values=audit.AuditFilters.echo(request.query_params),
         )

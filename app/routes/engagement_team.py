@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from litestar import Controller, Response, get
-from litestar.params import FromQuery
+from litestar import Controller, Request, Response, get
 from litestar.response import Template
 
 from app.access import allow
@@ -20,16 +19,9 @@ class EngagementTeamController(Controller):
     path = "/log/team"
 
     @get("/", opt=allow(Role.SUPERVISOR), name="engagement:team")
-    async def index(
-        self,
-        actor: Acting,
-        area: FromQuery[str] = "",
-        kind: FromQuery[str] = "",
-        topic: FromQuery[str] = "",
-        week: FromQuery[str] = "",
-    ) -> Template:
-        shown = {"area": area, "kind": kind, "topic": topic, "week": week}
-        filters, errors = TeamLogFilter.parse(shown)
+    async def index(self, request: Request, actor: Acting) -> Template:
+        filters, errors = TeamLogFilter.parse(request.query_params)
+        shown = TeamLogFilter.echo(request.query_params)
         return page(
             "engagement/team.html",
             errors=errors,
@@ -42,15 +34,8 @@ class EngagementTeamController(Controller):
         )
 
     @get("/export.csv", opt=allow(Role.SUPERVISOR), name="engagement:team_export")
-    async def export(
-        self,
-        actor: Acting,
-        area: FromQuery[str] = "",
-        kind: FromQuery[str] = "",
-        topic: FromQuery[str] = "",
-        week: FromQuery[str] = "",
-    ) -> Response:
-        filters, _ = TeamLogFilter.parse({"area": area, "kind": kind, "topic": topic, "week": week})
+    async def export(self, request: Request, actor: Acting) -> Response:
+        filters, _ = TeamLogFilter.parse(request.query_params)
         return Response(
             content=await team.team_csv(actor, filters),
             media_type="text/csv",

@@ -237,6 +237,8 @@ def test_supervisors_filter_the_team_log_count_by_week_and_export(as_role):
     assert sorted(int(r.select("td")[1].get_text()) for r in counts) in ([1, 2], [3])
     bad = boss.get("/log/team?week=soon")
     assert bad.status_code == 400 and field_error(bad, "week")
+    # Digits int() cannot read filter nothing, like any unknown area (never a 500).
+    assert boss.get("/log/team?area=%C2%B2").status_code == 200
     export = boss.get(f"/log/team/export.csv?area={north.id}&kind=street")
     assert export.headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(export.text)))
