@@ -3,13 +3,14 @@ command), and handed first to every feature's use cases.
 
     async def submit(actor: Actor, visit_uuid: UUID, ...) -> ...
 
-Use cases read who, role and teams from it, write it into the audit log with its address, and
-never see the HTTP request. `app.web.provide_actor` makes one per request.
+Use cases read who, role and teams (`await actor.team_ids()`, read once, when first asked)
+from it, write it into the audit log with its address, and never see the HTTP request.
+`app.web.provide_actor` makes one per request.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from app.roles import CIVILIAN, POLICE, Role
 
@@ -24,8 +25,6 @@ class Actor:
     role: Role
     collar_number: str | None = None
     home_team_id: int | None = None
-    # Every team area they work in: the home team first, then the others.
-    teams: tuple[int, ...] = field(default=())
     # Where the request came from, for the audit log ("" when not over the network).
     address: str = ""
     session_id: int | None = None
@@ -38,8 +37,14 @@ class Actor:
     def is_civilian(self) -> bool:
         return self.role in CIVILIAN
 
-    def works_in(self, team_id: int | None) -> bool:
-        return team_id is not None and team_id in self.teams
+    async def team_ids(self) -> tuple[int, ...]:
+        """Every team area they work in, the home team first: read from the database the first
+        time a use case asks (few do), not on every request."""
+        teams = self.__dict__.get("_teams")
+        if teams is None:
+            teams = await teams_of(self.id, self.home_team_id)
+            object.__setattr__(self, "_teams", teams)  # frozen: set once, as a cache
+        return teams
 
 
 async def teams_of(person_id: int, home_team_id: int | None) -> tuple[int, ...]:
@@ -51,7 +56,7 @@ async def teams_of(person_id: int, home_team_id: int | None) -> tuple[int, ...]:
     return ((home_team_id,) if home_team_id is not None else ()) + tuple(extra)
 
 
-async def actor_for(person, address: str = "", session_id: int | None = None) -> Actor:
+def actor_for(person, address: str = "", session_id: int | None = None) -> Actor:
     """The Actor for a person (a Person row, a dict from a select, or a session's Viewer):
     how the demo, the benches and the commands act through the same use cases as the web."""
 
@@ -75,7 +80,6 @@ async def actor_for(person, address: str = "", session_id: int | None = None) ->
         role=Role(get("role")),
         collar_number=get("collar_number"),
         home_team_id=home,
-        teams=await teams_of(person_id, home),
         address=address,
         session_id=session_id if session_id is not None else get("session_id"),
     )

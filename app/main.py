@@ -59,7 +59,7 @@ def create_app() -> Litestar:
     )
     app = Litestar(
         route_handlers=[*discover_controllers(), static],
-        dependencies={"actor": Provide(provide_actor)},
+        dependencies={"actor": Provide(provide_actor, sync_to_thread=False)},
         guards=[access_guard],
         middleware=[SecurityHeadersMiddleware(), SessionMiddleware()],
         csrf_config=CSRFConfig(

@@ -16,7 +16,7 @@ from litestar.exceptions import HTTPException, NotAuthorizedException
 from litestar.params import Body
 from litestar.response import Template
 
-from app.actor import Actor, teams_of
+from app.actor import Actor, actor_for
 from app.forms import FormErrors
 from app.settings import APP_DIR
 
@@ -35,24 +35,14 @@ def is_fragment_request(request: Request) -> bool:
     return headers.get("hx-request") == "true" and headers.get("hx-boosted") != "true"
 
 
-async def provide_actor(request: ASGIConnection) -> Actor:
-    """The `actor` dependency: the signed-in person, their teams and address, once a request.
+def provide_actor(request: ASGIConnection) -> Actor:
+    """The `actor` dependency: the signed-in person and their address, made once a request.
 
-    A handler asks for it by name (`actor: Actor`); routes open to the signed-out do not."""
+    A handler asks for it by name (`actor: Acting`); routes open to the signed-out do not."""
     user = request.scope.get("user")
     if user is None:
         raise NotAuthorizedException("Sign in to continue")
-    return Actor(
-        id=user.id,
-        username=user.username,
-        display_name=user.display_name,
-        role=user.role,
-        collar_number=user.collar_number,
-        home_team_id=user.home_team_id,
-        teams=await teams_of(user.id, user.home_team_id),
-        address=request.client.host if request.client else "",
-        session_id=user.session_id,
-    )
+    return actor_for(user, address=request.client.host if request.client else "")
 
 
 def page(

@@ -54,7 +54,7 @@ async def supervisor(team_id: int) -> tuple[str, object]:
         home_team=team_id,
     )
     await person.save()
-    return await start_session(person.id, "bench"), await actor_for(person)
+    return await start_session(person.id, "bench"), actor_for(person)
 
 
 async def draft_plan(actor, team_id: int) -> int:

@@ -118,7 +118,7 @@ async def main(count: int, concurrency: int) -> int:
         "mode": "offer",
         "places_wanted": 10,
     }
-    actor = await actor_for(supervisor)
+    actor = actor_for(supervisor)
     t0 = time.perf_counter()
     tasking_id = await taskings.create(actor, values, [])
     t1 = time.perf_counter()

@@ -65,7 +65,7 @@ async def run(n: int) -> None:
             *[FollowUp(visit=v, question="food", due_on=started.date()) for v in part]
         )
     supervisor = await Person.select().where(Person.role == Role.SUPERVISOR).first()
-    actor = await actor_for(supervisor)
+    actor = actor_for(supervisor)
 
     async def every_area():
         return await coverage.overview(actor)

@@ -63,7 +63,7 @@ def make_person(
 
 def actor_of(person, address: str = "127.0.0.1") -> Actor:
     """The Actor a use case is handed for this person (as the web's dependency makes it)."""
-    return run_sync(actor_for(person, address=address))
+    return actor_for(person, address=address)
 
 
 def make_actor(role: str = "pcso", **person_fields) -> Actor:

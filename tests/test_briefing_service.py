@@ -256,5 +256,5 @@ def test_resolve_nothing_asked_is_the_actors_home_team_area_or_nothing():
     person = make_person("volunteer")
     sync(PersonTeam.insert(PersonTeam(person=person.id, team=abbey.id)))
     volunteer = actor_of(person)
-    assert volunteer.teams == (abbey.id,) and volunteer.home_team_id is None
+    assert sync(volunteer.team_ids()) == (abbey.id,) and volunteer.home_team_id is None
     assert resolved(volunteer) == (None, {})

@@ -299,7 +299,7 @@ def test_todays_plans_are_the_actors_own_and_their_teams_published_today_or_last
     person = make_person("pcso", home_team=home.id)
     sync(PersonTeam.insert(PersonTeam(person=person.id, team=other.id)))
     pcso = actor_of(person)
-    assert pcso.teams == (home.id, other.id)
+    assert sync(pcso.team_ids()) == (home.id, other.id)
     colleague = make_actor("pcso")  # no team area at all
     yesterday, tomorrow = MONDAY - timedelta(days=1), MONDAY + timedelta(days=1)
 

@@ -153,7 +153,7 @@ async def load(ctx) -> None:
         await upsert(transaction, "incident", COLUMNS, "reference", rows)
     abbey = next(t["id"] for t in teams if t["name"] == "Abbey")
     # The priorities and the contact are added by the demo supervisor, as the web adds them.
-    supervisor = await actor_for(ctx.made["people"][Role.SUPERVISOR])
+    supervisor = actor_for(ctx.made["people"][Role.SUPERVISOR])
     today = date.today()
     await area.add_priority(
         supervisor,

@@ -45,8 +45,8 @@ def _months_back(start: date, n: int) -> date:
 async def load(ctx) -> None:
     people = ctx.made["people"]
     team = ctx.made["home_team"]
-    pcso = await actor_for(people[Role.PCSO])
-    officer = await actor_for(people[Role.OFFICER])
+    pcso = actor_for(people[Role.PCSO])
+    officer = actor_for(people[Role.OFFICER])
     now = datetime.now(UTC)
     keys = []
     for name, role, reach, consent in KEY_INDIVIDUALS:
@@ -79,8 +79,8 @@ async def load(ctx) -> None:
                 "key_individual": keys[1] if kind == "key-individual" else None,
             },
         )
-    admin = await actor_for(people[Role.ADMIN])
-    coordinator = await actor_for(people[Role.SUPERVISOR])
+    admin = actor_for(people[Role.ADMIN])
+    coordinator = actor_for(people[Role.SUPERVISOR])
     await coordinators.make_coordinator(admin, coordinator.id)
     agency_id, _ = await agencies.add(
         coordinator,
@@ -112,7 +112,7 @@ async def load(ctx) -> None:
             "active": True,
         },
     )
-    mentor = await actor_for(people[Role.MENTOR])
+    mentor = actor_for(people[Role.MENTOR])
     start = outcomes.month_start(now.date())
     figures = ["reference,month,calls"]
     for n, (reference, (before, since)) in enumerate(CALLS.items()):

@@ -33,7 +33,7 @@ async def _plan(actor, values: dict) -> int:
 async def load(ctx) -> None:
     home = ctx.made["home_team"]
     pcso = ctx.made["people"]["pcso"]
-    supervisor = await actor_for(ctx.made["people"]["supervisor"])
+    supervisor = actor_for(ctx.made["people"]["supervisor"])
     today = datetime.now(LOCAL).date()
     # The whole day, so the demo works whenever it is started.
     start, end = shift_bounds(today, time(0, 0), time(23, 59))

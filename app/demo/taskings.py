@@ -28,7 +28,7 @@ MORE_VOLUNTEERS = [
 async def load(ctx) -> None:
     people = ctx.made["people"]
     home = ctx.made["home_team"]
-    supervisor = await actor_for(people[Role.SUPERVISOR])
+    supervisor = actor_for(people[Role.SUPERVISOR])
     await volunteers.save_profile(
         supervisor,
         people[Role.VOLUNTEER].id,

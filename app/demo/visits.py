@@ -101,7 +101,7 @@ async def load(ctx) -> None:
         ).save()
     people = ctx.made["people"]
     for n, (role, address, days_ago, answers, decisions) in enumerate(VISITS):
-        actor = await actor_for(people[role])
+        actor = actor_for(people[role])
         started_at = store.now() - timedelta(days=days_ago, hours=2)
         visit_uuid = await _start(
             actor,
@@ -124,7 +124,7 @@ async def load(ctx) -> None:
             actor, visit_uuid, decisions, at=started_at + timedelta(minutes=35)
         )
         assert not errors, errors
-    pcso = await actor_for(people[Role.PCSO])
+    pcso = actor_for(people[Role.PCSO])
     declined = await _start(pcso, template["id"], home.id, consent="no")
     offered = store.now() - timedelta(days=5)
     await HomeVisit.update({HomeVisit.started_at: offered, HomeVisit.submitted_at: offered}).where(

@@ -383,8 +383,8 @@ async def todays_plans(actor: Actor, today: date | None = None) -> list[dict]:
     their teams' whole-team plans."""
     today = today or datetime.now(LOCAL).date()
     mine = PatrolPlan.assignee == actor.id
-    if actor.teams:
-        mine = mine | ((PatrolPlan.assignee.is_null()) & PatrolPlan.team.is_in(list(actor.teams)))
+    if teams := await actor.team_ids():
+        mine = mine | ((PatrolPlan.assignee.is_null()) & PatrolPlan.team.is_in(list(teams)))
     return (
         await PatrolPlan.select(
             PatrolPlan.all_columns(), PatrolPlan.team.name.as_alias("team_name")

@@ -78,7 +78,7 @@ class AuthController(Controller):
         # Public (a stale page may post it signed out), so the Actor is made only when signed in.
         if request.user is not None:
             address = request.client.host if request.client else ""
-            await sign_out(await actor_for(request.user, address=address))
+            await sign_out(actor_for(request.user, address=address))
         response = Redirect(path="/login?signed_out=true", status_code=303)
         response.delete_cookie(COOKIE_NAME, path="/")
         return response
