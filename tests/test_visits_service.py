@@ -26,20 +26,8 @@ from app.visits.followups import followups_to_taskings
 from app.visits.forms import QuestionForm, SectionChange, StartVisit
 from tests.factories import actor_of, make_actor, make_person, make_team
 from tests.helpers import sync
+from tests.routes.test_visits import CALM
 from tests.taskings_helpers import make_profile
-
-CALM = {
-    "door_locks": "yes",
-    "burgled": "no",
-    "vehicle": "None",
-    "falls": "no",
-    "smoke_alarm": "yes",
-    "children": "0",
-    "lonely": "Never",
-    "low_mood": "no",
-    "asb": "no",
-    "food": "yes",
-}
 
 
 def started(actor, **form) -> str:

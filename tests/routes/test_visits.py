@@ -146,21 +146,24 @@ def test_a_section_without_script_is_checked_whole(as_role):
     assert stored_answers(visit_uuid) == {"children": "2", "online_safety": '"yes"'}
 
 
+# Every required question of the default template, answered calmly (no referral, no follow-up).
+CALM = {
+    "door_locks": "yes",
+    "burgled": "no",
+    "vehicle": "None",
+    "falls": "no",
+    "smoke_alarm": "yes",
+    "children": "0",
+    "lonely": "Never",
+    "low_mood": "no",
+    "asb": "no",
+    "food": "yes",
+}
+
+
 def answer_all_required(session, visit_uuid, **overrides):
     """Answer every required question of the default template, calmly unless overridden."""
-    calm = {
-        "door_locks": "yes",
-        "burgled": "no",
-        "vehicle": "None",
-        "falls": "no",
-        "smoke_alarm": "yes",
-        "children": "0",
-        "lonely": "Never",
-        "low_mood": "no",
-        "asb": "no",
-        "food": "yes",
-    }
-    for key, value in {**calm, **overrides}.items():
+    for key, value in {**CALM, **overrides}.items():
         assert answer(session, visit_uuid, key, value).status_code == 200, key
 
 
