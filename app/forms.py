@@ -276,6 +276,14 @@ class Form:
         return values, errors
 
     @classmethod
+    def in_order(cls, errors: FormErrors) -> FormErrors:
+        """The errors in the order the form's fields appear (the error summary follows the
+        page), any that name no field of the form after them: for errors added after parse()."""
+        names = [field.name for field in cls.fields.values()]
+        rank = {name: i for i, name in enumerate(names)}
+        return FormErrors(sorted(errors.items(), key=lambda e: rank.get(e[0], len(names))))
+
+    @classmethod
     def echo(cls, data: Mapping[str, Any] | None) -> dict[str, str]:
         """What was typed, by form field name, to show again beside the errors."""
         data = data if isinstance(data, Mapping) else {}

@@ -122,3 +122,12 @@ def test_a_query_strings_multidict_gives_every_value_of_a_field():
     assert not errors
     # A repeated single field takes its last value, as a posted form's does.
     assert values["tags"] == ["b", "a"] and values["count"] == 8
+
+
+def test_errors_added_after_parsing_are_put_in_the_forms_order():
+    errors = Sample.in_order({"elsewhere": "Other", "day": "Bad day", "name": "No name"})
+    assert list(errors.items()) == [
+        ("name", "No name"),
+        ("day", "Bad day"),
+        ("elsewhere", "Other"),
+    ]

@@ -127,10 +127,6 @@ class PointForm(Form):
         )
 
 
-# The fields of a point in the order the form shows them (the error summary follows it).
-POINT_FIELDS = tuple(f.name for f in PointForm.fields.values())
-
-
 class CopyForm(Form):
     """Copy a plan to each day from `copy_from` to `copy_to` (just the one day without it)."""
 

@@ -18,7 +18,7 @@ from app.geo import walking_order
 from app.outcomes import NotFound
 from app.patrol import notify
 from app.patrol.demand import suggested_window, team_demand
-from app.patrol.forms import POINT_FIELDS
+from app.patrol.forms import PointForm
 from app.patrol.times import LOCAL, hhmm, in_shift, same_clock
 from app.roles import POLICE
 from app.tables.patrol import PatrolCheckIn, PatrolPlan, PatrolPoint, PlanState, PointSource
@@ -240,9 +240,7 @@ async def add_point(
         errors.pop("lat", None)
         errors.pop("lng", None)
     if errors:
-        ordered = FormErrors({k: errors[k] for k in POINT_FIELDS if k in errors})
-        ordered.update(errors)
-        return None, ordered
+        return None, PointForm.in_order(errors)
     async with atomic():
         plan = await _plan(plan_id)
         if plan.status != PlanState.DRAFT:  # published meanwhile

@@ -5,7 +5,7 @@ and the demo call too."""
 from __future__ import annotations
 
 from app.auth.forms import Secret
-from app.forms import Choice, Form, FormErrors, Integer, Text
+from app.forms import Choice, Form, Integer, Text
 from app.roles import Role
 
 
@@ -80,12 +80,3 @@ class ActiveForm(Form):
 
     def check(self, values, errors) -> None:
         values["active"] = values["active"] == "true"
-
-
-def in_form_order(form: type[Form], errors: FormErrors) -> FormErrors:
-    """The errors in the order the form's fields appear (for the error summary)."""
-    names = [field.name for field in form.fields.values()]
-    ordered = FormErrors()
-    for name in sorted(errors, key=lambda n: names.index(n) if n in names else len(names)):
-        ordered[name] = errors[name]
-    return ordered

@@ -18,7 +18,7 @@ from app.auth.sessions import end_sessions_of
 from app.database import atomic, contains, snapshot
 from app.forms import FormErrors
 from app.outcomes import NotFound
-from app.people.forms import NewPersonForm, PersonForm, in_form_order
+from app.people.forms import NewPersonForm, PersonForm
 from app.roles import Role
 from app.tables.people import Person, PersonTeam
 from app.tables.places import TeamArea
@@ -154,7 +154,7 @@ async def create(
         if problem:
             errors.add("password", problem)
         if errors:
-            return None, in_form_order(NewPersonForm, errors)
+            return None, NewPersonForm.in_order(errors)
         role = Role(values["role"])
         person = Person(
             username=username,
@@ -189,7 +189,7 @@ async def change(
         if person.id == actor.id and values.get("role") != Role.ADMIN and "role" not in errors:
             errors.add("role", "You cannot take away your own admin role")
         if errors:
-            return in_form_order(PersonForm, errors)
+            return PersonForm.in_order(errors)
         clean = {
             "display_name": values["display_name"],
             "role": Role(values["role"]).value,

@@ -138,13 +138,6 @@ async def create(actor: Actor, values: dict, staff_ids: list[int]) -> int:
     return tasking.id
 
 
-def _in_form_order(errors: FormErrors) -> FormErrors:
-    """The errors in the order the form shows its fields (the error summary follows the page)."""
-    order = [field.name for field in TaskingForm.fields.values()]
-    ranked = sorted(errors.items(), key=lambda e: order.index(e[0]) if e[0] in order else 0)
-    return FormErrors(ranked)
-
-
 async def _check_with_database(values: dict, errors: FormErrors, creating: bool) -> list[int]:
     """What the form cannot check alone: the area and the staff exist, the address is found.
     Sets the address's point; returns the staff to assign."""
@@ -178,7 +171,7 @@ async def add(
     # Outside the transaction: the address lookup may go over the network.
     staff = await _check_with_database(values, errors, creating=True)
     if errors:
-        return None, _in_form_order(errors)
+        return None, TaskingForm.in_order(errors)
     return await create(actor, values, staff), errors
 
 
@@ -196,7 +189,7 @@ async def edit(
     values = dict(values)
     await _check_with_database(values, found, creating=False)
     if found:
-        return _in_form_order(found)
+        return TaskingForm.in_order(found)
     await change(actor, tasking_id, values)
     return found
 

@@ -159,8 +159,7 @@ class QuestionForm(Form):
                     "when", "Each answer that calls for action must be one of the answers offered"
                 )
         # The summary lists the messages in the order of the fields on the page, then this one.
-        order = [field.name for field in self.fields.values()]
-        shown = sorted(errors.items(), key=lambda item: order.index(item[0]))
+        shown = self.in_order(errors)
         errors.clear()
         errors.update(shown)
         # Advice or a referral refused for its length still calls for its answers.
