@@ -104,7 +104,6 @@ class MentoringController(Controller):
         name="mentoring:change_client",
     )
     async def change_client(self, actor: Acting, client_id: FromPath[int], data: Form) -> Any:
-        await service.client_for(actor, client_id)
         values, errors = ClientPlanForm.parse(data)
         if errors:
             return await _client_page(actor, client_id, ClientPlanForm.echo(data), errors)
@@ -118,7 +117,6 @@ class MentoringController(Controller):
         name="mentoring:add_goal",
     )
     async def add_goal(self, actor: Acting, client_id: FromPath[int], data: Form) -> Any:
-        await service.client_for(actor, client_id)
         values, errors = GoalForm.parse(data)
         if errors:
             return await _client_page(actor, client_id, GoalForm.echo(data), errors)

@@ -8,7 +8,13 @@ from datetime import date, timedelta
 import pytest
 
 from app.tables.audit import AuditEntry
-from app.tables.mentoring import MentorClient, MentorContact, MentorCoordinator, PoliceCallCount
+from app.tables.mentoring import (
+    MentorClient,
+    MentorContact,
+    MentorCoordinator,
+    MentorGoal,
+    PoliceCallCount,
+)
 from tests.helpers import field_error, html, summary_links, sync
 
 JSON = {"accept": "application/json"}
@@ -149,6 +155,20 @@ def test_a_mentors_note_is_refused_to_others(as_role, mentor_with_note, role):
     if risk.status_code == 200:
         assert html(risk).select("[data-risk] [data-contact]") == []
     assert sync(AuditEntry.count().where(AuditEntry.operation == "disclosure")) == 0
+
+
+def test_another_mentor_changes_nothing_of_a_client_with_a_good_or_a_bad_form(
+    as_role, mentor_with_note
+):
+    other = as_role("mentor")
+    cid = client_id()
+    for form in ({"status": "closed", "exit_plan": "Done"}, {"status": "nonsense"}):
+        assert other.post(f"/mentoring/clients/{cid}", form).status_code == 403
+    for form in ({"title": "Find work"}, {"title": ""}):
+        assert other.post(f"/mentoring/clients/{cid}/goals", form).status_code == 403
+    client = sync(MentorClient.select().where(MentorClient.id == cid).first())
+    assert (client["status"], client["exit_plan"]) == ("active", "")
+    assert sync(MentorGoal.count()) == 0
 
 
 def test_the_writer_and_the_coordinator_read_the_note(as_role, mentor_with_note):
