@@ -9,7 +9,7 @@ import time
 from playwright.sync_api import expect
 
 from app.taskings.push_queue import action_token
-from tests.browser.conftest import PHONE, controlled_by_service_worker, sign_in, wait_until
+from tests.browser.conftest import PHONE, controlled_by_service_worker, sign_in
 
 SECRET = "browser-tests-secret-key"  # the live server's BEATBOOK_SECRET_KEY
 
@@ -64,10 +64,13 @@ def test_a_pushed_offer_shows_and_accept_from_it_accepts(page, live_server):
         lambda e: registrations.extend(r for r in e["registrations"] if not r["isDeleted"]),
     )
     cdp.send("ServiceWorker.enable")
-    wait_until(page, "true")  # let the event arrive
-    deadline = time.monotonic() + 10
+    # Playwright's sync API hands CDP events to listeners only while it is waiting on the
+    # browser, so each round asks the page something rather than sleeping (a bare sleep let the
+    # event sit undelivered on a busy machine and the list stayed empty).
+    deadline = time.monotonic() + 15
     while not registrations and time.monotonic() < deadline:
-        time.sleep(0.1)
+        page.evaluate("new Promise(r => setTimeout(() => r(true), 100))")
+    assert registrations, "the DevTools protocol reported no service worker registration"
     payload = {
         "m": message_id,
         "tasking": tasking_id,
