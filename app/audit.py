@@ -1,9 +1,12 @@
 """Writing the audit log: every look at or change to personal data, and every sign-in.
 
-Use cases write their entries inside their own transaction, so an entry and the change it
-records commit together:
+A change writes its entry inside its own atomic(), so the entry and the change commit together:
 
     await audit.record(actor, Operation.ALTERATION, "home_visit", visit_id, detail="submitted")
+
+A look writes its entry after reading (in or after a snapshot(), never inside an atomic() of its
+own): the entry then shares a commit with others written at the same moment
+(app/database.SharedCommit) and is on disk before the page that shows the data is sent.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from typing import Any
 
 from app.actor import Actor
 from app.clock import LOCAL_TIME
-from app.database import snapshot
+from app.database import insert_shared, snapshot
 from app.forms import Choice, Date, Form, FormErrors, Text
 from app.tables.audit import AuditEntry
 
@@ -55,7 +58,7 @@ async def record(
         raise TypeError(f"audit.record takes an Actor, not {type(actor).__name__}")
     name = username if username is not None else (actor.username if actor else "")
     where = address if address is not None else (actor.address if actor else "")
-    await AuditEntry.insert(
+    await insert_shared(
         AuditEntry(
             actor=actor.id if actor else None,
             actor_username=name[:60],

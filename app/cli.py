@@ -13,15 +13,22 @@ import sys
 def _serve(host: str, port: int, workers: int) -> None:
     import uvicorn
 
+    from app.settings import get_settings
+
     uvicorn.run(
         "app.main:create_app",
         factory=True,
         host=host,
         port=port,
         workers=workers,
+        # uvloop and httptools: faster, and with workers > 1 uvicorn's pre-bound socket keeps
+        # TCP_NODELAY (without uvloop it loses it: about 40 ms more per keep-alive request).
+        loop="uvloop",
+        http="httptools",
         proxy_headers=True,
         # Behind TLS on the same machine; set FORWARDED_ALLOW_IPS for a proxy elsewhere.
         forwarded_allow_ips=os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+        access_log=get_settings().access_log,
         log_level="info",
     )
 

@@ -12,42 +12,19 @@ A use case opens `atomic()` once; what it calls joins that transaction (Piccolo 
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
 import os
 import sqlite3
+import threading
 from pathlib import Path
 from urllib.parse import urlparse
 
 from piccolo.engine.finder import engine_finder
 from piccolo.engine.postgres import PostgresEngine
-from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 
 from app.settings import Settings, get_settings
-
-
-class DurableSQLiteEngine(SQLiteEngine):
-    """SQLite with foreign keys, a busy timeout and synchronous=FULL on every connection.
-
-    WAL lets readers go on while one writer writes; synchronous=FULL makes each commit
-    reach the disk before the server answers, so an acknowledged write survives a crash.
-    """
-
-    async def get_connection(self):
-        connection = await super().get_connection()
-        await connection.execute("PRAGMA synchronous = FULL")
-        return connection
-
-    async def _run_in_new_connection(self, query, args=None, query_type="generic", table=None):
-        # Piccolo opens a connection per query outside transactions; run our pragmas first.
-        import aiosqlite
-        from piccolo.engine.sqlite import dict_factory
-
-        async with aiosqlite.connect(**self.connection_kwargs) as connection:
-            await connection.execute("PRAGMA foreign_keys = 1")
-            await connection.execute("PRAGMA synchronous = FULL")
-            connection.row_factory = dict_factory
-            async with connection.execute(query, args or []) as cursor:
-                await connection.commit()
-                return await cursor.fetchall()
+from app.sqlite_engine import KeptOpenSQLiteEngine
 
 
 def make_engine(settings: Settings):
@@ -63,7 +40,11 @@ def make_engine(settings: Settings):
                 "database": url.path.lstrip("/"),
             }
         )
-    return DurableSQLiteEngine(path=settings.sqlite_path, timeout=settings.sqlite_busy_timeout)
+    return KeptOpenSQLiteEngine(
+        path=settings.sqlite_path,
+        readers=settings.sqlite_readers,
+        timeout=settings.sqlite_busy_timeout,
+    )
 
 
 def engine():
@@ -77,22 +58,110 @@ def is_postgres() -> bool:
 
 
 def atomic():
-    """The transaction of a change. On SQLite an IMMEDIATE one, so two writers never deadlock
-    upgrading a read lock; inside another transaction it joins that one."""
-    db = engine()
-    if isinstance(db, SQLiteEngine):
-        return db.transaction(transaction_type=TransactionType.immediate)
-    return db.transaction()
+    """The transaction of a change; inside another transaction it joins that one. On SQLite
+    it holds the process's one writer connection (app/sqlite_engine.py), BEGIN IMMEDIATE."""
+    return engine().transaction()
 
 
 def snapshot():
-    """A read-only run of queries on one connection (on SQLite each new connection costs)."""
-    return engine().transaction()
+    """Several reads that see one state of the data, on one connection. On SQLite a reader
+    connection (a change inside it is refused: open atomic() first); inside atomic() it joins."""
+    db = engine()
+    if isinstance(db, KeptOpenSQLiteEngine):
+        return db.reading()
+    return db.transaction()
 
 
 def in_transaction() -> bool:
     """Whether the caller is inside atomic() or snapshot()."""
     return engine().current_transaction.get() is not None
+
+
+def in_change() -> bool:
+    """Whether the caller is inside atomic() (not only a snapshot()), so a write joins it."""
+    current = engine().current_transaction.get()
+    return current is not None and not getattr(current, "reading", False)
+
+
+class SharedCommit:
+    """Rows written outside any change, several callers' rows in one transaction and one commit
+    (a "group commit"): each caller returns only once its rows are on disk.
+
+    A page view's audit entry goes this way: it costs no transaction of its own, yet it is
+    committed before the response that shows the data is sent, never held only in memory.
+    While one batch commits, the rows that arrive wait for the next one.
+    """
+
+    def __init__(self) -> None:
+        self._pending: list[tuple[object, asyncio.Future]] = []
+        self._flush_queued = False
+        self._lock = threading.Lock()
+        self._tasks: set[asyncio.Task] = set()
+        self.commits = 0  # batches committed (the tests read it)
+
+    async def insert(self, row) -> None:
+        loop = asyncio.get_running_loop()
+        done = loop.create_future()
+        with self._lock:
+            self._pending.append((row, done))
+            start_flush = not self._flush_queued
+            self._flush_queued = True
+        if start_flush:
+            # A context of its own: the caller's transaction (a snapshot) is not the flush's.
+            task = loop.create_task(self._flush(), context=contextvars.Context())
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+        await done
+
+    async def _flush(self) -> None:
+        batch: list[tuple[object, asyncio.Future]] = []
+        try:
+            async with atomic():
+                with self._lock:
+                    batch, self._pending = self._pending, []
+                    self._flush_queued = False
+                by_table: dict[type, list] = {}
+                for row, _ in batch:
+                    by_table.setdefault(type(row), []).append(row)
+                for table, rows in by_table.items():
+                    await table.insert(*rows)
+        except BaseException as error:
+            with self._lock:  # failed before taking its batch: take it now, to answer it
+                if not batch:
+                    batch, self._pending = self._pending, []
+                    self._flush_queued = False
+            for _, done in batch:
+                _settle(done, error)
+            if not isinstance(error, Exception):
+                raise
+            return
+        self.commits += 1
+        for _, done in batch:
+            _settle(done, None)
+
+
+def _settle(done: asyncio.Future, error: BaseException | None) -> None:
+    def settle() -> None:
+        if done.done():
+            return
+        if error is None:
+            done.set_result(None)
+        else:
+            done.set_exception(error)
+
+    done.get_loop().call_soon_threadsafe(settle)
+
+
+_shared_commit = SharedCommit()
+
+
+async def insert_shared(row) -> None:
+    """Insert one row (a Piccolo table instance): inside atomic() it joins that change; otherwise
+    it shares a commit with the other rows written at the same moment (see SharedCommit)."""
+    if in_change():
+        await type(row).insert(row)
+    else:
+        await _shared_commit.insert(row)
 
 
 def contains(column, text: str):

@@ -29,7 +29,7 @@ from app.web import provide_actor
 
 @asynccontextmanager
 async def database_lifespan(app: Litestar) -> AsyncIterator[None]:
-    """Open the PostgreSQL pool for the app's life; SQLite needs none."""
+    """Open the PostgreSQL pool for the app's life; close SQLite's kept-open connections after."""
     from piccolo_conf import DB
 
     settings = get_settings()
@@ -42,6 +42,8 @@ async def database_lifespan(app: Litestar) -> AsyncIterator[None]:
     finally:
         if pooled:
             await DB.close_connection_pool()
+        if not settings.is_postgres:
+            DB.close()  # the kept-open SQLite connections (app/sqlite_engine.py)
 
 
 def create_app() -> Litestar:

@@ -47,7 +47,11 @@ class Settings:
     sqlite_busy_timeout: float = field(
         default_factory=lambda: float(_env("SQLITE_BUSY_TIMEOUT", "15"))
     )
-    """Seconds a SQLite writer waits for another writer before giving up."""
+    """Seconds a SQLite writer waits for another process's writer (this process's own writes
+    take turns on its one writer connection and never wait on this)."""
+
+    sqlite_readers: int = field(default_factory=lambda: int(_env("SQLITE_READERS", "4")))
+    """Kept-open SQLite connections that answer reads (each on a thread of its own)."""
 
     secret_key: str = field(
         default_factory=lambda: _env("SECRET_KEY", "") or _kept_secret("secret_key")
@@ -62,6 +66,12 @@ class Settings:
 
     workers: int = field(default_factory=lambda: int(_env("WORKERS", "1")))
     """App server processes for `beatbook serve`."""
+
+    access_log: bool = field(
+        default_factory=lambda: _env("ACCESS_LOG", "false").lower() in {"true", "1", "yes"}
+    )
+    """Log every request (off by default: a line per request costs time and says where people
+    were; errors are always logged)."""
 
     demo_password: str = field(default_factory=lambda: _env("DEMO_PASSWORD", ""))
     """The demo users' password; if unset, `beatbook demo` makes one and prints it."""

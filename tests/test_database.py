@@ -1,0 +1,119 @@
+"""The data path: kept-open SQLite connections, one writer at a time, and shared commits."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import threading
+
+import pytest
+from piccolo.engine.exceptions import TransactionError
+
+from app import audit, database
+from app.audit import Operation
+from app.database import atomic, snapshot
+from app.tables.audit import AuditEntry
+from tests.conftest import IS_POSTGRES
+from tests.factories import make_actor
+from tests.helpers import sync
+
+sqlite_only = pytest.mark.skipif(IS_POSTGRES, reason="kept-open connections are SQLite's")
+
+
+async def _looks(actor, count: int) -> None:
+    await asyncio.gather(
+        *(audit.record(actor, Operation.CONSULTATION, "person", n) for n in range(count))
+    )
+
+
+def test_looks_at_once_share_commits_and_every_entry_is_stored():
+    actor = make_actor("supervisor")
+    before = database._shared_commit.commits
+    sync(_looks(actor, 50))
+    commits = database._shared_commit.commits - before
+    assert sync(AuditEntry.count().where(AuditEntry.record_type == "person")) == 50
+    assert 1 <= commits < 50  # fifty page views, far fewer transactions
+
+
+def test_an_entry_inside_a_change_commits_or_rolls_back_with_it():
+    actor = make_actor("supervisor")
+
+    async def change_that_fails():
+        async with atomic():
+            await audit.record(actor, Operation.ALTERATION, "person", 1)
+            raise RuntimeError("the change fails after its entry")
+
+    with pytest.raises(RuntimeError):
+        sync(change_that_fails())
+    assert sync(AuditEntry.count().where(AuditEntry.operation == "alteration")) == 0
+
+
+def test_an_entry_written_inside_a_snapshot_is_stored():
+    actor = make_actor("supervisor")
+
+    async def look():
+        async with snapshot():
+            await AuditEntry.count()
+            await audit.record(actor, Operation.CONSULTATION, "person", 9)
+
+    sync(look())
+    assert sync(AuditEntry.count().where(AuditEntry.record_id == "9")) == 1
+
+
+@sqlite_only
+def test_a_change_inside_a_snapshot_is_refused_not_run_on_a_reader():
+    async def wrong():
+        async with snapshot():
+            async with atomic():
+                await AuditEntry.insert(AuditEntry(operation="x", record_type="y"))
+
+    with pytest.raises(TransactionError, match="snapshot"):
+        asyncio.run(wrong())
+    assert sync(AuditEntry.count()) == 0
+
+
+@sqlite_only
+def test_writers_at_once_take_turns_without_waiting_on_the_busy_timeout(db):
+    """Forty changes at once, each reading then writing: none is refused, none is lost."""
+    db.connection_kwargs["timeout"] = 0.001  # a wait on SQLite's lock would fail at once
+
+    async def change(n: int) -> None:
+        async with atomic():
+            count = await AuditEntry.count()
+            await AuditEntry.insert(AuditEntry(operation="x", record_type="y", detail=str(count)))
+
+    async def all_at_once() -> None:
+        await asyncio.gather(*(change(n) for n in range(40)))
+
+    try:
+        sync(all_at_once())
+    finally:
+        db.connection_kwargs["timeout"] = 15
+    details = sorted(int(r["detail"]) for r in sync(AuditEntry.select(AuditEntry.detail)))
+    assert details == list(range(40))  # each saw every earlier change: they ran one by one
+
+
+@sqlite_only
+def test_connections_stay_open_and_the_wal_file_stays(db):
+    def sqlite_threads() -> int:
+        return sum(t.name.startswith("sqlite-") for t in threading.enumerate())
+
+    sync(AuditEntry.count())
+    sync(AuditEntry.insert(AuditEntry(operation="x", record_type="y")))
+    threads = sqlite_threads()
+    for _ in range(50):
+        sync(AuditEntry.count())
+        sync(AuditEntry.insert(AuditEntry(operation="x", record_type="y")))
+    assert sqlite_threads() == threads  # no connection (and thread) per query
+    assert threads <= db.readers + 1 + 2  # this file's, and at most a closing earlier one's
+    assert os.path.exists(db.path + "-wal")  # not deleted between queries
+
+
+@sqlite_only
+def test_readers_see_what_the_writer_committed_from_another_event_loop():
+    sync(AuditEntry.insert(AuditEntry(operation="x", record_type="first")))
+    seen = []
+    thread = threading.Thread(target=lambda: seen.append(asyncio.run(AuditEntry.count().run())))
+    thread.start()
+    thread.join()
+    assert seen == [1]
