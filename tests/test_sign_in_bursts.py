@@ -16,7 +16,10 @@ from app.tables.audit import AuditEntry
 from app.tables.sessions import SignInAttempt, UserSession
 from tests.factories import PASSWORD, make_person
 from tests.helpers import field_error, sync
-from tests.test_servers import browser, sign_in, start_server  # noqa: F401 (a fixture)
+from tests.test_servers import browser, sign_in
+from tests.test_servers import start_server as _start_server
+
+start_server = _start_server  # the fixture, used here under its own name
 
 LIMITED = "Too many failed attempts"
 
