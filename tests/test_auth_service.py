@@ -153,11 +153,14 @@ def test_request_code_never_hashes_on_the_event_loop():
     assert found == []
 
 
-def test_a_reset_password_still_signs_in():
+def test_a_reset_password_signs_in_even_after_the_limit_was_reached():
     from app.people.service import reset_password
 
     person = make_person("pcso")
     admin = make_person("admin")
+    for i in range(_limit()):
+        sync(sign_in(person.username, f"wrong {i}", "192.0.2.7", "t"))
+    assert sync(sign_in(person.username, PASSWORD, "192.0.2.7", "t")).limited
     assert not sync(reset_password(actor_of(admin), person.id, "a brand new password"))
     assert sync(sign_in(person.username, "a brand new password", "192.0.2.7", "t")).token
     assert sync(sign_in(person.username, PASSWORD, "192.0.2.7", "t")).token is None

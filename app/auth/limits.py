@@ -103,3 +103,8 @@ async def give_back(attempt_id: int, lane: Lane) -> None:
             (SignInAttempt.username_key == lane.username_key[:60])
             & (SignInAttempt.device_key == lane.device_key[:64])
         )
+
+
+async def forget_account(username_key: str) -> None:
+    """A new password set by an admin: the account's failed attempts no longer count."""
+    await SignInAttempt.delete().where(SignInAttempt.username_key == username_key[:60])

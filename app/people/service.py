@@ -13,6 +13,7 @@ import re
 from app import audit
 from app.actor import Actor
 from app.audit import Operation
+from app.auth import limits
 from app.auth.passwords import hashed, password_problem
 from app.auth.sessions import end_sessions_of
 from app.database import atomic, contains, snapshot
@@ -240,12 +241,13 @@ async def reset_password(actor: Actor, person_id: int, password: str) -> FormErr
     problem = password_problem(password)
     password_hash = await hashed(password) if not problem else ""
     async with atomic():
-        await _person(person_id)
+        person = await _person(person_id)
         if problem:
             errors.add("password", problem)
             return errors
         await Person.update({Person.password_hash: password_hash}).where(Person.id == person_id)
         await end_sessions_of(person_id)
+        await limits.forget_account(person.username)  # "ask your supervisor to reset it"
         await audit.record(
             actor, Operation.ALTERATION, "person", person_id, detail="password reset"
         )
