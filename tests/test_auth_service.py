@@ -122,6 +122,7 @@ def test_hashing_runs_in_worker_threads_at_most_the_setting_at_once(monkeypatch)
     try:
         loop_thread, hashes, checks = sync(crowd())
     finally:
+        monkeypatch.undo()
         get_settings.cache_clear()
     assert hashes == [f"hashed:pw{i}" for i in range(6)]
     assert checks == [True] * 6
@@ -334,3 +335,22 @@ def test_signing_in_as_someone_else_ends_the_earlier_session():
     assert [(e["actor"], e["detail"]) for e in out] == [
         (first.id, "another person signed in in this browser")
     ]
+
+
+def test_the_limit_per_address_spares_known_devices(monkeypatch):
+    """Many phones share an address (a mobile network's NAT, a station's wifi): guessing from
+    there refuses unknown devices, not the phones their owners have signed in on."""
+    from app.settings import get_settings
+
+    officer = make_person("officer")
+    phone = sync(sign_in(officer.username, PASSWORD, "198.51.100.1", "phone")).device
+    monkeypatch.setenv("BEATBOOK_SIGNIN_LIMIT_PER_ADDRESS", "3")
+    get_settings.cache_clear()
+    try:
+        for name in ("a1", "a2", "a3"):
+            assert not sync(sign_in(name, "guess!", "203.0.113.9", "a")).limited
+        assert sync(sign_in(officer.username, PASSWORD, "203.0.113.9", "laptop")).limited
+        assert sync(sign_in(officer.username, PASSWORD, "203.0.113.9", "p", device=phone)).token
+    finally:
+        monkeypatch.undo()
+        get_settings.cache_clear()

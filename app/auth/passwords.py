@@ -33,8 +33,13 @@ _limiters: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, CapacityLimiter]
 
 
 def threads() -> int:
-    """How many hashes run at once: the setting, or the number of CPUs."""
-    return get_settings().password_threads or os.cpu_count() or 1
+    """How many hashes run at once: the setting, or the number of CPUs this process may use."""
+    setting = get_settings().password_threads
+    if setting > 0:
+        return setting
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
 
 
 def _limiter() -> CapacityLimiter:
