@@ -354,3 +354,24 @@ def test_the_limit_per_address_spares_known_devices(monkeypatch):
     finally:
         monkeypatch.undo()
         get_settings.cache_clear()
+
+
+def test_failures_older_than_the_window_are_forgotten_and_removed():
+    from datetime import timedelta
+
+    from app.auth.sessions import now
+    from app.settings import get_settings
+    from app.tables.sessions import SignInAttempt
+
+    person = make_person("pcso")
+    old = now() - timedelta(minutes=get_settings().signin_window_minutes, seconds=1)
+    sync(
+        SignInAttempt.insert(
+            *[
+                SignInAttempt(at=old, username_key=person.username, address="192.0.2.7")
+                for _ in range(_limit())
+            ]
+        )
+    )
+    assert sync(sign_in(person.username, PASSWORD, "192.0.2.7", "t")).token
+    assert sync(SignInAttempt.count()) == 0

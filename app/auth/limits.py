@@ -47,18 +47,11 @@ def _lock_key(kind: str, value: str) -> int:
     return int.from_bytes(digest, "big", signed=True)
 
 
-async def _one_at_a_time(lane: Lane) -> None:
-    """On PostgreSQL, hold the account's (then the address's) lock until the transaction ends.
-    SQLite needs nothing: atomic() there already holds the one write lock."""
-    if not is_postgres():
-        return
-    await SignInAttempt.raw(
-        "SELECT pg_advisory_xact_lock({})", _lock_key("account", lane.username_key)
-    )
-    if not lane.device_key:
-        await SignInAttempt.raw(
-            "SELECT pg_advisory_xact_lock({})", _lock_key("address", lane.address)
-        )
+async def _lock(kind: str, value: str) -> None:
+    """On PostgreSQL, hold a lock on one account or one address until the transaction ends.
+    SQLite needs none: atomic() there already holds the one write lock."""
+    if is_postgres():
+        await SignInAttempt.raw("SELECT pg_advisory_xact_lock({})", _lock_key(kind, value))
 
 
 async def take_slot(lane: Lane) -> int | None:
@@ -66,8 +59,16 @@ async def take_slot(lane: Lane) -> int | None:
     attempt's id (for give_back), or None when a limit refuses it (nothing written)."""
     settings = get_settings()
     lane = Lane(lane.username_key[:60], lane.address[:64], lane.device_key[:64])
-    await _one_at_a_time(lane)
+    # The account's lock, then the address's: always in that order, so no two wait on each
+    # other. Every change to an account's rows is made holding its lock.
+    await _lock("account", lane.username_key)
+    if not lane.device_key:
+        await _lock("address", lane.address)
     since = _since()
+    # The account's attempts older than the window count for nothing any more.
+    await SignInAttempt.delete().where(
+        (SignInAttempt.username_key == lane.username_key) & (SignInAttempt.at <= since)
+    )
     recent = (SignInAttempt.at > since) & (SignInAttempt.username_key == lane.username_key)
     if lane.device_key:
         used = await SignInAttempt.count().where(
@@ -97,6 +98,7 @@ async def give_back(attempt_id: int, lane: Lane) -> None:
     """A right password: its attempt was no failure, so it no longer counts. On a known device
     the device's earlier failures for the account are forgiven too; failures from unknown
     devices are not (forgiving them would give whoever made them a fresh allowance)."""
+    await _lock("account", lane.username_key[:60])
     await SignInAttempt.delete().where(SignInAttempt.id == attempt_id)
     if lane.device_key:
         await SignInAttempt.delete().where(
@@ -106,5 +108,7 @@ async def give_back(attempt_id: int, lane: Lane) -> None:
 
 
 async def forget_account(username_key: str) -> None:
-    """A new password set by an admin: the account's failed attempts no longer count."""
+    """A new password set by an admin: the account's failed attempts no longer count.
+    Call inside atomic()."""
+    await _lock("account", username_key[:60])
     await SignInAttempt.delete().where(SignInAttempt.username_key == username_key[:60])

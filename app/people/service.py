@@ -245,9 +245,9 @@ async def reset_password(actor: Actor, person_id: int, password: str) -> FormErr
         if problem:
             errors.add("password", problem)
             return errors
+        await limits.forget_account(person.username)  # "ask your supervisor to reset it"
         await Person.update({Person.password_hash: password_hash}).where(Person.id == person_id)
         await end_sessions_of(person_id)
-        await limits.forget_account(person.username)  # "ask your supervisor to reset it"
         await audit.record(
             actor, Operation.ALTERATION, "person", person_id, detail="password reset"
         )
