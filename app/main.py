@@ -66,6 +66,8 @@ def create_app() -> Litestar:
         middleware=[SecurityHeadersMiddleware(), SessionMiddleware()],
         csrf_config=CSRFConfig(
             secret=settings.secret_key,
+            # 'true': always Secure. 'auto' (the default): SessionMiddleware marks the cookie
+            # Secure on every response to a request that came over https.
             cookie_secure=settings.cookie_secure.lower() in {"true", "1", "yes"},
             cookie_samesite="lax",
             # Pages carry the token (forms, and <body hx-headers> for htmx): no script reads it.

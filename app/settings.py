@@ -92,12 +92,16 @@ class Settings:
     signin_limit_per_account: int = field(
         default_factory=lambda: int(_env("SIGNIN_LIMIT_PER_ACCOUNT", "5"))
     )
-    """Failed sign-ins allowed for one username within the window."""
+    """Failed sign-ins allowed for one username within the window, from devices it has not
+    signed in on; each device it has signed in on has an allowance of this size of its own."""
 
     signin_limit_per_address: int = field(
         default_factory=lambda: int(_env("SIGNIN_LIMIT_PER_ADDRESS", "30"))
     )
-    """Failed sign-ins allowed from one client address within the window."""
+    """Failed sign-ins allowed from one client address within the window (known devices aside)."""
+
+    password_threads: int = field(default_factory=lambda: int(_env("PASSWORD_THREADS", "0")))
+    """Password hashes (Argon2, 64 MiB each) one app server runs at once; 0: one per CPU."""
 
     tasking_urgent_ack_minutes: int = field(
         default_factory=lambda: int(_env("TASKING_URGENT_ACK_MINUTES", "15"))

@@ -16,6 +16,11 @@ from app.settings import get_settings
 from app.tables.sessions import UserSession
 
 COOKIE_NAME = "beatbook_session"
+# The known-device token (app.auth.devices): kept across sign-outs, a little over a year.
+DEVICE_COOKIE = "beatbook_device"
+DEVICE_COOKIE_SECONDS = 400 * 24 * 3600
+# Litestar's CSRF cookie (CSRFConfig's default name), marked Secure here over https.
+CSRF_COOKIE = "csrftoken"
 # last_seen_at is written at most this often, not on every request.
 TOUCH_EVERY = timedelta(seconds=60)
 
@@ -128,6 +133,23 @@ def session_cookie(token: str, secure: bool) -> Cookie:
     )
 
 
+def device_cookie(token: str, secure: bool) -> Cookie:
+    return Cookie(
+        key=DEVICE_COOKIE,
+        value=token,
+        httponly=True,
+        samesite="lax",
+        secure=secure,
+        path="/login",
+        max_age=DEVICE_COOKIE_SECONDS,
+    )
+
+
+def cookies_always_secure() -> bool:
+    """Whether the setting asks for Secure cookies whatever the scheme ('true')."""
+    return get_settings().cookie_secure.lower() in {"true", "1", "yes"}
+
+
 def cookie_is_secure(scheme: str) -> bool:
     """Secure cookies when served over https (or as the setting says)."""
     setting = get_settings().cookie_secure.lower()
@@ -139,7 +161,9 @@ def cookie_is_secure(scheme: str) -> bool:
 
 
 class SessionMiddleware(ASGIMiddleware):
-    """Puts the signed-in person (or None) on scope['user'] for every HTTP request."""
+    """Puts the signed-in person (or None) on scope['user'] for every HTTP request, and marks
+    the CSRF cookie Secure when the request came over https (Litestar's CSRFConfig takes one
+    fixed answer for every request; with BEATBOOK_COOKIE_SECURE=auto the scheme decides)."""
 
     scopes = ("http",)  # type: ignore[assignment]
 
@@ -148,7 +172,29 @@ class SessionMiddleware(ASGIMiddleware):
         token = _cookie(scope, COOKIE_NAME)
         if token and not scope["path"].startswith("/static/"):
             scope["user"] = await viewer_for_token(token)
+        if cookie_is_secure(scope.get("scheme", "http")) and not cookies_always_secure():
+            send = _csrf_cookie_made_secure(send)
         await next_app(scope, receive, send)
+
+
+def _csrf_cookie_made_secure(send: Send) -> Send:
+    prefix = f"{CSRF_COOKIE}=".encode()
+
+    async def wrapped(message) -> None:
+        if message["type"] == "http.response.start":
+            message["headers"] = [
+                (k, v + b"; Secure")
+                if k.lower() == b"set-cookie" and v.startswith(prefix) and not _has_secure(v)
+                else (k, v)
+                for k, v in message.get("headers", [])
+            ]
+        await send(message)
+
+    return wrapped
+
+
+def _has_secure(header: bytes) -> bool:
+    return any(part.strip().lower() == b"secure" for part in header.split(b";"))
 
 
 def _cookie(scope: Scope, name: str) -> str | None:

@@ -1,7 +1,8 @@
 """Signing in and out: the limits, checking the password, starting the session, the audit.
 
-outcome = await sign_in(username, password, address, user_agent)
-if outcome.token: ...set the cookie...     else: show outcome.errors (429 if outcome.limited)
+outcome = await sign_in(username, password, address, user_agent, device=..., replacing=...)
+if outcome.token: ...set the session cookie and outcome.device...
+else: show outcome.errors (429 if outcome.limited)
 """
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ from dataclasses import dataclass, field
 from app import audit
 from app.actor import Actor
 from app.audit import Operation
-from app.auth import limits
-from app.auth.passwords import hash_password, needs_rehash, verify_password
+from app.auth import devices, limits
+from app.auth.passwords import hashed, needs_rehash, password_matches
 from app.auth.sessions import end_session, start_session
 from app.database import atomic
 from app.forms import FormErrors
@@ -32,19 +33,36 @@ def limited_message() -> str:
 
 @dataclass
 class SignIn:
-    """What a sign-in came to: a session token, or the errors (and whether the limit on
-    failed attempts refused it before the password was looked at)."""
+    """What a sign-in came to: a session token (and the device's new known-device token), or
+    the errors (and whether a limit refused it before the password was looked at)."""
 
     token: str | None = None
     errors: FormErrors = field(default_factory=FormErrors)
     limited: bool = False
+    device: str | None = None
 
 
-async def sign_in(username: str, password: str, address: str, user_agent: str) -> SignIn:
-    """Sign someone in by username and password, from a network address. Failures count
-    toward the limits and are audited with what was typed (nobody is signed in to name)."""
+async def sign_in(
+    username: str,
+    password: str,
+    address: str,
+    user_agent: str,
+    *,
+    device: str | None = None,
+    replacing: Actor | None = None,
+) -> SignIn:
+    """Sign someone in by username and password, from a network address.
+
+    `device`: the browser's known-device token, if it has one. `replacing`: who is signed in
+    in this browser now; a successful sign-in ends that session (and audits it as a sign-out).
+    The attempt is counted before the password is checked (app.auth.limits); failures are
+    audited with what was typed (nobody is signed in to name)."""
     async with atomic():
-        if await limits.is_limited(username, address):
+        person = await Person.objects().where(Person.username == username).first()
+        key = devices.device_key(device, person.id, person.password_hash) if person else ""
+        lane = limits.Lane(username, address, key)
+        attempt = await limits.take_slot(lane)
+        if attempt is None:
             await audit.record(
                 None,
                 Operation.SIGN_IN_FAILED,
@@ -52,16 +70,15 @@ async def sign_in(username: str, password: str, address: str, user_agent: str) -
                 "",
                 username=username,
                 address=address,
-                detail="refused: too many failed attempts",
+                detail="refused: too many failed attempts" + (" on this device" if key else ""),
             )
             return SignIn(errors=FormErrors(username=limited_message()), limited=True)
-        person = await Person.objects().where(Person.username == username).first()
-    # Argon2 is slow on purpose: no write lock is held while it runs.
-    ok = verify_password(person.password_hash if person else None, password)
-    new_hash = hash_password(password) if ok and needs_rehash(person.password_hash) else None
+    # Argon2 is slow on purpose: it runs in a worker thread, with no write lock held.
+    ok = await password_matches(person.password_hash if person else None, password)
+    new_hash = await hashed(password) if ok and needs_rehash(person.password_hash) else None
     async with atomic():
         if not ok or person is None or not person.active:
-            await limits.record_failure(username, address)
+            # The attempt's row stays: it is this failure, counted.
             await audit.record(
                 None,
                 Operation.SIGN_IN_FAILED,
@@ -72,14 +89,26 @@ async def sign_in(username: str, password: str, address: str, user_agent: str) -
                 detail="inactive account" if (ok and person and not person.active) else "",
             )
             return SignIn(errors=FormErrors(username=FAILED))
-        await limits.clear_account(username)
+        await limits.give_back(attempt, lane)
         if new_hash:
             await Person.update({Person.password_hash: new_hash}).where(Person.id == person.id)
+        if replacing is not None and replacing.session_id is not None:
+            await end_session(replacing.session_id)
+            await audit.record(
+                replacing,
+                Operation.SIGN_OUT,
+                "person",
+                replacing.id,
+                detail="signed in again in this browser"
+                if replacing.id == person.id
+                else "another person signed in in this browser",
+            )
         token = await start_session(person.id, user_agent)
         await audit.record(
             None, Operation.SIGN_IN, "person", person.id, username=username, address=address
         )
-    return SignIn(token=token)
+    known = devices.remember(device, person.id, new_hash or person.password_hash)
+    return SignIn(token=token, device=known)
 
 
 async def sign_out(actor: Actor) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 from app.actor import actor_for
-from app.auth.passwords import hash_password
+from app.auth.passwords import hashed
 from app.roles import Role
 from app.tables.people import Person
 from app.taskings import service, volunteers
@@ -39,7 +39,7 @@ async def load(ctx) -> None:
             **{key: True for key in TRAINING},
         },
     )
-    password_hash = hash_password(ctx.password)
+    password_hash = await hashed(ctx.password)
     for username, name, collar, vetting, training in MORE_VOLUNTEERS:
         person = Person(
             username=username,

@@ -13,7 +13,8 @@ import re
 from app import audit
 from app.actor import Actor
 from app.audit import Operation
-from app.auth.passwords import hash_password, password_problem
+from app.auth import limits
+from app.auth.passwords import hashed, password_problem
 from app.auth.sessions import end_sessions_of
 from app.database import atomic, contains, snapshot
 from app.forms import FormErrors
@@ -141,7 +142,7 @@ async def create(
     password = values.get("password") or ""
     problem = password_problem(password)
     # Argon2 takes a while on purpose: hash before taking the database's write lock.
-    password_hash = hash_password(password) if not problem else ""
+    password_hash = await hashed(password) if not problem else ""
     async with atomic():
         if "username" not in errors:
             if not username:
@@ -238,12 +239,13 @@ async def reset_password(actor: Actor, person_id: int, password: str) -> FormErr
     returns the password's problem under `password` (nothing changed)."""
     errors = FormErrors()
     problem = password_problem(password)
-    password_hash = hash_password(password) if not problem else ""
+    password_hash = await hashed(password) if not problem else ""
     async with atomic():
-        await _person(person_id)
+        person = await _person(person_id)
         if problem:
             errors.add("password", problem)
             return errors
+        await limits.forget_account(person.username)  # "ask your supervisor to reset it"
         await Person.update({Person.password_hash: password_hash}).where(Person.id == person_id)
         await end_sessions_of(person_id)
         await audit.record(

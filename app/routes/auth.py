@@ -11,7 +11,13 @@ from litestar.response import Redirect, Template
 from app.access import PUBLIC
 from app.actor import actor_for
 from app.auth.forms import SignInForm
-from app.auth.sessions import COOKIE_NAME, cookie_is_secure, session_cookie
+from app.auth.sessions import (
+    COOKIE_NAME,
+    DEVICE_COOKIE,
+    cookie_is_secure,
+    device_cookie,
+    session_cookie,
+)
 from app.auth.signing_in import sign_in, sign_out
 from app.forms import FormErrors
 from app.web import Form, page
@@ -60,17 +66,24 @@ class AuthController(Controller):
         target = safe_next(values["next"])
         if errors:
             return _again(target, values["username"], errors)
+        address = request.client.host if request.client else ""
         outcome = await sign_in(
             values["username"],
             values["password"],
-            request.client.host if request.client else "",
+            address,
             request.headers.get("user-agent", ""),
+            device=request.cookies.get(DEVICE_COOKIE),
+            # Whoever is signed in in this browser now: their session ends if this succeeds.
+            replacing=actor_for(request.user, address=address) if request.user else None,
         )
         if outcome.token is None:
             status = 429 if outcome.limited else 400  # too many attempts, or a wrong password
             return _again(target, values["username"], outcome.errors, status=status)
         response = Redirect(path=target, status_code=303)
-        response.set_cookie(session_cookie(outcome.token, cookie_is_secure(request.url.scheme)))
+        secure = cookie_is_secure(request.url.scheme)
+        response.set_cookie(session_cookie(outcome.token, secure))
+        if outcome.device:
+            response.set_cookie(device_cookie(outcome.device, secure))
         return response
 
     @post("/logout", opt=PUBLIC, status_code=303, name="auth:sign_out")

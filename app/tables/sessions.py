@@ -19,8 +19,12 @@ class UserSession(Table):
 
 
 class SignInAttempt(Table):
-    """A failed sign-in, counted per account and per address to limit guessing."""
+    """A sign-in attempt, written before its password is checked and removed if the password
+    was right: what stays is the failures (and the checks still running), counted per account
+    and per address to limit guessing. `device_key` names the known device it came from
+    (a digest of its id), or is empty for a device the account has not signed in on."""
 
     at = Timestamptz(default=TimestamptzNow(), index=True)
     username_key = Varchar(length=60, index=True)
     address = Varchar(length=64, index=True)
+    device_key = Varchar(length=64, default="")

@@ -170,3 +170,78 @@ def test_the_username_field_has_its_attributes_as_real_attributes(web):
     assert username["autocapitalize"] == "none"
     assert username["spellcheck"] == "false"
     assert "&#34;" not in web.get("/login").text
+
+
+def _set_cookie(response, name):
+    return next((c for c in response.headers.get_list("set-cookie") if c.startswith(name)), None)
+
+
+def test_the_csrf_cookie_is_secure_over_https_and_not_over_http(app):
+    from litestar.testing import TestClient
+
+    with TestClient(app=app, base_url="https://testserver.local") as client:
+        over_https = _set_cookie(client.get("/login"), "csrftoken=")
+    with TestClient(app=app, base_url="http://testserver.local") as client:
+        over_http = _set_cookie(client.get("/login"), "csrftoken=")
+    assert over_https and over_http
+    flags = {part.strip().lower() for part in over_https.split(";")}
+    assert "secure" in flags and "httponly" in flags
+    assert "secure" not in {part.strip().lower() for part in over_http.split(";")}
+
+
+def test_sign_in_remembers_the_device_in_an_http_only_cookie(app):
+    from litestar.testing import TestClient
+
+    from app.auth.sessions import DEVICE_COOKIE
+    from tests.helpers import WebSession
+
+    person = make_person("pcso")
+    with TestClient(app=app, base_url="https://testserver.local") as client:
+        response = sign_in(WebSession(client), person.username)
+    cookie = _set_cookie(response, DEVICE_COOKIE + "=")
+    flags = {part.strip().lower() for part in cookie.split(";")}
+    assert {"httponly", "secure", "path=/login"} <= flags
+
+
+def test_guessing_an_officers_password_elsewhere_does_not_lock_out_their_phone(app, web):
+    from litestar.testing import TestClient
+
+    from tests.helpers import WebSession
+
+    officer = make_person("officer")
+    assert sign_in(web, officer.username).status_code == 303  # the officer's phone, known now
+    web.post("/logout")
+    with TestClient(app=app, base_url="http://testserver.local") as other:
+        attacker = WebSession(other)
+        for _ in range(5):
+            assert sign_in(attacker, officer.username, "a guess!").status_code == 400
+        refused = sign_in(attacker, officer.username)  # even the right password, from there
+        assert refused.status_code == 429
+        assert "Too many failed attempts" in field_error(refused, "username")
+    assert sign_in(web, officer.username).status_code == 303  # the phone still signs in
+    assert web.get("/").status_code == 200
+
+
+def test_signing_in_as_someone_else_in_the_same_browser_ends_the_earlier_session(app, web):
+    from litestar.testing import TestClient
+
+    from tests.helpers import WebSession
+
+    first = make_person("pcso")
+    second = make_person("supervisor")
+    assert sign_in(web, first.username).status_code == 303
+    earlier = web.client.cookies.get(COOKIE_NAME)
+    assert sign_in(web, second.username).status_code == 303
+    assert sync(UserSession.count().where(UserSession.person == first.id)) == 0
+    assert sync(UserSession.count().where(UserSession.person == second.id)) == 1
+    # The earlier cookie, kept by someone, no longer signs anyone in.
+    with TestClient(app=app, base_url="http://testserver.local") as other:
+        other.cookies.set(COOKIE_NAME, earlier)
+        assert WebSession(other).get("/").status_code == 303
+    assert web.get("/").status_code == 200  # the new one does
+    entries = sync(AuditEntry.select().order_by(AuditEntry.id))
+    assert [(e["operation"], e["actor_username"]) for e in entries] == [
+        ("sign-in", first.username),
+        ("sign-out", first.username),
+        ("sign-in", second.username),
+    ]
