@@ -120,3 +120,27 @@ def test_a_record_backs_off_while_the_server_has_a_problem_then_is_sent_once(pho
     page.clock.run_for(MAX_MS)
     settle_sends(page)
     assert len(posts) == FAILURES + 1  # nothing more to send
+
+
+def test_a_400_without_field_errors_is_final_too(phone, live_server):
+    page = phone
+    sign_in(page, USER)
+    page.goto("/log")
+    posts: list[str] = []
+
+    def refuse(route):
+        if route.request.method != "POST":
+            return route.continue_()
+        posts.append(route.request.post_data or "")
+        return route.fulfill(status=400, body="Bad request", content_type="text/plain")
+
+    page.route("**/log", refuse)
+    form = page.locator("form[data-outbox]")
+    form.locator("label.chip", has_text="Event").first.click()
+    form.get_by_role("button", name="Save").click()
+    item = page.locator(ITEM)
+    expect(item).to_have_attribute("data-state", "error")
+    expect(item).to_contain_text("Not accepted")
+    page.evaluate("() => window.dispatchEvent(new Event('online'))")
+    settle_sends(page)
+    assert len(posts) == 1  # not sent again until fixed

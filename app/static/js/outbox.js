@@ -89,7 +89,8 @@
         return settle(record).then(function () { return "sent"; });
       }
       if (response.status === 400) {
-        return response.json().then(function (answer) {
+        // A 400 without field errors (not JSON) is still final: "Not accepted".
+        return response.json().catch(function () { return {}; }).then(function (answer) {
           record.state = "error"; record.errors = answer.errors || { "": "Not accepted" };
           return settle(record).then(function () { return "error"; });
         });
@@ -110,7 +111,7 @@
       records.forEach(function (r) {
         if (r.state === "sent" && now - r.sent > SENT_KEPT_MS) {
           chain = chain.then(function () { return remove(r.uuid); });
-        } else if (r.state === "waiting" && !(r.retryAt > now)) { // backed off: not yet
+        } else if (r.state === "waiting" && !(r.retryAt > now)) { // not while backing off
           chain = chain.then(function (last) { return last === "wait" ? "wait" : send(r, csrf); });
         }
       });
