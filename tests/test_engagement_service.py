@@ -75,10 +75,16 @@ def test_a_staff_follow_up_becomes_a_tasking_a_volunteers_does_not():
 def test_change_delete_and_follow_up_done_are_the_authors_during_the_shift():
     author, other = make_actor("pcso"), make_actor("pcso")
     entry_id, _, _ = sync(service.log(author, entry()))
-    with pytest.raises(NotAllowed):
-        sync(service.change(other, entry_id, entry(kind="event")))
-    with pytest.raises(NotFound):
-        sync(service.follow_up_done(other, entry_id))
+    # Someone else's entry is as missing as one that does not exist.
+    for not_theirs in (
+        service.change(other, entry_id, entry(kind="event")),
+        service.open_entry(other, entry_id),
+        service.delete(other, entry_id),
+        service.follow_up_done(other, entry_id),
+    ):
+        with pytest.raises(NotFound):
+            sync(not_theirs)
+    assert audited("consultation", "engagement") == []  # a refused look is not a look
     found, shown = sync(service.open_entry(author, entry_id))
     assert found["id"] == entry_id and shown["topics"] == ["asb", "drugs"]
     assert sync(service.change(author, entry_id, entry(kind="event", note="x"))) == {}

@@ -70,10 +70,21 @@ def test_contacts_goals_and_the_plan_are_the_mentors():
     first = sync(service.add_contact(mentor, client_id, values))
     assert first[1:] == (True, {})
     assert sync(service.add_contact(mentor, client_id, values)) == (first[0], False, {})
+    # Another mentor's client is as missing as one that does not exist; the coordinator reads
+    # the client (so may know it exists) but records no contacts with them.
+    for not_theirs in (
+        service.add_contact(other, client_id, contact()),
+        service.client_for(other, client_id),
+        service.client_page(other, client_id),
+        service.add_goal(other, client_id, {"title": "x"}),
+        service.change_client(other, client_id, {"status": "closed", "exit_plan": ""}),
+        service.client_for(mentor, client_id + 100),
+    ):
+        with pytest.raises(NotFound):
+            sync(not_theirs)
+    assert sync(AuditEntry.count().where(AuditEntry.actor == other.id)) == 0  # nothing looked at
     with pytest.raises(NotAllowed):
-        sync(service.add_contact(other, client_id, contact()))
-    with pytest.raises(NotFound):
-        sync(service.client_for(mentor, client_id + 100))
+        sync(service.client_for(coordinator(), client_id, as_mentor=True))
     _, _, errors = sync(service.add_contact(mentor, client_id, contact(agency="999")))
     assert errors == {"agency": "Choose an agency from the directory"}
     assert sync(MentorContact.count()) == 1
@@ -95,10 +106,15 @@ def test_a_note_is_the_mentors_and_the_coordinators_and_risk_is_disclosed_to_pol
     assert sync(disclosure.contact(mentor, quiet))["note"] == "Talked"
     assert sync(disclosure.contact(coordinator(), quiet))["id"] == quiet
     officer = make_actor("officer")
-    with pytest.raises(NotAllowed):
-        sync(disclosure.contact(officer, quiet))
-    with pytest.raises(NotAllowed):
-        sync(disclosure.contact(make_actor("volunteer"), risky))
+    # A note someone may not read is as missing as one that does not exist.
+    for reader, note in (
+        (officer, quiet),
+        (make_actor("volunteer"), risky),
+        (make_actor("mentor"), quiet),
+    ):
+        with pytest.raises(NotFound):
+            sync(disclosure.contact(reader, note))
+        assert sync(AuditEntry.count().where(AuditEntry.actor == reader.id)) == 0
     with pytest.raises(NotFound):
         sync(disclosure.contact(officer, risky + 100))
     assert sync(disclosure.contact(officer, risky))["id"] == risky

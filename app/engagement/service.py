@@ -92,16 +92,17 @@ async def log(actor: Actor, values: dict) -> tuple[int | None, bool, FormErrors]
 
 
 async def own_entry(actor: Actor, entry_id: int) -> dict:
-    """An entry the actor may change: theirs, during its shift (NotFound, NotAllowed)."""
+    """An entry the actor may change: theirs, during its shift. Someone else's entry answers
+    NotFound, as a missing one does; the author's own after its shift, NotAllowed."""
     entry = (
         await Engagement.select()
         .where((Engagement.id == entry_id) & Engagement.deleted_at.is_null())
         .first()
     )
-    if entry is None:
+    if entry is None or entry["author"] != actor.id:
         raise NotFound(entry_id)
     if not editable(entry, actor.id):
-        raise NotAllowed("Only the author may change an entry, during the shift")
+        raise NotAllowed("An entry can be changed only during the shift it was made in")
     return entry
 
 

@@ -2,7 +2,7 @@
 
 A note is read in full by the mentor who wrote it and the mentor coordinator. Police roles see
 only entries marked "crime or risk information", and each sight of one is a disclosure entry
-in the audit log. Everyone else is refused.
+in the audit log. For everyone else the note answers as a missing one does (NotFound).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from app.actor import Actor
 from app.audit import Operation, record
 from app.database import atomic
 from app.mentoring.service import is_coordinator
-from app.outcomes import NotAllowed, NotFound
+from app.outcomes import NotFound
 from app.tables.mentoring import MentorContact
 
 COLUMNS = (
@@ -35,7 +35,8 @@ async def _disclose(actor: Actor, contact_id: int) -> None:
 
 async def contact(actor: Actor, contact_id: int) -> dict:
     """A contact's note: to its mentor and the coordinator (a consultation), to police roles if
-    marked crime or risk information (a disclosure); NotAllowed for anyone else."""
+    marked crime or risk information (a disclosure); NotFound for anyone else (as if there were
+    no such note), and nothing is audited for a look refused."""
     async with atomic():
         row = await MentorContact.select(*COLUMNS).where(MentorContact.id == contact_id).first()
         if row is None:
@@ -45,7 +46,7 @@ async def contact(actor: Actor, contact_id: int) -> dict:
         elif actor.is_police and row["is_risk"]:
             await _disclose(actor, contact_id)
         else:
-            raise NotAllowed("This note is confidential to the mentor")
+            raise NotFound(contact_id)  # confidential to the mentor: not even that it exists
     return row
 
 

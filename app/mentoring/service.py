@@ -26,8 +26,10 @@ async def is_coordinator(actor: Actor) -> bool:
 
 
 async def client_for(actor: Actor, client_id: int, *, as_mentor: bool = False) -> dict:
-    """A client the actor may read in full (their mentor, or the coordinator), else refused;
-    `as_mentor`: only their mentor (who records what happens with them)."""
+    """A client the actor may read in full (their mentor, or the coordinator), else NotFound
+    (another mentor's client answers as a missing one, so ids reveal nothing); `as_mentor`:
+    only their mentor (who records what happens with them), else NotAllowed: the coordinator
+    reads the client but does not record contacts with them."""
     client = (
         await MentorClient.select(
             *MentorClient.all_columns(), MentorClient.mentor.display_name.as_alias("mentor_name")
@@ -35,10 +37,8 @@ async def client_for(actor: Actor, client_id: int, *, as_mentor: bool = False) -
         .where(MentorClient.id == client_id)
         .first()
     )
-    if client is None:
+    if client is None or (client["mentor"] != actor.id and not await is_coordinator(actor)):
         raise NotFound(client_id)
-    if client["mentor"] != actor.id and not await is_coordinator(actor):
-        raise NotAllowed("Only the client's mentor and the coordinator see this")
     if as_mentor and client["mentor"] != actor.id:
         raise NotAllowed("Only the client's mentor records contacts")
     return client

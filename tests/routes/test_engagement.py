@@ -14,6 +14,7 @@ from app.tables.audit import AuditEntry
 from app.tables.engagement import Engagement, KeyIndividual
 from tests.factories import make_person, make_team
 from tests.helpers import field_error, html, summary_links, sync
+from tests.routes.not_theirs import answers_as_missing
 
 JSON = {"accept": "application/json"}
 
@@ -174,8 +175,8 @@ def test_the_author_edits_and_deletes_during_the_shift_and_each_change_is_audite
     pcso, other = as_role("pcso"), as_role("pcso")
     pcso.post("/log", engagement(), headers=JSON)
     entry_id = stored()[0]["id"]
-    assert other.get(f"/log/{entry_id}").status_code == 403
-    assert other.post(f"/log/{entry_id}", {"kind": "event"}).status_code == 403
+    assert other.get(f"/log/{entry_id}").status_code == 404
+    assert other.post(f"/log/{entry_id}", {"kind": "event"}).status_code == 404
     form = pcso.get(f"/log/{entry_id}")
     assert html(form).select_one("#kind-street").has_attr("checked")
     bad = pcso.post(f"/log/{entry_id}", {"kind": "nope", "topics": ["asb"]})
@@ -189,6 +190,24 @@ def test_the_author_edits_and_deletes_during_the_shift_and_each_change_is_audite
     assert stored()[0]["deleted_at"] is not None
     assert len(audit("erasure", "engagement")) == 1
     assert html(pcso.get("/log")).select(".my-log [data-entry]") == []
+
+
+def test_someone_elses_entry_answers_as_a_missing_one_does(as_role):
+    volunteer = as_role("volunteer")
+    volunteer.post("/log", engagement(follow_up="Bring leaflets"), headers=JSON)
+    [entry] = stored()
+    gone = entry["id"] + 10_000
+    for role in ("volunteer", "pcso", "supervisor"):
+        other = as_role(role)
+        for method, path, data in (
+            ("GET", "/log/{}", None),
+            ("POST", "/log/{}", {"kind": "event", "topics": ["litter"]}),
+            ("POST", "/log/{}", {"kind": "nope"}),  # a bad form tells nothing either
+            ("POST", "/log/{}/delete", None),
+            ("POST", "/log/{}/done", None),
+        ):
+            answers_as_missing(other, method, path.format(entry["id"]), path.format(gone), data)
+    assert stored() == [entry]  # nothing changed
 
 
 def test_after_the_shift_the_entry_can_no_longer_be_changed(as_role):

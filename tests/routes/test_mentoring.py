@@ -16,6 +16,7 @@ from app.tables.mentoring import (
     PoliceCallCount,
 )
 from tests.helpers import field_error, html, summary_links, sync
+from tests.routes.not_theirs import answers_as_missing
 
 JSON = {"accept": "application/json"}
 
@@ -145,12 +146,18 @@ def test_a_bad_contact_is_refused_beside_the_field(as_role, change, field, messa
     assert sync(MentorContact.count()) == 0
 
 
+# A role that may use the page finds someone else's record missing (404); a role that may
+# not use the page at all is refused by its access rule (403), whatever the number.
+NOTE_STATUS = {"officer": 404, "volunteer": 403, "mentor": 404, "pcso": 404, "supervisor": 404}
+CLIENT_STATUS = {"officer": 403, "volunteer": 403, "mentor": 404, "pcso": 403, "supervisor": 404}
+
+
 @pytest.mark.parametrize("role", ["officer", "volunteer", "mentor", "pcso", "supervisor"])
 def test_a_mentors_note_is_refused_to_others(as_role, mentor_with_note, role):
     _, contact_id = mentor_with_note
     other = as_role(role)
-    assert other.get(f"/mentoring/contacts/{contact_id}").status_code == 403
-    assert other.get(f"/mentoring/clients/{client_id()}").status_code == 403
+    assert other.get(f"/mentoring/contacts/{contact_id}").status_code == NOTE_STATUS[role]
+    assert other.get(f"/mentoring/clients/{client_id()}").status_code == CLIENT_STATUS[role]
     risk = other.get("/mentoring/risk")
     if risk.status_code == 200:
         assert html(risk).select("[data-risk] [data-contact]") == []
@@ -163,12 +170,52 @@ def test_another_mentor_changes_nothing_of_a_client_with_a_good_or_a_bad_form(
     other = as_role("mentor")
     cid = client_id()
     for form in ({"status": "closed", "exit_plan": "Done"}, {"status": "nonsense"}):
-        assert other.post(f"/mentoring/clients/{cid}", form).status_code == 403
+        assert other.post(f"/mentoring/clients/{cid}", form).status_code == 404
     for form in ({"title": "Find work"}, {"title": ""}):
-        assert other.post(f"/mentoring/clients/{cid}/goals", form).status_code == 403
+        assert other.post(f"/mentoring/clients/{cid}/goals", form).status_code == 404
     client = sync(MentorClient.select().where(MentorClient.id == cid).first())
     assert (client["status"], client["exit_plan"]) == ("active", "")
     assert sync(MentorGoal.count()) == 0
+
+
+def test_another_mentors_client_goal_and_note_answer_as_missing_ones_do(as_role, mentor_with_note):
+    mentor, contact_id = mentor_with_note
+    cid = client_id()
+    assert mentor.post(f"/mentoring/clients/{cid}/goals", {"title": "See a GP"}).status_code == 303
+    goal_id = sync(MentorGoal.select(MentorGoal.id).first())["id"]
+    gone = 10_000
+    other = as_role("mentor")
+    for method, path, data in (
+        ("GET", "/mentoring/clients/{}", None),
+        ("POST", "/mentoring/clients/{}", {"status": "closed", "exit_plan": "Done"}),
+        ("POST", "/mentoring/clients/{}/goals", {"title": "Find work"}),
+        ("POST", "/mentoring/clients/{}/contacts", {"uuid": str(uuid.uuid4()), "kind": "meeting"}),
+        ("GET", "/mentoring/contacts/{}", None),
+    ):
+        record = contact_id if "contacts/" in path and method == "GET" else cid
+        answers_as_missing(other, method, path.format(record), path.format(record + gone), data)
+    answers_as_missing(
+        other,
+        "POST",
+        f"/mentoring/goals/{goal_id}",
+        f"/mentoring/goals/{goal_id + gone}",
+        {"progress": "achieved"},
+    )
+    # Police read only notes marked crime or risk information: this one is not there for them.
+    for role in ("officer", "pcso", "supervisor"):
+        answers_as_missing(
+            as_role(role),
+            "GET",
+            f"/mentoring/contacts/{contact_id}",
+            f"/mentoring/contacts/{contact_id + gone}",
+        )
+    client = sync(MentorClient.select().where(MentorClient.id == cid).first())
+    assert (client["status"], sync(MentorGoal.count()), sync(MentorContact.count())) == (
+        "active",
+        1,
+        1,
+    )
+    assert sync(MentorGoal.select(MentorGoal.progress).first())["progress"] != "achieved"
 
 
 def test_the_writer_and_the_coordinator_read_the_note(as_role, mentor_with_note):
@@ -200,7 +247,7 @@ def test_a_risk_entry_is_shared_with_police_and_each_sight_is_a_disclosure(as_ro
     assert [(d["record_type"], d["record_id"], d["actor"]) for d in disclosures] == [
         ("mentor-contact", str(risk_id), officer.person.id)
     ] * 2
-    assert as_role("volunteer").get(f"/mentoring/contacts/{risk_id}").status_code == 403
+    assert as_role("volunteer").get(f"/mentoring/contacts/{risk_id}").status_code == 403  # role
 
 
 def test_outcome_calls_before_and_since_per_client_and_for_the_programme(as_role):

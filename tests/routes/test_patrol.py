@@ -13,6 +13,7 @@ from app.tables.audit import AuditEntry
 from app.tables.patrol import PatrolCheckIn, PatrolPlan, PatrolPoint
 from tests.factories import make_person, make_team
 from tests.helpers import field_error, html, summary_links, sync
+from tests.routes.not_theirs import answers_as_missing
 
 SCHOOL = (52.91990, -1.49200)
 SHOPS = (52.92250, -1.47460)
@@ -210,6 +211,19 @@ def test_nobody_checks_in_to_someone_elses_plan(as_role):
     stranger = as_role("pcso", home_team=make_team().id)
     assert check_in(stranger, point.id, near(SCHOOL, 5)).status_code == 404
     assert sync(PatrolCheckIn.count()) == 0
+    assert check_in(mine, point.id, near(SCHOOL, 5)).status_code == 201
+    # A point of someone else's plan answers exactly as a point that does not exist.
+    fix = near(SCHOOL, 5)
+    for other in (stranger, as_role("pcso", home_team=team.id), sup):
+        for path, data in (
+            ("/plan/points/{}/check-in", {"uuid": str(uuid.uuid4()), "lat": fix[0], "lng": fix[1]}),
+            ("/plan/points/{}/check-in", {"uuid": "not a uuid", "lat": "north"}),
+            ("/plan/points/{}/check-out", None),
+        ):
+            answers_as_missing(
+                other, "POST", path.format(point.id), path.format(point.id + 10_000), data
+            )
+    assert sync(PatrolCheckIn.count()) == 1
 
 
 def test_check_out_and_compliance_for_the_week(as_role):

@@ -11,6 +11,7 @@ from app.taskings.sender import payload
 from app.taskings.service import alert_unacknowledged
 from tests.factories import make_person, make_team
 from tests.helpers import field_error, html, summary_links, sync
+from tests.routes.not_theirs import answers_as_missing
 from tests.taskings_helpers import make_profile, tasking_form
 
 
@@ -69,6 +70,22 @@ def test_a_volunteer_cannot_see_or_answer_another_volunteers_offer(as_role):
     assert other.post(f"/tasks/{tasking_id}/answer", {"state": "accepted"}).status_code == 404
     listing = html(other.get("/tasks"))
     assert listing.select("[data-section=offers] [data-part]") == []
+    assert parts(tasking_id) == {asked.id: "offered"}
+
+
+def test_someone_elses_tasking_answers_as_a_missing_one_does(as_role):
+    team = make_team("Abbey")
+    asked = make_person("volunteer", home_team=team.id)
+    make_profile(asked)
+    tasking_id = create(as_role("supervisor"), tasking_form(team.id))
+    gone = tasking_id + 10_000
+    for other in (as_role("volunteer", home_team=team.id), as_role("pcso", home_team=team.id)):
+        for method, path, data in (
+            ("GET", "/tasks/{}", None),
+            ("POST", "/tasks/{}/answer", {"state": "accepted"}),
+            ("POST", "/tasks/{}/answer", {"state": "nonsense"}),  # a bad form tells nothing
+        ):
+            answers_as_missing(other, method, path.format(tasking_id), path.format(gone), data)
     assert parts(tasking_id) == {asked.id: "offered"}
 
 

@@ -11,6 +11,7 @@ from app.taskings import vapid
 from app.taskings.push_queue import action_token
 from tests.factories import make_team
 from tests.helpers import html, sync
+from tests.routes.not_theirs import answers_as_missing
 from tests.taskings_helpers import make_profile, tasking_form
 
 SUBSCRIPTION = {
@@ -61,7 +62,12 @@ def test_each_device_can_be_turned_off_only_by_its_owner(as_role):
     pcso, other = as_role("pcso"), as_role("pcso")
     assert subscribe(pcso).status_code == 201
     sub = sync(PushSubscription.select().first())
-    assert other.post(f"/tasks/push/subscriptions/{sub['id']}/off").status_code == 404
+    answers_as_missing(
+        other,
+        "POST",
+        f"/tasks/push/subscriptions/{sub['id']}/off",
+        f"/tasks/push/subscriptions/{sub['id'] + 10_000}/off",
+    )
     assert pcso.post(f"/tasks/push/subscriptions/{sub['id']}/off").status_code == 303
     assert sync(PushSubscription.count()) == 0
 

@@ -8,6 +8,7 @@ from app.tables.audit import AuditEntry
 from app.tables.visits import FollowUp, HomeVisit, Referral, VisitAnswer
 from tests.factories import make_team
 from tests.helpers import field_error, html, summary_links, sync
+from tests.routes.not_theirs import answers_as_missing
 from tests.taskings_helpers import make_profile
 
 HX = {"hx-request": "true"}
@@ -234,6 +235,50 @@ def test_volunteers_see_only_their_own_visits(as_role):
     # Police in the team area see it; only its visitor may change it.
     assert html(pcso.get("/visits")).select(f"a[href='/visits/{visit_uuid}']")
     assert answer(pcso, visit_uuid, "food", "no").status_code == 404
+
+
+def test_someone_elses_visit_follow_up_and_referral_answer_as_missing_ones_do(as_role):
+    team = make_team()
+    volunteer = as_role("volunteer", home_team=team.id)
+    make_profile(volunteer.person)
+    done = start(volunteer, team=str(team.id))
+    answer_all_required(volunteer, done, food="no")
+    made = {"referral_food-bank": "made"}
+    assert volunteer.post(f"/visits/{done}/submit", made).status_code == 303
+    under_way = start(volunteer, team=str(team.id))
+    other = as_role("volunteer", home_team=team.id)
+    make_profile(other.person)
+    gone = str(uuid.uuid4())
+    for visit in (done, under_way):
+        for method, path, data in (
+            ("GET", "/visits/{}", None),
+            ("GET", "/visits/{}/check", None),
+            ("POST", "/visits/{}/sections/1", {"q_smoke_alarm": "yes"}),
+            ("POST", "/visits/{}/submit", made),
+            ("POST", "/visits/{}/discard", None),
+        ):
+            answers_as_missing(other, method, path.format(visit), path.format(gone), data)
+        # An answer sent by the outbox (JSON) for a visit not open to them is refused for good.
+        answers_as_missing(
+            other,
+            "POST",
+            f"/visits/{visit}/answers/food",
+            f"/visits/{gone}/answers/food",
+            {"q_food": "yes"},
+            json_status=400,
+        )
+    followup = sync(FollowUp.select(FollowUp.id).first())["id"]
+    referral = sync(Referral.select(Referral.id).first())["id"]
+    for path, data in (
+        ("/visits/follow-ups/{}/done", None),
+        ("/visits/referrals/{}", {"state": "accepted"}),
+        ("/visits/referrals/{}", {"state": "own"}),
+    ):
+        record = followup if "follow-ups" in path else referral
+        answers_as_missing(other, "POST", path.format(record), path.format(record + 10_000), data)
+    assert visit_row(done)["state"] == "submitted" and visit_row(under_way) is not None
+    assert sync(FollowUp.select(FollowUp.done).first())["done"] is False
+    assert sync(Referral.select(Referral.state).first())["state"] == "made"
 
 
 def test_earlier_visits_to_the_household_are_shown_at_the_start_and_the_look_audited(as_role):

@@ -8,6 +8,17 @@
   var STORE = "records";
   var SYNC_TAG = "beatbook-outbox";
   var SENT_KEPT_MS = 24 * 3600 * 1000;
+  // After a 5xx answer a record waits before it is sent again: 15 s, then twice as long each
+  // time, never more than 10 minutes, each wait cut by a random part of up to half (jitter, so
+  // that a team's phones do not all come back at once).
+  var RETRY_FIRST_MS = 15 * 1000;
+  var RETRY_MAX_MS = 10 * 60 * 1000;
+
+  function backOff(record) {
+    record.failures = (record.failures || 0) + 1;
+    var wait = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * Math.pow(2, record.failures - 1));
+    record.retryAt = Date.now() + wait * (0.5 + Math.random() / 2);
+  }
 
   function openDb() {
     return new Promise(function (resolve, reject) {
@@ -52,7 +63,8 @@
     });
   }
 
-  // Send one record. Resolves "sent", "error" (the server refused its content) or "wait".
+  // Send one record. Resolves "sent", "error" (the server refused its content), "server" (it
+  // had a problem: the record backs off) or "wait".
   function send(record, csrf) {
     return fetch(record.action, {
       method: "POST",
@@ -66,17 +78,25 @@
         "x-outbox-user": record.user
       }
     }).then(function (response) {
+      if (response.status >= 500) {
+        backOff(record);
+        return settle(record).then(function () { return "server"; });
+      }
+      var hadProblem = !!record.retryAt; // answered now: the server's problem is over
+      record.failures = 0; record.retryAt = null;
       if (response.status === 200 || response.status === 201) {
         record.state = "sent"; record.sent = Date.now(); record.errors = null;
         return settle(record).then(function () { return "sent"; });
       }
       if (response.status === 400) {
-        return response.json().then(function (answer) {
+        // A 400 without field errors (not JSON) is still final: "Not accepted".
+        return response.json().catch(function () { return {}; }).then(function (answer) {
           record.state = "error"; record.errors = answer.errors || { "": "Not accepted" };
           return settle(record).then(function () { return "error"; });
         });
       }
-      return "wait"; // signed out, another person's session, or the server is unwell
+      // Signed out, another person's session, or not there (403, 404, 409): kept, as it is.
+      return hadProblem ? settle(record).then(function () { return "wait"; }) : "wait";
     }, function () { return "wait"; });
   }
 
@@ -91,7 +111,7 @@
       records.forEach(function (r) {
         if (r.state === "sent" && now - r.sent > SENT_KEPT_MS) {
           chain = chain.then(function () { return remove(r.uuid); });
-        } else if (r.state === "waiting") {
+        } else if (r.state === "waiting" && !(r.retryAt > now)) { // not while backing off
           chain = chain.then(function (last) { return last === "wait" ? "wait" : send(r, csrf); });
         }
       });
@@ -141,11 +161,29 @@
   }
 
   var STATUS = { waiting: "Saved on this phone, will send", sent: "Sent", error: "Not sent: needs fixing" };
+  var retryTimer = null;
+
+  function statusText(record) {
+    if (record.state !== "waiting" || !record.retryAt) return STATUS[record.state];
+    var wait = record.retryAt - Date.now();
+    return "The server had a problem. Will try again " + (wait < 60000 ? "in a moment." :
+      "at " + new Date(record.retryAt).toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" }) + ".");
+  }
+
+  // Send again when the first backed-off record is due (if the page is still open then).
+  function retryLater(records) {
+    var now = Date.now();
+    var due = records.filter(function (r) { return r.state === "waiting" && r.retryAt > now; })
+      .map(function (r) { return r.retryAt; });
+    clearTimeout(retryTimer);
+    if (due.length) retryTimer = setTimeout(sendSoon, Math.min.apply(Math, due) - now);
+  }
 
   function render() {
     var lists = document.querySelectorAll("[data-outbox-list]");
     return recordsOf(currentUser()).then(function (records) {
       unsent = records.filter(function (r) { return r.state !== "sent"; }).length;
+      retryLater(records);
       lists.forEach(function (list) {
         var action = list.getAttribute("data-outbox-list");
         var mine = records.filter(function (r) { return !action || r.action === action; });
@@ -160,11 +198,12 @@
     li.className = "outbox-item outbox-" + record.state;
     li.dataset.uuid = record.uuid;
     li.dataset.state = record.state;
+    if (record.state === "waiting" && record.retryAt) li.dataset.retryAt = record.retryAt; // 5xx
     var what = document.createElement("span");
     what.textContent = record.summary + " · " + new Date(record.made).toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" });
     var status = document.createElement("strong");
     status.className = "outbox-status";
-    status.textContent = STATUS[record.state];
+    status.textContent = statusText(record);
     li.append(what, status);
     if (record.state === "error") {
       var problems = document.createElement("ul");
