@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from app.actor import Actor
 from app.audit import Operation, record
-from app.database import atomic
+from app.database import atomic, snapshot
 from app.forms import FormErrors
 from app.outcomes import NotFound
 from app.tables.engagement import KeyIndividual
@@ -17,7 +17,7 @@ async def listing(actor: Actor, team_id: int | None) -> tuple[int | None, list[d
     team_id = team_id or actor.home_team_id
     if not team_id:
         return None, []
-    async with atomic():
+    async with snapshot():
         people = (
             await KeyIndividual.select()
             .where((KeyIndividual.team == team_id) & (KeyIndividual.active == True))  # noqa: E712

@@ -11,7 +11,7 @@ from app import phone_outbox
 from app.actor import Actor
 from app.audit import Operation, record
 from app.clock import LOCAL_TIME
-from app.database import atomic
+from app.database import atomic, snapshot
 from app.engagement.followups import followup_to_tasking
 from app.engagement.forms import KINDS, TOPICS
 from app.forms import FormErrors
@@ -109,7 +109,7 @@ async def own_entry(actor: Actor, entry_id: int) -> dict:
 async def open_entry(actor: Actor, entry_id: int) -> tuple[dict, dict]:
     """The actor's own entry to change, and its values as the form shows them (a look at it
     is audited)."""
-    async with atomic():
+    async with snapshot():
         entry = await own_entry(actor, entry_id)
         await record(actor, Operation.CONSULTATION, "engagement", entry_id)
     values = {**entry, "topics": topics_list(entry["topics"])}
@@ -206,7 +206,7 @@ async def my_log(actor: Actor) -> dict[str, Any]:
     now = datetime.now(UTC)
     local_today = now.astimezone(LOCAL_TIME).date()
     week_from = datetime.combine(week_start(local_today), datetime.min.time(), LOCAL_TIME)
-    async with atomic():
+    async with snapshot():
         entries = await (
             Engagement.select(
                 *Engagement.all_columns(), Engagement.key_individual.name.as_alias("key_name")

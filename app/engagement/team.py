@@ -11,7 +11,7 @@ from typing import Any
 from app.actor import Actor
 from app.audit import Operation, record
 from app.clock import LOCAL_TIME
-from app.database import atomic
+from app.database import snapshot
 from app.engagement.forms import KINDS, TOPICS
 from app.engagement.service import topics_list, week_start
 from app.tables.engagement import Engagement
@@ -52,7 +52,7 @@ async def _entries(filters: dict) -> list[dict]:
 
 async def team_log(actor: Actor, filters: dict) -> dict[str, Any]:
     """The entries matching the filters (the newest SHOWN), their total and counts by week."""
-    async with atomic():
+    async with snapshot():
         entries = await _entries(filters)
         await record(
             actor, Operation.CONSULTATION, "engagement", "team", detail=f"{len(entries)} entries"
@@ -69,7 +69,7 @@ async def team_log(actor: Actor, filters: dict) -> dict[str, Any]:
 
 async def team_csv(actor: Actor, filters: dict) -> str:
     """Every entry matching the filters as CSV text; recorded as a disclosure."""
-    async with atomic():
+    async with snapshot():
         entries = await _entries(filters)
         await record(
             actor, Operation.DISCLOSURE, "engagement", "csv", detail=f"{len(entries)} rows"

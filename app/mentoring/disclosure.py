@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from app.actor import Actor
 from app.audit import Operation, record
-from app.database import atomic
+from app.database import atomic, snapshot
 from app.mentoring.service import is_coordinator
 from app.outcomes import NotFound
 from app.tables.mentoring import MentorContact
@@ -37,7 +37,7 @@ async def contact(actor: Actor, contact_id: int) -> dict:
     """A contact's note: to its mentor and the coordinator (a consultation), to police roles if
     marked crime or risk information (a disclosure); NotFound for anyone else (as if there were
     no such note), and nothing is audited for a look refused."""
-    async with atomic():
+    async with snapshot():
         row = await MentorContact.select(*COLUMNS).where(MentorContact.id == contact_id).first()
         if row is None:
             raise NotFound(contact_id)

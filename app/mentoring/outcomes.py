@@ -11,7 +11,7 @@ from typing import Any
 
 from app.actor import Actor
 from app.audit import Operation, record
-from app.database import atomic
+from app.database import atomic, snapshot
 from app.forms import FormErrors
 from app.mentoring.service import is_coordinator
 from app.roles import Role
@@ -89,7 +89,7 @@ async def outcomes(client_ids: list[int] | None = None) -> tuple[list[dict], dic
 async def outcome_page(actor: Actor) -> dict[str, Any]:
     """The coordinator sees every client; a mentor their own; other supervisors the programme's
     figure only, no client. The look is audited."""
-    async with atomic():
+    async with snapshot():
         coordinator = await is_coordinator(actor)
         if coordinator:
             per_client, programme = await outcomes()

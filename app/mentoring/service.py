@@ -10,7 +10,7 @@ from typing import Any
 from app import phone_outbox
 from app.actor import Actor
 from app.audit import Operation, record
-from app.database import atomic
+from app.database import atomic, snapshot
 from app.forms import FormErrors
 from app.outcomes import NotAllowed, NotFound
 from app.roles import Role
@@ -51,7 +51,7 @@ async def clients(actor: Actor) -> dict[str, Any]:
     mentor = actor.role == Role.MENTOR
     rows: list[dict] = []
     if coordinator or mentor:
-        async with atomic():
+        async with snapshot():
             query = MentorClient.select(
                 *MentorClient.all_columns(),
                 MentorClient.mentor.display_name.as_alias("mentor_name"),
@@ -92,7 +92,7 @@ async def add_client(actor: Actor, values: dict) -> tuple[int | None, FormErrors
 
 async def client_page(actor: Actor, client_id: int) -> dict[str, Any]:
     """A client's page: the client, their contacts and goals, the agencies to link. Audited."""
-    async with atomic():
+    async with snapshot():
         client = await client_for(actor, client_id)
         contacts = (
             await MentorContact.select(

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from app import audit
 from app.actor import Actor
 from app.audit import Operation
-from app.database import atomic
+from app.database import snapshot
 from app.outcomes import NotFound
 from app.patrol.times import LOCAL
 from app.tables.patrol import PatrolCheckIn, PatrolPlan, PatrolPoint, PlanState, Timing
@@ -94,7 +94,7 @@ async def week_report(team_id: int, monday: date) -> tuple[list[dict], dict[str,
 async def report(actor: Actor, team_id: int, monday: date) -> tuple[list[dict], dict[str, Tally]]:
     """A team area's week of patrol plans (week_report), for a supervisor: the look at who
     patrolled where is audited. Raises NotFound when there is no such team area."""
-    async with atomic():
+    async with snapshot():
         if not await TeamArea.exists().where(TeamArea.id == team_id):
             raise NotFound(team_id)
         rows, people = await week_report(team_id, monday)

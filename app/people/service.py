@@ -52,7 +52,7 @@ async def directory(actor: Actor, q: str = "", role: str = "") -> list[dict]:
         query = query.where(contains(Person.display_name, q) | contains(Person.username, q))
     if role in set(Role):
         query = query.where(Person.role == role)
-    async with atomic():
+    async with snapshot():
         people = await query
         await audit.record(
             actor,
@@ -92,7 +92,7 @@ def details(person: Person, teams: list[int] | None = None) -> dict:
 
 async def look_at(actor: Actor, person_id: int) -> tuple[Person, dict]:
     """A person's account and its editable values (with their teams). Audited as a look."""
-    async with atomic():
+    async with snapshot():
         person = await _person(person_id)
         values = details(person, await _teams_of(person_id))
         await audit.record(actor, Operation.CONSULTATION, "person", person_id)

@@ -7,7 +7,7 @@ from geopy.distance import great_circle
 
 from app.actor import Actor
 from app.audit import Operation, record
-from app.database import atomic, snapshot
+from app.database import snapshot
 from app.outcomes import NotFound
 from app.tables.people import Person
 from app.tables.places import TeamArea
@@ -59,7 +59,7 @@ def _point(part: dict) -> tuple[float, float] | None:
 async def my_taskings(actor: Actor, lat: float | None = None, lng: float | None = None) -> dict:
     """The actor's offers, their own taskings by due time, and the open ones nearest first
     (from where they are, if given, else from their team area's centre)."""
-    async with atomic():
+    async with snapshot():
         parts = await my_parts(actor.id)
         if lat is not None and lng is not None and -90 <= lat <= 90 and -180 <= lng <= 180:
             here, here_label = (lat, lng), "from where you are"
@@ -86,7 +86,7 @@ async def my_taskings(actor: Actor, lat: float | None = None, lng: float | None 
 async def my_tasking(actor: Actor, tasking_id: int) -> dict:
     """One tasking the actor has a part in, their part, its history and the answers they may
     give; raises NotFound if they have no part in it (as if it did not exist)."""
-    async with atomic():
+    async with snapshot():
         part = (
             await TaskingAssignment.select()
             .where(
@@ -148,7 +148,7 @@ async def desk_tasking(actor: Actor, tasking_id: int, look: bool = True) -> dict
     """One tasking on the desk: who has a part and how it stands, its history, the volunteers
     of the area left out of an offer (and why), and how notifications went. Raises NotFound.
     `look`: audit it as a look (the page's own refreshes continue the look its load recorded)."""
-    async with atomic() if look else snapshot():
+    async with snapshot() if look else snapshot():
         tasking = await _tasking_row(tasking_id)
         if tasking is None:
             raise NotFound(tasking_id)

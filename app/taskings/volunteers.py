@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from app.actor import Actor
 from app.audit import Operation, record
-from app.database import atomic
+from app.database import atomic, snapshot
 from app.outcomes import NotFound
 from app.roles import Role
 from app.tables.people import Person
@@ -14,7 +14,7 @@ from app.taskings.kinds import KINDS, why_not
 
 async def volunteers(actor: Actor) -> list[dict]:
     """Every volunteer with their profile and the kinds of tasking they may be offered."""
-    async with atomic():
+    async with snapshot():
         people = (
             await Person.select(
                 Person.id,
@@ -48,7 +48,7 @@ async def volunteer(actor: Actor, person_id: int) -> dict:
 
 async def profile(actor: Actor, person_id: int) -> tuple[dict, dict | None]:
     """A volunteer and their profile (None if they have none yet), looked at; raises NotFound."""
-    async with atomic():
+    async with snapshot():
         person = await volunteer(actor, person_id)
         found = await VolunteerProfile.select().where(VolunteerProfile.person == person_id).first()
         await record(actor, Operation.CONSULTATION, "volunteer-profile", person_id)

@@ -138,7 +138,7 @@ async def overview(actor: Actor) -> list[AreaCoverage]:
 async def area(actor: Actor, team_id: int) -> dict:
     """One area's figures and its map of visited households (audited: a look at where
     households are). NotFound if there is no such area."""
-    async with atomic():
+    async with snapshot():
         team = (
             await TeamArea.select(TeamArea.id, TeamArea.name, TeamArea.households)
             .where(TeamArea.id == team_id)

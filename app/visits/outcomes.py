@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from app.actor import Actor
 from app.audit import Operation, record
-from app.database import atomic
+from app.database import atomic, snapshot
 from app.outcomes import NotFound
 from app.roles import Role
 from app.tables.visits import FollowUp, Referral, ReferralState, VisitState
@@ -57,7 +57,7 @@ async def followups(actor: Actor, done: bool = False) -> dict:
         FollowUp.owner.display_name.as_alias("owner_name"),
     ).where(FollowUp.done.eq(done))
     today = store.now().date()
-    async with atomic():
+    async with snapshot():
         rows = await _scope(query, FollowUp, actor).order_by(FollowUp.due_on)
         taskings = await tasking_states([r["tasking_id"] for r in rows], actor)
         await record(
@@ -94,7 +94,7 @@ async def referrals(actor: Actor, show: str = "") -> dict:
     ).where(Referral.visit.state == VisitState.SUBMITTED)
     if show in STATE_LABELS:
         query = query.where(Referral.state == show)
-    async with atomic():
+    async with snapshot():
         rows = await _scope(query, Referral, actor).order_by(Referral.suggested_at, ascending=False)
         await record(actor, Operation.CONSULTATION, "referral", "list", detail=f"{len(rows)} shown")
     for r in rows:

@@ -85,7 +85,7 @@ async def listing(actor: Actor) -> dict:
             .limit(50)
         )
 
-    async with atomic():
+    async with snapshot():
         mine = await listed(HomeVisit.visitor == actor.id)
         team = []
         if actor.role != Role.VOLUNTEER and actor.home_team_id:
@@ -215,7 +215,7 @@ async def _checked(actor: Actor, values: dict, errors: FormErrors) -> dict:
 async def open_visit(actor: Actor, visit_uuid) -> dict:
     """A visit as its page shows it (audited): to its visitor while in progress, every section
     to answer (`editing`) with earlier visits to the household; else the summary."""
-    async with atomic():
+    async with snapshot():
         visit = await visit_for(actor, visit_uuid)
         row, content = await content_of(visit)
         answers = await store.answers_of(visit["id"])
@@ -316,7 +316,7 @@ async def check_page(
     """Check your answers: what is missing, the referrals suggested, the follow-ups set.
     None when the visit is not open to the actor (it is submitted, or not theirs). The first
     look (no errors yet) is audited."""
-    async with atomic() if errors is None else snapshot():
+    async with snapshot() if errors is None else snapshot():
         visit = await visit_for(actor, visit_uuid)
         if not is_open_to(visit, actor):
             return None
