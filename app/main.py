@@ -72,6 +72,9 @@ def create_app() -> Litestar:
             cookie_samesite="lax",
             # Pages carry the token (forms, and <body hx-headers> for htmx): no script reads it.
             cookie_httponly=True,
+            # Nothing there changes anything: no token to check or cookie to set (a load
+            # balancer's health checks and the hashed static files stay cheap).
+            exclude=["^/healthz$", "^/static/"],
         ),
         compression_config=CompressionConfig(backend="gzip", minimum_size=400),
         template_config=TemplateConfig(

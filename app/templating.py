@@ -37,18 +37,26 @@ def may(context, route_name: str) -> bool:
 
 @pass_context
 def nav_items(context) -> list[dict]:
-    """The navigation items the viewer may open, each with its path."""
+    """The navigation items the viewer may open, each with its path (the same for everyone
+    of a role, so worked out once per role and app)."""
     request = context["request"]
     user = request.scope.get("user")
     if user is None:
         return []
+    by_role = request.app.state.setdefault("nav_by_role", {})
+    if user.role not in by_role:
+        by_role[user.role] = _nav_for(request.app, user)
+    return by_role[user.role]
+
+
+def _nav_for(app, user) -> list[dict]:
     shown = []
     for item in navigation.items():
-        if not may(context, item.route):
+        if not _may(app.state["access_rules"], item.route, user):
             continue
         if item.audience is not None and user.role not in item.audience:
             continue
-        path = request.app.route_reverse(item.route)
+        path = app.route_reverse(item.route)
         shown.append(
             {"label": item.label, "path": path, "icon": item.icon, "primary": item.primary}
         )
@@ -71,3 +79,5 @@ def configure_jinja(engine: JinjaTemplateEngine) -> None:
     env.filters["local_time"] = local_time
     env.trim_blocks = True
     env.lstrip_blocks = True
+    # The templates ship with the app: no looking at their files' times on every render.
+    env.auto_reload = False

@@ -82,24 +82,20 @@ async def end_sessions_of(person_id: int) -> None:
     await UserSession.delete().where(UserSession.person == person_id)
 
 
+VIEWER_QUERY = """
+SELECT s.id, s.last_seen_at, s.expires_at, p.id AS person_id, p.username, p.display_name,
+       p.role, p.collar_number, p.home_team AS home_team_id, p.active
+FROM user_session s JOIN person p ON p.id = s.person
+WHERE s.token_hash = {}
+"""
+
+
 async def viewer_for_token(token: str) -> Viewer | None:
     """The signed-in person a cookie's token names, if the session is live and they are active."""
-    row = (
-        await UserSession.select(
-            UserSession.id,
-            UserSession.last_seen_at,
-            UserSession.expires_at,
-            UserSession.person.id.as_alias("person_id"),
-            UserSession.person.username.as_alias("username"),
-            UserSession.person.display_name.as_alias("display_name"),
-            UserSession.person.role.as_alias("role"),
-            UserSession.person.collar_number.as_alias("collar_number"),
-            UserSession.person.home_team.as_alias("home_team_id"),
-            UserSession.person.active.as_alias("active"),
-        )
-        .where(UserSession.token_hash == _hash(token))
-        .first()
-    )
+    # Every signed-in request asks this: one plain query (Piccolo builds a join's SQL in
+    # about 0.2 ms, more than the query itself takes).
+    rows = await UserSession.raw(VIEWER_QUERY, _hash(token))
+    row = rows[0] if rows else None
     if row is None or not row["active"]:
         return None
     stamp = now()
