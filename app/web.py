@@ -37,6 +37,7 @@ REQUEST_MAX_BODY_SIZE = 2_000_000
 # Record ids are 32-bit integer columns on PostgreSQL (Piccolo's Serial); a path's id past
 # them names no record, and the database would refuse the query.
 ID_RANGE = range(-(2**31), 2**31)
+BAD_ADDRESS = "This page's address is not valid: go back and try again."
 _ASCII_INTEGER = re.compile(r"^-?[0-9]+$")
 # The vendored htmx (app/static/vendor/README.md says where it came from).
 HTMX = "vendor/htmx-2.0.11.min.js"
@@ -60,21 +61,27 @@ def provide_actor(request: ASGIConnection) -> Actor:
 
 async def ids_in_range(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
     """An app-wide guard, before any query: an integer path parameter written other than in
-    ASCII digits (int() also reads '١٢' and '+1') or past a 32-bit column names no record
-    (404); an integer query parameter past one is not a number this app takes (400)."""
+    ASCII digits (int() also reads '١٢' and '+1') or past a 32-bit column names no record, nor
+    does text with a NUL (404); an integer query parameter past one, or a NUL in the query
+    string, is not an address this app makes (400)."""
     template = connection.scope.get("path_template", "")
     segments = connection.scope.get("path", "").split("/")
     for position, part in enumerate(template.split("/")):
         if not (part.startswith("{") and part.endswith("}")):
             continue
         value = connection.path_params.get(part[1:-1].split(":")[0])
+        if isinstance(value, str) and "\x00" in value:
+            raise NotFoundException()  # PostgreSQL refuses NUL in text: no record has one
         if type(value) is not int:
             continue
         raw = segments[position] if position < len(segments) else ""
         if value not in ID_RANGE or not _ASCII_INTEGER.match(raw):
             raise NotFoundException()
-    if not connection.scope.get("query_string"):
+    query_string = connection.scope.get("query_string", b"")
+    if not query_string:
         return
+    if b"%00" in query_string:
+        raise HTTPException(status_code=400, detail=BAD_ADDRESS)
     query = connection.query_params
     for name in _integer_parameters(handler):
         for text in query.getall(name, []):
