@@ -86,11 +86,7 @@ async def ids_in_range(connection: ASGIConnection, handler: BaseRouteHandler) ->
     for name in _integer_parameters(handler):
         for text in query.getall(name, []):
             if text.strip() and whole_number(text, ID_RANGE.start, ID_RANGE.stop - 1) is None:
-                raise HTTPException(
-                    status_code=400,
-                    detail="This page's address has a number "
-                    "that is not valid: go back and try again.",
-                )
+                raise HTTPException(status_code=400, detail=BAD_ADDRESS)
 
 
 @lru_cache(maxsize=512)

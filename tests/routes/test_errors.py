@@ -92,3 +92,17 @@ def test_an_unknown_page_keeps_the_signed_in_persons_navigation(as_role):
     doc = html(response)
     assert doc.select_one("nav.app-nav") is not None
     assert doc.find("form", action="/logout") is not None
+
+
+def test_numbers_and_nul_bytes_no_query_could_take_are_refused_before_any_query(as_role):
+    supervisor, admin = as_role("supervisor"), as_role("admin")
+    for url in ("/audit?page_number=9223372036854775808", "/audit?page_number=%C2%B2"):
+        response = supervisor.get(url)
+        assert response.status_code == 400, url
+        assert "address is not valid" in response.text
+    assert supervisor.get("/audit?page_number=2").status_code == 200
+    assert admin.get("/people?q=%00").status_code == 400
+    assert admin.get("/people?q=ann").status_code == 200
+    for url in ("/people/2147483648", "/people/%D9%A1", "/people/+1"):
+        assert admin.get(url).status_code == 404, url
+    assert admin.get(f"/people/{admin.person.id}").status_code == 200
