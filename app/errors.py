@@ -14,13 +14,26 @@ from litestar.exceptions import (
 )
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from litestar.types import Scope
 
+from app.auth.sessions import COOKIE_NAME, viewer_for_token
 from app.outcomes import NotAllowed, NotFound, Refused
 
 log = logging.getLogger("beatbook")
 
 
+def wants_json(request: Request) -> bool:
+    """A request from a script that reads JSON (the phone's outbox sends Accept:
+    application/json; an API client may send a JSON body): errors answer {"detail": ...}."""
+    headers = request.headers
+    return "application/json" in headers.get("accept", "") or "application/json" in headers.get(
+        "content-type", ""
+    )
+
+
 def _wants_html(request: Request) -> bool:
+    if wants_json(request):
+        return False
     return "text/html" in request.headers.get("accept", "") or request.method != "GET"
 
 
@@ -30,7 +43,7 @@ def not_signed_in(request: Request, exc: NotAuthorizedException) -> Response:
     login = f"/login?next={quote(target, safe='')}" if request.method == "GET" else "/login"
     if request.headers.get("hx-request") == "true":
         return Response(content="", status_code=401, headers={"HX-Redirect": login})
-    if not _wants_html(request):
+    if not _wants_html(request) and request.method == "GET":
         return Response(content={"detail": "Sign in to continue"}, status_code=401)
     return Redirect(path=login, status_code=303)
 
@@ -85,12 +98,29 @@ def http_error(request: Request, exc: HTTPException) -> Response:
 
 def server_error(request: Request, exc: Exception) -> Response:
     log.exception("Unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    if wants_json(request):
+        return Response(content={"detail": "Something went wrong on our side."}, status_code=500)
     return Template(
         template_name="errors/error.html",
         context={"status": 500, "detail": "Something went wrong on our side."},
         status_code=HTTP_500_INTERNAL_SERVER_ERROR,
         media_type="text/html",
     )
+
+
+async def know_the_viewer(exc: Exception, scope: Scope) -> None:
+    """An `after_exception` hook: an error met before the route's middleware ran (no such URL,
+    a method the URL does not take) has no `user` yet, and the error page needs one. Look the
+    session up as SessionMiddleware would, so the page shows the signed-in person's navigation."""
+    if scope.get("type") != "http" or "user" in scope:
+        return
+    scope["user"] = None
+    token = Request(scope).cookies.get(COOKIE_NAME)
+    if token and not scope.get("path", "").startswith("/static/"):
+        try:
+            scope["user"] = await viewer_for_token(token)
+        except Exception:  # the database is down: the page is drawn signed out
+            log.exception("Could not look up the session for an error page")
 
 
 HANDLERS = {

@@ -30,6 +30,35 @@ from typing import Any, ClassVar
 # Digits as int() reads them: str.isdigit() also accepts superscripts and other scripts.
 _INTEGER = re.compile(r"^-?[0-9]{1,18}$")
 _NUMBER = re.compile(r"^-?[0-9]{1,12}(\.[0-9]{1,15})?$")
+_WEEK = re.compile(r"^([0-9]{4})-W([0-9]{2})$")
+# Record ids: PostgreSQL's integer (Piccolo's Serial) columns hold at most this.
+MAX_ID = 2**31 - 1
+# Control characters no one types (tab, line feed and carriage return are text); PostgreSQL
+# refuses NUL in text outright.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL_MESSAGE = "Enter text without control characters"
+# The years a date or a week may fall in (date() itself stops at 9999, PostgreSQL elsewhere).
+YEARS = range(1900, 2200)
+
+
+def whole_number(text: Any, minimum: int = 0, maximum: int = MAX_ID) -> int | None:
+    """A whole number written in ASCII digits within minimum..maximum, else None: for values
+    that are not a form's field (a query's id, a checkbox list). int() alone reads '١٢', and
+    fails on '²' and on thousands of digits."""
+    text = str(text if text is not None else "").strip()
+    if not _INTEGER.match(text):
+        return None
+    value = int(text)
+    return value if minimum <= value <= maximum else None
+
+
+def iso_week(text: str) -> date:
+    """'2026-W47' (as <input type=week> sends it) -> the Monday it starts; ValueError for a
+    week that does not exist ('2026-W54') or a year outside YEARS."""
+    match = _WEEK.match(text.strip())
+    if not match or int(match.group(1)) not in YEARS:
+        raise ValueError(f"not a week: {text[:20]!r}")
+    return date.fromisocalendar(int(match.group(1)), int(match.group(2)), 1)
 
 
 class FormErrors(dict[str, str]):
@@ -47,6 +76,7 @@ class Field:
     """One form field. Subclasses turn the text into a value in `convert`."""
 
     many = False  # a field of many values (checkboxes, a multi-select)
+    control_message = ""  # for control characters, if not the field's own message
 
     def __init__(
         self,
@@ -83,8 +113,8 @@ class Field:
         """The field's value, or Invalid with the message to show."""
         texts = [t.strip() for t in self.raw(data)]
         for text in texts:
-            if "\x00" in text:
-                raise Invalid(self.message)
+            if _CONTROL.search(text):
+                raise Invalid(self.control_message or self.message)
             if len(text) > self.max_length:
                 raise Invalid(self.too_long or self.message)
         if self.many:
@@ -104,7 +134,10 @@ class Field:
 
 
 class Text(Field):
-    """Free text, stripped; `max_length` with its own message (`too_long`)."""
+    """Free text, stripped; `max_length` with its own message (`too_long`); control
+    characters (NUL and the like) refused with CONTROL_MESSAGE."""
+
+    control_message = CONTROL_MESSAGE
 
     def __init__(self, message: str = "", *, default: Any = "", **kwargs: Any) -> None:
         super().__init__(message, default=default, **kwargs)
@@ -220,11 +253,24 @@ class LocalDateTime(Field):
             value = datetime.fromisoformat(text)
         except ValueError as exc:
             raise Invalid(self.message) from exc
-        if not 1900 <= value.year <= 2199:
+        if value.year not in YEARS:
             raise Invalid(self.message)
         if value.tzinfo is None:
             value = value.replace(tzinfo=LOCAL_TIME)
         return value.astimezone(UTC)
+
+
+class Week(Field):
+    """A week as <input type=week> sends it ('2026-W47'): the value is its Monday."""
+
+    def __init__(self, message: str = "", **kwargs: Any) -> None:
+        super().__init__(message or "Enter a week, like 2026-W47", **kwargs)
+
+    def convert(self, text: str) -> date:
+        try:
+            return iso_week(text)
+        except ValueError as exc:
+            raise Invalid(self.message) from exc
 
 
 class Uuid(Field):

@@ -18,13 +18,13 @@ from litestar.template.config import TemplateConfig
 from app import __version__
 from app.access import PUBLIC, access_guard, rules_by_name
 from app.auth.sessions import SessionMiddleware
-from app.errors import HANDLERS
-from app.headers import SecurityHeadersMiddleware
+from app.errors import HANDLERS, know_the_viewer
+from app.headers import security_headers
 from app.routes import discover_controllers
 from app.settings import APP_DIR, get_settings
 from app.taskings.sender import sender_lifespan
 from app.templating import configure_jinja
-from app.web import provide_actor
+from app.web import REQUEST_MAX_BODY_SIZE, ids_in_range, provide_actor
 
 
 @asynccontextmanager
@@ -62,8 +62,11 @@ def create_app() -> Litestar:
     app = Litestar(
         route_handlers=[*discover_controllers(), static],
         dependencies={"actor": Provide(provide_actor, sync_to_thread=False)},
-        guards=[access_guard],
-        middleware=[SecurityHeadersMiddleware(), SessionMiddleware()],
+        guards=[access_guard, ids_in_range],
+        middleware=[SessionMiddleware()],
+        before_send=[security_headers],
+        after_exception=[know_the_viewer],
+        request_max_body_size=REQUEST_MAX_BODY_SIZE,
         csrf_config=CSRFConfig(
             secret=settings.secret_key,
             # 'true': always Secure. 'auto' (the default): SessionMiddleware marks the cookie

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from enum import StrEnum
 
+import pytest
+
 from app.forms import (
     Checkbox,
     Choice,
@@ -16,6 +18,9 @@ from app.forms import (
     Number,
     Text,
     Uuid,
+    Week,
+    iso_week,
+    whole_number,
 )
 
 
@@ -131,3 +136,56 @@ def test_errors_added_after_parsing_are_put_in_the_forms_order():
         ("day", "Bad day"),
         ("elsewhere", "Other"),
     ]
+
+
+def test_text_with_control_characters_is_refused_with_a_message_that_says_so():
+    for text in ("a\x00b", "\x00", "bell\x07", "esc\x1b[31m", "del\x7f"):
+        _, errors = Sample.parse({**GOOD, "name": text, "ten-word": text})
+        assert errors == {
+            "name": "Enter text without control characters",
+            "ten-word": "Enter text without control characters",
+        }, repr(text)
+    # Tabs and line breaks are text (a note of several lines, a pasted CSV).
+    values, errors = Sample.parse({**GOOD, "ten-word": "one\ttwo\r\nthree"})
+    assert not errors and values["ten"] == "one\ttwo\r\nthree"
+    # Any other field with a NUL gets its own message.
+    _, errors = Sample.parse({**GOOD, "count": "1\x00", "day": "2026-12-01\x00"})
+    assert errors == {"count": "Enter a count", "day": "Enter a day"}
+
+
+def test_integers_past_a_32_bit_column_or_not_in_ascii_digits_are_refused():
+    class Ids(Form):
+        record = Integer("Choose a record")
+
+    for text in ("2147483648", "-2147483649", "9" * 5000, "²", "١٢", "+1", "1_000", "0x10"):
+        _, errors = Ids.parse({"record": text})
+        assert errors == {"record": "Choose a record"}, text
+    assert Ids.parse({"record": "2147483647"}) == ({"record": 2147483647}, {})
+
+
+def test_dates_and_times_out_of_range_are_refused():
+    for day in ("0000-01-01", "0001-01-01", "9999-12-31", "10000-01-01", "1899-12-31"):
+        _, errors = Sample.parse({**GOOD, "day": day, "when": day + "T23:59"})
+        assert set(errors) == {"day", "when"}, day
+
+
+def test_whole_number_reads_ascii_digits_within_a_range_only():
+    assert whole_number("42") == 42 and whole_number(" 7 ") == 7 and whole_number(5) == 5
+    assert whole_number("-3", minimum=-5) == -3
+    for text in ("", None, "-1", "²", "١٢", "9" * 5000, "2147483648", "NaN", "1.0", "1e3"):
+        assert whole_number(text) is None, text
+    assert whole_number("11", maximum=10) is None
+
+
+def test_iso_weeks_that_do_not_exist_are_refused():
+    assert iso_week("2026-W47") == date(2026, 11, 16)
+    assert iso_week("2026-W53") == date(2026, 12, 28)  # 2026 has 53 ISO weeks
+    for text in ("2026-W54", "2027-W53", "2026-W00", "0000-W01", "9999-W53", "2026-47", "W47"):
+        with pytest.raises(ValueError):
+            iso_week(text)
+
+    class Weekly(Form):
+        week = Week()
+
+    assert Weekly.parse({"week": "2026-W47"}) == ({"week": date(2026, 11, 16)}, {})
+    assert Weekly.parse({"week": "2026-W54"})[1] == {"week": "Enter a week, like 2026-W47"}

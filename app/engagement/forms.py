@@ -15,6 +15,8 @@ from app.forms import (
     Number,
     Text,
     Uuid,
+    iso_week,
+    whole_number,
 )
 from app.tables.engagement import EngagementKind, Topic
 
@@ -109,8 +111,7 @@ class KeyIndividualForm(Form):
 
 def week_monday(text: str) -> date | None:
     """An <input type=week> value ('2026-W47') as the Monday it starts (ValueError if not one)."""
-    year, week = text.split("-W")
-    return date.fromisocalendar(int(year), int(week), 1)
+    return iso_week(text)
 
 
 class TeamLogFilter(Form):
@@ -124,7 +125,7 @@ class TeamLogFilter(Form):
 
     def check(self, values, errors) -> None:
         area = values["area"] or ""
-        values["area"] = int(area) if area.isascii() and area.isdigit() and len(area) < 10 else None
+        values["area"] = whole_number(area)
         values["kind"] = values["kind"] if values["kind"] in set(EngagementKind) else None
         values["topic"] = values["topic"] if values["topic"] in set(Topic) else None
         week = values["week"] or ""
@@ -139,4 +140,4 @@ class TeamLogFilter(Form):
 def team_of(text: str | None) -> int | None:
     """The team area a page's `team` query names, or None (then the person's home team)."""
     text = (text or "").strip()
-    return int(text) if text.isdigit() and len(text) < 10 else None
+    return whole_number(text)

@@ -14,6 +14,7 @@ from app.clock import LOCAL_TIME
 from app.database import snapshot
 from app.engagement.forms import KINDS, TOPICS
 from app.engagement.service import topics_list, week_start
+from app.spreadsheet import safe_row
 from app.tables.engagement import Engagement
 
 SHOWN = 300  # rows on the page; the CSV holds them all
@@ -79,21 +80,24 @@ async def team_csv(actor: Actor, filters: dict) -> str:
     columns = ["id", "occurred_at", "team", "author", "kind", "topics", "people", "lat", "lng"]
     writer.writerow([*columns, "accuracy_m", "key_individual", "note", "follow_up"])
     for e in entries:
+        # Names, notes and follow-ups are typed by people: none may run as a formula.
         writer.writerow(
-            [
-                e["id"],
-                e["occurred_at"].astimezone(LOCAL_TIME).isoformat(timespec="minutes"),
-                e["team_name"] or "",
-                e["author_name"],
-                KINDS.get(e["kind"], e["kind"]),
-                "; ".join(TOPICS.get(t, t) for t in topics_list(e["topics"])),
-                e["people_count"] or "",
-                e["lat"] if e["lat"] is not None else "",
-                e["lng"] if e["lng"] is not None else "",
-                e["accuracy_m"] if e["accuracy_m"] is not None else "",
-                e["key_name"] or "",
-                e["note"],
-                e["follow_up"],
-            ]
+            safe_row(
+                [
+                    e["id"],
+                    e["occurred_at"].astimezone(LOCAL_TIME).isoformat(timespec="minutes"),
+                    e["team_name"] or "",
+                    e["author_name"],
+                    KINDS.get(e["kind"], e["kind"]),
+                    "; ".join(TOPICS.get(t, t) for t in topics_list(e["topics"])),
+                    e["people_count"] or "",
+                    e["lat"] if e["lat"] is not None else "",
+                    e["lng"] if e["lng"] is not None else "",
+                    e["accuracy_m"] if e["accuracy_m"] is not None else "",
+                    e["key_name"] or "",
+                    e["note"],
+                    e["follow_up"],
+                ]
+            )
         )
     return out.getvalue()

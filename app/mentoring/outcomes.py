@@ -12,7 +12,7 @@ from typing import Any
 from app.actor import Actor
 from app.audit import Operation, record
 from app.database import atomic, snapshot
-from app.forms import FormErrors
+from app.forms import FormErrors, whole_number
 from app.mentoring.service import is_coordinator
 from app.roles import Role
 from app.tables.mentoring import MentorClient, PoliceCallCount
@@ -123,9 +123,10 @@ def _check_row(
     month = parse_month(month_text)
     if month is None or month > date.today():
         return f"{where}: enter the month as YYYY-MM, not in the future"
-    if not calls_text.strip().isdigit() or int(calls_text) > MAX_CALLS:
+    calls = whole_number(calls_text, 0, MAX_CALLS)
+    if calls is None:
         return f"{where}: enter the calls as a whole number up to {MAX_CALLS}"
-    return client_id, month, int(calls_text)
+    return client_id, month, calls
 
 
 async def _save_count(actor: Actor, client_id: int, month: date, calls: int) -> None:

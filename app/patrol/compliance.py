@@ -9,6 +9,7 @@ from app import audit
 from app.actor import Actor
 from app.audit import Operation
 from app.database import snapshot
+from app.forms import YEARS, iso_week
 from app.outcomes import NotFound
 from app.patrol.times import LOCAL
 from app.tables.patrol import PatrolCheckIn, PatrolPlan, PatrolPoint, PlanState, Timing
@@ -117,8 +118,8 @@ def monday_of(value: str) -> date | None:
     """'2026-W47' or any date in the week -> that week's Monday."""
     try:
         if "-W" in value:
-            return datetime.strptime(value + "-1", "%G-W%V-%u").date()
+            return iso_week(value)
         day = date.fromisoformat(value)
-        return day - timedelta(days=day.weekday())
+        return day - timedelta(days=day.weekday()) if day.year in YEARS else None
     except ValueError:
         return None

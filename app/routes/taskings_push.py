@@ -10,14 +10,11 @@ from app.access import allow
 from app.outcomes import NotAllowed
 from app.routes.taskings import TASKED
 from app.taskings import devices, forms, vapid
-from app.web import Acting, page
+from app.web import Acting, json_body, page
 
 
 async def _json(request: Request) -> object:
-    try:
-        return await request.json()
-    except ValueError:
-        return None
+    return await json_body(request)
 
 
 class TaskingsPushController(Controller):

@@ -7,7 +7,17 @@ from datetime import date
 from typing import Any
 
 from app.clock import LOCAL_TIME
-from app.forms import Checkbox, Choice, Date, Form, Integer, LocalDateTime, Number, Text
+from app.forms import (
+    Checkbox,
+    Choice,
+    Date,
+    Form,
+    Integer,
+    LocalDateTime,
+    Number,
+    Text,
+    whole_number,
+)
 from app.roles import Role
 from app.tables.taskings import State
 from app.taskings.kinds import KINDS, PRIORITIES, VETTING
@@ -28,7 +38,8 @@ class _Ids(Integer):
 
     def clean(self, data):
         texts = [t.strip() for t in self.raw(data)]
-        return list(dict.fromkeys(int(t) for t in texts if t.isascii() and t.isdigit()))
+        ids = (whole_number(t) for t in texts)
+        return list(dict.fromkeys(i for i in ids if i is not None))
 
 
 class TaskingChangeForm(Form):
@@ -161,7 +172,9 @@ NOTIFICATION_ACTIONS = {"accept": State.ACCEPTED, "decline": State.DECLINED}
 def notification_action(data: object) -> tuple[int, str, State] | None:
     """Accept or Decline pressed on a notification (JSON): (message id, token, answer)."""
     try:
-        message_id, token = int(data.get("m")), _text(data.get("token"), 64)
+        message_id, token = whole_number(data.get("m")), _text(data.get("token"), 64)
+        if message_id is None:
+            return None
         target = NOTIFICATION_ACTIONS[data.get("action")]
     except (ValueError, TypeError, KeyError, AttributeError):
         return None

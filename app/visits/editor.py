@@ -9,7 +9,7 @@ import re
 
 from app.actor import Actor
 from app.database import atomic, snapshot
-from app.forms import FormErrors
+from app.forms import FormErrors, whole_number
 from app.outcomes import NotFound
 from app.tables.visits import ChecklistTemplate
 from app.visits import checklist, store
@@ -125,7 +125,7 @@ async def change_section(
         changed = copy.deepcopy(content)
         if not row["current"]:
             errors.add("title", REPLACED)
-        elif number.isdigit() and 1 <= int(number) <= len(content["sections"]):
+        elif whole_number(number, 1, len(content["sections"])) is not None:
             index = int(number) - 1
             if action == "remove":
                 if content["sections"][index]["questions"]:

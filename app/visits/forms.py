@@ -9,7 +9,7 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-from app.forms import Choice, Field, Form, Integer, Invalid, Text
+from app.forms import Choice, Field, Form, Integer, Invalid, Text, whole_number
 from app.visits.checklist import KINDS, YES_NO
 
 CONSENT = {"yes": "Yes, they agree", "no": "No: visit offered, declined"}
@@ -70,7 +70,7 @@ class Households(Form):
 
     def check(self, values, errors) -> None:
         raw = values["households"].replace(",", "")
-        if raw and (not raw.isdigit() or not 1 <= int(raw) <= 1_000_000):
+        if raw and whole_number(raw, 1, 1_000_000) is None:
             errors.add(
                 "households",
                 "Enter the number of households, from 1 to 1,000,000, or leave it empty",
@@ -190,7 +190,8 @@ def answer_values(data: Mapping[str, Any] | None, key: str) -> list[str]:
 def given_at(data: Mapping[str, Any] | None) -> int:
     """When the phone says the answer was given (ms); the server's clock if it did not say."""
     raw = (Field(name="at").raw(data or {}) or [""])[-1]
-    return int(raw) if raw.isdigit() and len(raw) < 16 else int(time.time() * 1000)
+    at = whole_number(raw, 0, 10**16)
+    return at if at is not None else int(time.time() * 1000)
 
 
 def referral_decisions(data: Mapping[str, Any] | None) -> dict[str, str]:

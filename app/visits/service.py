@@ -13,7 +13,7 @@ from uuid import UUID
 from app.actor import Actor
 from app.audit import Operation, record
 from app.database import atomic, snapshot
-from app.forms import FormErrors
+from app.forms import FormErrors, whole_number
 from app.outcomes import NotFound, Refused
 from app.places import team_choices
 from app.roles import Role
@@ -196,7 +196,7 @@ async def _checked(actor: Actor, values: dict, errors: FormErrors) -> dict:
     template_text = values.get("template") or ""
     if len(templates) == 1 and not template_text:
         template_text = str(next(iter(templates)))
-    template_id = int(template_text) if template_text.isdigit() else None
+    template_id = whole_number(template_text)
     if template_id not in templates:
         errors.add("template", "Choose a checklist")
     if values.get("team") is not None and not await TeamArea.exists().where(
@@ -206,7 +206,8 @@ async def _checked(actor: Actor, values: dict, errors: FormErrors) -> dict:
     source = None
     tasking_text = values.get("tasking") or ""
     if tasking_text:
-        source = await visit_tasking(actor, int(tasking_text)) if tasking_text.isdigit() else None
+        tasking_id = whole_number(tasking_text)
+        source = await visit_tasking(actor, tasking_id) if tasking_id is not None else None
         if source is None:
             errors.add("tasking", "That tasking is not an open home visit of yours")
     return {"template": template_id, "source": source}
