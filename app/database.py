@@ -172,16 +172,26 @@ def contains(column, text: str):
 
 
 def prepare_sqlite_file(path: str) -> None:
-    """Switch a SQLite file to WAL (a setting the file keeps)."""
+    """Make the SQLite file readable and writable by its owner only (SQLite gives its -wal and
+    -shm files the same mode) and switch it to WAL (a setting the file keeps)."""
+    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(path + suffix):
+            os.chmod(path + suffix, 0o600)
     with sqlite3.connect(path) as connection:
         connection.execute("PRAGMA journal_mode = WAL")
 
 
 def prepare() -> None:
-    """Create the SQLite file's folder and switch it to WAL (PostgreSQL needs nothing)."""
+    """Create the SQLite file's folder (owner only) and the file, in WAL mode (PostgreSQL needs
+    nothing)."""
     settings = get_settings()
+    if settings.var_dir.stat().st_uid == os.getuid():
+        os.chmod(settings.var_dir, 0o700)  # made by an earlier version with the umask's mode
     if not settings.is_postgres:
-        Path(settings.sqlite_path).parent.mkdir(parents=True, exist_ok=True)
+        folder = Path(settings.sqlite_path).parent
+        if not folder.exists():
+            folder.mkdir(parents=True, mode=0o700)
         prepare_sqlite_file(settings.sqlite_path)
 
 

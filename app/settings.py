@@ -17,8 +17,10 @@ def _env(name: str, default: str) -> str:
 
 
 def _var_dir() -> Path:
+    """./var/ (or BEATBOOK_VAR_DIR): the database, keys and secrets, for their owner only."""
     path = Path(_env("VAR_DIR", "var")).resolve()
-    path.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        path.mkdir(parents=True, mode=0o700)
     return path
 
 

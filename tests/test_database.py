@@ -118,3 +118,27 @@ def test_readers_see_what_the_writer_committed_from_another_event_loop():
     thread.start()
     thread.join()
     assert seen == [1]
+
+
+@sqlite_only
+def test_var_and_the_sqlite_files_are_for_their_owner_only(tmp_path):
+    """`beatbook migrate` on a fresh machine: var/ is 700, the database and its WAL files 600."""
+    import stat
+    import subprocess
+    import sys
+
+    var = tmp_path / "var"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BEATBOOK_")}
+    env.update(BEATBOOK_VAR_DIR=str(var), BEATBOOK_SECRET_KEY="x" * 40)
+    old = os.umask(0o022)  # a usual umask, which would make them readable by everyone
+    try:
+        subprocess.run(
+            [sys.executable, "-m", "app.cli", "migrate"], env=env, check=True, capture_output=True
+        )
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(var.stat().st_mode) == 0o700
+    files = [p for p in var.iterdir() if p.name.startswith("beatbook.sqlite3")]
+    assert files
+    for path in files:
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path.name
