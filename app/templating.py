@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import pass_context
 from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.template.base import csrf_token
+from markupsafe import Markup
 
 from app import __version__, navigation
 from app.access import may as _may
@@ -63,10 +65,18 @@ def _nav_for(app, user) -> list[dict]:
     return shown
 
 
+@pass_context
+def csrf(context) -> Markup:
+    """The form's hidden CSRF field. A global rather than a macro: a macro that needs the page's
+    context must be imported `with context`, which runs its whole module again on every render."""
+    return Markup('<input type="hidden" name="_csrf_token" value="{}">').format(csrf_token(context))
+
+
 def configure_jinja(engine: JinjaTemplateEngine) -> None:
     env = engine.engine
     env.globals.update(
         may=may,
+        csrf=csrf,
         # Roles whose pages are laid out for a desk browser (a layout, not an access rule).
         desk_roles=("supervisor", "admin"),
         static=static_url,
