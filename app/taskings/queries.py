@@ -19,23 +19,38 @@ from app.taskings.service import TAKEN, volunteers_of_area
 from app.taskings.states import State
 
 
+# My parts are read on every briefing and taskings page: plain SQL, written once (Piccolo took
+# several milliseconds to build this join's SQL, far more than the query takes).
+_PART_COLUMNS = [c._meta.db_column_name for c in Tasking._meta.columns if c._meta.name != "details"]
+MY_PARTS = f"""
+SELECT a.id, a.state, a.note, area.name AS area,
+       {", ".join(f't.{name} AS "t.{name}"' for name in _PART_COLUMNS)}
+FROM tasking_assignment a
+JOIN tasking t ON t.id = a.tasking
+LEFT JOIN team_area area ON area.id = t.team
+WHERE a.person = {{}} AND a.state NOT IN ({{}}, {{}})
+ORDER BY t.starts_at
+"""
+
+
 async def my_parts(person_id: int) -> list[dict]:
     """My parts in taskings (not closed offers), with the tasking's fields, by due time."""
-    return (
-        await TaskingAssignment.select(
-            TaskingAssignment.id,
-            TaskingAssignment.state,
-            TaskingAssignment.note,
-            *TaskingAssignment.tasking.all_columns(exclude=["details"]),
-            TaskingAssignment.tasking.team.name.as_alias("area"),
+    rows = await TaskingAssignment.raw(MY_PARTS, person_id, State.CLOSED, State.DECLINED)
+    parts = []
+    for row in rows:
+        tasking = {name: row[f"t.{name}"] for name in _PART_COLUMNS}
+        if isinstance(tasking["cancelled"], int):  # SQLite's 0 and 1
+            tasking["cancelled"] = bool(tasking["cancelled"])
+        parts.append(
+            {
+                "id": row["id"],
+                "state": row["state"],
+                "note": row["note"],
+                "area": row["area"],
+                "tasking": tasking,
+            }
         )
-        .where(
-            (TaskingAssignment.person == person_id)
-            & TaskingAssignment.state.not_in([State.CLOSED, State.DECLINED])
-        )
-        .order_by(TaskingAssignment.tasking.starts_at)
-        .output(nested=True)
-    )
+    return parts
 
 
 async def _area_centre(team_id: int | None) -> tuple[float, float] | None:
