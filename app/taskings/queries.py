@@ -18,11 +18,10 @@ from app.taskings.push_queue import delivery_by_person
 from app.taskings.service import TAKEN, volunteers_of_area
 from app.taskings.states import State
 
-
 # My parts are read on every briefing and taskings page: plain SQL, written once (Piccolo took
 # several milliseconds to build this join's SQL, far more than the query takes).
 _PART_COLUMNS = [c._meta.db_column_name for c in Tasking._meta.columns if c._meta.name != "details"]
-MY_PARTS = f"""
+MY_PARTS = f"""  # noqa: S608 - column names from the table class, values as parameters
 SELECT a.id, a.state, a.note, area.name AS area,
        {", ".join(f't.{name} AS "t.{name}"' for name in _PART_COLUMNS)}
 FROM tasking_assignment a
