@@ -21,7 +21,7 @@ from app.taskings.states import State
 # My parts are read on every briefing and taskings page: plain SQL, written once (Piccolo took
 # several milliseconds to build this join's SQL, far more than the query takes).
 _PART_COLUMNS = [c._meta.db_column_name for c in Tasking._meta.columns if c._meta.name != "details"]
-MY_PARTS = f"""  # noqa: S608 - column names from the table class, values as parameters
+MY_PARTS = f"""
 SELECT a.id, a.state, a.note, area.name AS area,
        {", ".join(f't.{name} AS "t.{name}"' for name in _PART_COLUMNS)}
 FROM tasking_assignment a
@@ -29,7 +29,7 @@ JOIN tasking t ON t.id = a.tasking
 LEFT JOIN team_area area ON area.id = t.team
 WHERE a.person = {{}} AND a.state NOT IN ({{}}, {{}})
 ORDER BY t.starts_at
-"""
+"""  # noqa: S608 - the column names come from the table class; values go as parameters
 
 
 async def my_parts(person_id: int) -> list[dict]:
