@@ -72,6 +72,16 @@ def snapshot():
     return db.transaction()
 
 
+async def small_read(query) -> list[dict]:
+    """Run a Piccolo raw query that reads a few rows by a key (a session, a team's name): on
+    SQLite at once on the event loop's thread, skipping the trip to a reader's thread; inside
+    a transaction, or on PostgreSQL, as any query runs."""
+    db = engine()
+    if isinstance(db, KeptOpenSQLiteEngine) and db.current_transaction.get() is None:
+        return db.read_inline(query.querystrings[0])
+    return await query
+
+
 def in_transaction() -> bool:
     """Whether the caller is inside atomic() or snapshot()."""
     return engine().current_transaction.get() is not None

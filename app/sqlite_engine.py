@@ -196,6 +196,7 @@ class KeptOpenSQLiteEngine(SQLiteEngine):
         self.readers = max(1, readers)
         self._pools: dict[str, tuple[Pool, Pool]] = {}
         self._pools_lock = threading.Lock()
+        self._inline = threading.local()
 
     def pools(self) -> tuple[Pool, Pool]:
         """The readers and the writer of the current file (tests switch files between tests:
@@ -236,6 +237,27 @@ class KeptOpenSQLiteEngine(SQLiteEngine):
             return await connection.fetchall(sql, args)
         finally:
             pool.release(connection)
+
+    def read_inline(self, querystring) -> list[dict]:
+        """Run a small read at once on the calling thread (the event loop's), on a read-only
+        connection of that thread's own: for lookups by a key, where handing the query to a
+        reader's thread and back costs more than the query (about 0.1 ms against 0.02 ms).
+        Never for a read whose size grows with the data: it holds up every other request."""
+        sql, args = querystring.compile_string(engine_type=self.engine_type)
+        local = self._inline
+        connection = getattr(local, "connection", None)
+        if connection is None or local.path != self.path:
+            if connection is not None:
+                connection.close()
+            connection = sqlite3.connect(**self.connection_kwargs, check_same_thread=False)
+            connection.row_factory = dict_factory
+            connection.execute("PRAGMA query_only = 1")
+            local.connection, local.path = connection, self.path
+        cursor = connection.execute(sql, args)
+        try:
+            return cursor.fetchall()
+        finally:
+            cursor.close()
 
     async def run_querystring(self, querystring, in_pool: bool = False):
         query_id = self.get_query_id()

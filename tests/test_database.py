@@ -142,3 +142,18 @@ def test_var_and_the_sqlite_files_are_for_their_owner_only(tmp_path):
     assert files
     for path in files:
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, path.name
+
+
+def test_a_small_read_sees_what_was_committed_and_inside_a_change_joins_it():
+    from app.database import small_read
+
+    sync(AuditEntry.insert(AuditEntry(operation="x", record_type="committed")))
+    query = "SELECT record_type FROM audit_entry ORDER BY id"
+    assert [r["record_type"] for r in sync(small_read(AuditEntry.raw(query)))] == ["committed"]
+
+    async def inside_a_change():
+        async with atomic():
+            await AuditEntry.insert(AuditEntry(operation="x", record_type="not yet committed"))
+            return [r["record_type"] for r in await small_read(AuditEntry.raw(query))]
+
+    assert sync(inside_a_change()) == ["committed", "not yet committed"]

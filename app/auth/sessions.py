@@ -11,6 +11,7 @@ from litestar.datastructures import Cookie
 from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Receive, Scope, Send
 
+from app.database import small_read
 from app.roles import Role
 from app.settings import get_settings
 from app.tables.sessions import UserSession
@@ -94,7 +95,7 @@ async def viewer_for_token(token: str) -> Viewer | None:
     """The signed-in person a cookie's token names, if the session is live and they are active."""
     # Every signed-in request asks this: one plain query (Piccolo builds a join's SQL in
     # about 0.2 ms, more than the query itself takes).
-    rows = await UserSession.raw(VIEWER_QUERY, _hash(token))
+    rows = await small_read(UserSession.raw(VIEWER_QUERY, _hash(token)))
     row = rows[0] if rows else None
     if row is None or not row["active"]:
         return None

@@ -11,7 +11,7 @@ from app import phone_outbox
 from app.actor import Actor
 from app.audit import Operation, record
 from app.clock import LOCAL_TIME
-from app.database import atomic, snapshot
+from app.database import atomic, small_read, snapshot
 from app.engagement.followups import followup_to_tasking
 from app.engagement.forms import KINDS, TOPICS
 from app.forms import FormErrors
@@ -172,12 +172,12 @@ async def follow_up_done(actor: Actor, entry_id: int) -> None:
 async def _key_individual_choices(team_id: int | None, active_only: bool) -> list[tuple]:
     if not team_id:
         return []
-    query = KeyIndividual.select(KeyIndividual.id, KeyIndividual.name).where(
-        KeyIndividual.team == team_id
-    )
+    # On the home screen of everyone who logs: one team's few key individuals, read at once.
+    sql = "SELECT id, name FROM key_individual WHERE team = {}"
     if active_only:
-        query = query.where(KeyIndividual.active == True)  # noqa: E712
-    return [(k["id"], k["name"]) for k in await query]
+        sql += " AND active = {}"
+    query = KeyIndividual.raw(sql + " ORDER BY id", team_id, *([True] if active_only else []))
+    return [(k["id"], k["name"]) for k in await small_read(query)]
 
 
 async def quick_log_context(actor: Actor) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from app.audit import Operation
 from app.auth import limits
 from app.auth.passwords import hashed, password_problem
 from app.auth.sessions import end_sessions_of
-from app.database import atomic, contains, snapshot
+from app.database import atomic, contains, small_read, snapshot
 from app.forms import FormErrors
 from app.outcomes import NotFound
 from app.people.forms import NewPersonForm, PersonForm
@@ -109,8 +109,8 @@ async def team_name(team_id: int | None) -> str | None:
     """A team area's name (None for no team)."""
     if not team_id:
         return None
-    row = await TeamArea.select(TeamArea.name).where(TeamArea.id == team_id).first()
-    return row["name"] if row else None
+    rows = await small_read(TeamArea.raw("SELECT name FROM team_area WHERE id = {}", team_id))
+    return rows[0]["name"] if rows else None
 
 
 async def _check_teams(values: dict, errors: FormErrors) -> None:

@@ -7,7 +7,7 @@ from geopy.distance import great_circle
 
 from app.actor import Actor
 from app.audit import Operation, record
-from app.database import snapshot
+from app.database import small_read, snapshot
 from app.outcomes import NotFound
 from app.tables.people import Person
 from app.tables.places import TeamArea
@@ -34,7 +34,8 @@ ORDER BY t.starts_at
 
 async def my_parts(person_id: int) -> list[dict]:
     """My parts in taskings (not closed offers), with the tasking's fields, by due time."""
-    rows = await TaskingAssignment.raw(MY_PARTS, person_id, State.CLOSED, State.DECLINED)
+    query = TaskingAssignment.raw(MY_PARTS, person_id, State.CLOSED, State.DECLINED)
+    rows = await small_read(query)  # one person's open parts: a handful
     parts = []
     for row in rows:
         tasking = {name: row[f"t.{name}"] for name in _PART_COLUMNS}
