@@ -9,14 +9,15 @@ import io
 import re
 import time
 import zipfile
+import zlib
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.crime.progress import Progress, Summary
-from app.crime.store import bulk_insert
+from app.crime.store import bulk_insert, prepare_bulk, recount_cells
 from app.database import atomic
 from app.geo import cell_of
 from app.tables.briefing import Crime, CrimeCellCount, CrimeMonth
@@ -49,6 +50,7 @@ COLUMNS = (
     "outcome",
     "context",
 )
+CELL_COLUMNS = ("batch", "cell", "crime_type", "count")
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 # Column widths the tables hold (PostgreSQL refuses longer values; SQLite would keep them).
 LIMITS = {6: ("location", 255), 7: ("LSOA code", 12), 8: ("LSOA name", 120), 9: ("crime type", 80)}
@@ -73,14 +75,28 @@ class Source:
             yield raw, io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
 
 
+def _refused(message: str):
+    """An opener for a source that cannot be read at all: refusing it says why."""
+
+    def opener():
+        raise NotThisFormat(message)
+
+    return opener
+
+
 def sources(paths: list[Path]) -> Iterator[Source]:
     """Every CSV the paths name: files as given, *-street.csv in folders and zip archives."""
     for path in paths:
         if path.is_dir():
             yield from sources(sorted(path.rglob("*-street.csv")))
         elif zipfile.is_zipfile(path):
-            archive = zipfile.ZipFile(path)
-            for info in sorted(archive.infolist(), key=lambda i: i.filename):
+            try:
+                archive = zipfile.ZipFile(path)
+                members = sorted(archive.infolist(), key=lambda i: i.filename)
+            except (zipfile.BadZipFile, OSError, EOFError, ValueError) as problem:
+                yield Source(str(path), 0, _refused(f"a damaged zip archive ({problem})"))
+                continue
+            for info in members:
                 if info.filename.endswith("-street.csv"):
                     name = f"{path.name}:{info.filename}"
                     yield Source(name, info.file_size, lambda a=archive, i=info: a.open(i))
@@ -125,28 +141,51 @@ def parse_row(row: list[str]) -> tuple[str | None, tuple | None]:
     return None, (*values, row[11])
 
 
-class CrimeImport:
-    """One run of `beatbook import-crimes`: reads sources, replaces changed force-months."""
+# Damage found while reading a zip member (a bad CRC, a broken deflate stream, a cut-off file).
+DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError)
 
-    def __init__(self, quiet: bool = False):
-        self.summary = Summary()
-        self.quiet = quiet
-        self.batches: dict[tuple[str, str], int] = {}  # written in this run: later rows append
+
+@dataclass
+class Batch:
+    """A force-month this file writes to: its crime_month id, whether this file made it."""
+
+    id: int
+    new: bool
+    rows: int
+    written: bool = False  # rows of this file went into it
+    cells: Counter = field(default_factory=Counter)  # (cell, crime type) -> crimes this file wrote
+
+
+class FileImport:
+    """One file, stored whole or not at all (one transaction).
+
+    Rows are grouped by force and month as they come. The first run of a force-month in the
+    file is compared with the stored copy by digest: the same rows leave it alone; others replace
+    it. A force-month that comes back round later in the file is added to what the file wrote (or
+    kept) for it, never replacing it; its digest then covers every run."""
+
+    def __init__(self, source: Source, summary: Summary, quiet: bool):
+        self.source, self.summary, self.quiet = source, summary, quiet
+        self.batches: dict[tuple[str, str], Batch] = {}
+        self.digests: dict[tuple[str, str], object] = {}
         self.pending: asyncio.Future | None = None
 
-    async def run(self, paths: list[Path]) -> Summary:
-        started = time.perf_counter()
-        for source in sources(paths):
+    async def run(self) -> None:
+        async with atomic() as transaction:
+            await prepare_bulk(transaction)
             try:
-                await self.read(source)
-            except NotThisFormat as refusal:
-                self.summary.refused.append(f"{source.name}: {refusal}")
-        await self.wait()
-        self.summary.seconds = time.perf_counter() - started
-        return self.summary
+                await self.read(transaction)
+                await self.wait()
+            except BaseException:
+                if self.pending is not None:  # no write may outlive the rolled-back transaction
+                    self.pending.cancel()
+                    with suppress(BaseException):
+                        await self.pending
+                raise
+            await self.finish(transaction)
 
-    async def read(self, source: Source) -> None:
-        summary = self.summary
+    async def read(self, transaction) -> None:
+        summary, source = self.summary, self.source
         try:
             with source.open() as (raw, text):
                 reader = csv.reader(text)
@@ -157,88 +196,123 @@ class CrimeImport:
                         f"{','.join(HEADER)})"
                     )
                 progress = None if self.quiet else Progress(source.name, source.size)
-                key, group, digest = None, [], hashlib.sha256()
+                key, group, digest, read = None, [], None, 0
                 for row in reader:
-                    summary.read += 1
+                    read += 1
                     reason, values = parse_row(row)
                     if reason:
                         summary.reject(reason, f"{source.name} line {reader.line_num}")
                         continue
                     row_key = (row[2], values[0])
                     if row_key != key:
-                        await self.flush(source.name, key, group, digest)
-                        key, group, digest = row_key, [], hashlib.sha256()
+                        await self.flush(transaction, key, group)
+                        key, group = row_key, []
+                        digest = self.digests.get(key)
+                        if digest is None:
+                            digest = self.digests[key] = hashlib.sha256()
                     group.append(values)
                     digest.update(("\x1f".join(row) + "\n").encode())
                     if values[3] is None:
                         summary.no_location += 1
-                    if summary.read % 256 == 0:
-                        # Let the previous month's write (in the database thread) go on.
+                    if read % 256 == 0:
+                        # Let the previous group's write go on while this one is read.
                         await asyncio.sleep(0)
-                        if progress and summary.read % 4096 == 0:
-                            progress.update(raw.tell(), summary.read)
-                await self.flush(source.name, key, group, digest)
+                        if progress and read % 4096 == 0:
+                            progress.update(raw.tell(), summary.read + read)
+                await self.flush(transaction, key, group)
+                summary.read += read
                 if progress:
                     progress.finish(summary.read)
         except (UnicodeDecodeError, csv.Error) as problem:
             raise NotThisFormat(f"not a readable CSV ({problem})") from problem
+        except DAMAGED as problem:
+            raise NotThisFormat(f"a damaged zip member ({problem})") from problem
         except FileNotFoundError as problem:
             raise NotThisFormat("no such file") from problem
+        except (IsADirectoryError, PermissionError) as problem:
+            raise NotThisFormat(f"cannot be read ({problem.strerror})") from problem
 
-    async def flush(self, name: str, key, group: list[tuple], digest) -> None:
-        """Start storing a force-month while the next is read (one write at a time)."""
+    async def flush(self, transaction, key, group: list[tuple]) -> None:
+        """Start storing a run of rows while the next is read (one write at a time)."""
         await self.wait()
-        if key is not None:
-            self.pending = asyncio.ensure_future(self.store(name, key, group, digest))
+        if key is not None and group:
+            digest = self.digests[key].hexdigest()  # the force-month's rows read so far
+            self.pending = asyncio.ensure_future(self.store(transaction, key, group, digest))
 
     async def wait(self) -> None:
         if self.pending is not None:
             pending, self.pending = self.pending, None
             await pending
 
-    async def store(self, name: str, key, group: list[tuple], digest) -> None:
-        """Store one force-month: unchanged, new, or replacing the copy stored before."""
+    async def store(self, transaction, key, group: list[tuple], digest: str) -> None:
+        """Store one run of a force-month: unchanged, new, replacing, or added to this file's."""
         force, month = key
         self.summary.forces.add(force)
         self.summary.months.add(month)
-        async with atomic() as transaction:
-            batch = self.batches.get(key)
-            if batch is None:
-                stored = await CrimeMonth.select(CrimeMonth.id, CrimeMonth.digest).where(
-                    (CrimeMonth.force == force) & (CrimeMonth.month == month)
-                )
-                if stored and stored[0]["digest"] == digest.hexdigest():
-                    self.summary.unchanged += len(group)
-                    return
-                # A newer copy of the month: the old one goes in the same transaction.
-                for old in stored:
-                    await Crime.delete().where(Crime.batch == old["id"])
-                    await CrimeCellCount.delete().where(CrimeCellCount.batch == old["id"])
-                await CrimeMonth.delete().where(
-                    (CrimeMonth.force == force) & (CrimeMonth.month == month)
-                )
-                if stored:
-                    self.summary.notes.append(f"Replaced {force} {month} with {name}")
-                inserted = await CrimeMonth.insert(
-                    CrimeMonth(
-                        force=force,
-                        month=month,
-                        digest=digest.hexdigest(),
-                        source=name[-255:],
-                        rows=len(group),
-                    )
-                )
-                batch = self.batches[key] = inserted[0]["id"]
-            else:
-                await CrimeMonth.update({CrimeMonth.rows: CrimeMonth.rows + len(group)}).where(
-                    CrimeMonth.id == batch
-                )
-            await bulk_insert(transaction, "crime", COLUMNS, [(batch, *v) for v in group])
-            cells = Counter((v[5], v[2]) for v in group if v[5] is not None)
-            await bulk_insert(
-                transaction,
-                "crime_cell_count",
-                ("batch", "cell", "crime_type", "count"),
-                [(batch, cell, kind, n) for (cell, kind), n in cells.items()],
+        batch = self.batches.get(key)
+        if batch is None:
+            stored = await CrimeMonth.select(
+                CrimeMonth.id, CrimeMonth.digest, CrimeMonth.rows
+            ).where((CrimeMonth.force == force) & (CrimeMonth.month == month))
+            if stored and stored[0]["digest"] == digest:
+                self.batches[key] = Batch(stored[0]["id"], new=False, rows=stored[0]["rows"])
+                self.summary.unchanged += len(group)
+                return
+            # A newer copy of the month: the old one goes in the same transaction.
+            for old in stored:
+                await Crime.delete().where(Crime.batch == old["id"])
+                await CrimeCellCount.delete().where(CrimeCellCount.batch == old["id"])
+            await CrimeMonth.delete().where(
+                (CrimeMonth.force == force) & (CrimeMonth.month == month)
             )
+            if stored:
+                self.summary.notes.append(f"Replaced {force} {month} with {self.source.name}")
+            inserted = await CrimeMonth.insert(
+                CrimeMonth(force=force, month=month, digest=digest, source=self.source.name[-255:])
+            )
+            batch = self.batches[key] = Batch(inserted[0]["id"], new=True, rows=0)
+        batch.rows += len(group)
+        batch.written = True
+        await bulk_insert(transaction, "crime", COLUMNS, [(batch.id, *v) for v in group])
+        batch.cells.update((v[5], v[2]) for v in group if v[5] is not None)
         self.summary.stored += len(group)
+
+    async def finish(self, transaction) -> None:
+        """Each force-month written: its digest, row count and counts by grid cell."""
+        for key, batch in self.batches.items():
+            if not batch.written:
+                continue  # kept as it was
+            await CrimeMonth.update(
+                {CrimeMonth.digest: self.digests[key].hexdigest(), CrimeMonth.rows: batch.rows}
+            ).where(CrimeMonth.id == batch.id)
+            if batch.new:
+                counts = [(batch.id, cell, kind, n) for (cell, kind), n in batch.cells.items()]
+                await bulk_insert(
+                    transaction,
+                    "crime_cell_count",
+                    ("batch", "cell", "crime_type", "count"),
+                    counts,
+                )
+            else:  # rows added to a month kept from before: count it again from its rows
+                await recount_cells(transaction, batch.id)
+
+
+class CrimeImport:
+    """One run of `beatbook import-crimes`: each file is stored whole or refused whole."""
+
+    def __init__(self, quiet: bool = False):
+        self.summary = Summary()
+        self.quiet = quiet
+
+    async def run(self, paths: list[Path]) -> Summary:
+        started = time.perf_counter()
+        for source in sources(paths):
+            part = Summary()
+            try:
+                await FileImport(source, part, self.quiet).run()
+            except NotThisFormat as refusal:
+                self.summary.refused.append(f"{source.name}: {refusal} (nothing stored from it)")
+            else:
+                self.summary.add(part)
+        self.summary.seconds = time.perf_counter() - started
+        return self.summary
