@@ -6,8 +6,8 @@
 
 Loads the generated files (bench/briefing_data.py) with the importers, then:
 
-1. the use cases against their own SQL: for the briefing (`service.briefing`) and the CSV
-   (`service.counts_csv`) at 500 m and 1 km, records the SQL statements one call runs, then
+1. the use cases against their own SQL: for the briefing (`service.briefing`), its public
+   version (the place part alone) and the CSV (`service.counts_csv`) at 500 m and 1 km, records the SQL statements one call runs, then
    times, interleaved, the use case and the same statements run bare on one kept-open driver
    connection (sqlite3 or asyncpg, every row fetched) and prints the ratio of the medians
    (use case time / bare SQL time). It also prints what opening the use case's read
@@ -123,6 +123,8 @@ async def use_case_ratios(lat: float, lng: float) -> None:
     try:
         for name, use_case in (
             ("briefing", lambda v, e: service.briefing(actor, v, e)),
+            # the place part alone (no taskings nearby, no area notes): the public version
+            ("briefing/public", lambda v, e: service.briefing(actor, v, e, full=False)),
             ("briefing.csv", lambda v, e: service.counts_csv(actor, v, e)),
         ):
             for radius in (500, 1000):

@@ -199,27 +199,29 @@ async def build(lat: float, lng: float, radius: int, now: datetime | None = None
 def repeat_places(crimes: list[dict], incidents: list[dict], lat: float, lng: float) -> list[dict]:
     """Places with REPEAT_PLACE or more crimes (latest month) or incidents (last 90 days), most
     first then nearest; ten at most."""
-    groups: dict[tuple, list[dict]] = {}
-    for row in crimes:
-        key = ("crimes in the latest month", row["location"], row["lat"], row["lng"])
-        groups.setdefault(key, []).append(row)
-    for row in incidents:
-        point = (round(row["lat"], 4), round(row["lng"], 4))  # about 10 m: the same place
-        groups.setdefault(("incidents in 90 days", row["location"], *point), []).append(row)
-    places = []
-    for (kind, location, plat, plng), rows in groups.items():
-        if len(rows) >= REPEAT_PLACE:
-            types = Counter(r.get("crime_type") or r.get("category") for r in rows)
-            places.append(
-                {
-                    "location": location,
-                    "kind": kind,
-                    "count": len(rows),
-                    "types": ", ".join(f"{t} {n}" for t, n in types.most_common(3)),
-                    "lat": plat,
-                    "lng": plng,
-                    "metres": local_metres(lat, lng, plat, plng),
-                }
-            )
+    kinds = ("crimes in the latest month", "incidents in 90 days")
+    keyed = [((kinds[0], c["location"], c["lat"], c["lng"]), c["crime_type"]) for c in crimes]
+    keyed += [  # incidents within about 10 m are at the same place
+        ((kinds[1], i["location"], round(i["lat"], 4), round(i["lng"], 4)), i["category"])
+        for i in incidents
+    ]
+    sizes = Counter(key for key, _ in keyed)
+    types: dict[tuple, Counter] = {key: Counter() for key, n in sizes.items() if n >= REPEAT_PLACE}
+    for key, kind in keyed:
+        if key in types:
+            types[key][kind] += 1
+    places = [
+        {
+            "location": location,
+            "kind": kind,
+            "count": sizes[key],
+            "types": ", ".join(f"{t} {n}" for t, n in types[key].most_common(3)),
+            "lat": plat,
+            "lng": plng,
+            "metres": local_metres(lat, lng, plat, plng),
+        }
+        for key in types
+        for kind, location, plat, plng in [key]
+    ]
     places.sort(key=lambda p: (-p["count"], p["metres"]))
     return _placed(places[:10], lat, lng)
