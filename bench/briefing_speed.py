@@ -7,12 +7,14 @@
 Loads the generated files (bench/briefing_data.py) with the importers, then:
 
 1. the use cases against their own SQL: for the briefing (`service.briefing`), its public
-   version (the place part alone) and the CSV (`service.counts_csv`) at 500 m and 1 km, records the SQL statements one call runs, then
-   times, interleaved, the use case and the same statements run bare on one kept-open driver
-   connection (sqlite3 or asyncpg, every row fetched) and prints the ratio of the medians
-   (use case time / bare SQL time). It also prints what opening the use case's read
-   transaction costs on its own (Piccolo's engine: the data path's part, not the briefing's);
-2. requests through the whole app in-process (routing, session, queries, template): p50/p95.
+   version (the place part alone) and the CSV (`service.counts_csv`) at 500 m and 1 km,
+   records the SQL statements one call runs, then times, interleaved, the use case and the
+   same statements run bare on one kept-open driver connection (sqlite3 or asyncpg, every
+   row fetched) and prints the ratio of the medians (use case time / bare SQL time). It also
+   prints what opening the use case's read transaction costs on its own (Piccolo's engine:
+   the data path's part, not the briefing's). On PostgreSQL the use cases run on a pool;
+2. with --requests, requests through the whole app in-process (routing, session, queries,
+   template): p50/p95.
 """
 
 from __future__ import annotations

@@ -200,24 +200,26 @@ class FileImport:
                     )
                 progress = None if self.quiet else Progress(source.name, source.size)
                 key, group, lines, read = None, [], [], 0
+                force = month = None
+                # Every 256 rows: let the previous run's write go on (when it runs meanwhile).
+                every = 255 if self.overlap else 4095
+                add, join = group.append, "\x1f".join
                 for row in reader:
                     read += 1
                     reason, values = parse_row(row)
                     if reason:
                         summary.reject(reason, f"{source.name} line {reader.line_num}")
                         continue
-                    row_key = (row[2], values[0])
-                    if row_key != key:
+                    if row[2] != force or row[1] != month:
                         await self.flush(transaction, key, group, lines)
-                        key, group, lines = row_key, [], []
-                    group.append(values)
-                    lines.append("\x1f".join(row))
-                    if values[3] is None:
-                        summary.no_location += 1
-                    if read % 256 == 0:
-                        # Let the previous group's write go on while this one is read.
+                        force, month = row[2], row[1]
+                        key, group, lines = (force, month), [], []
+                        add = group.append
+                    add(values)
+                    lines.append(join(row))
+                    if not read & every:
                         await asyncio.sleep(0)
-                        if progress and read % 4096 == 0:
+                        if progress and not read & 4095:
                             progress.update(raw.tell(), summary.read + read)
                 await self.flush(transaction, key, group, lines)
                 summary.read += read
@@ -267,6 +269,7 @@ class FileImport:
             if stored and stored[0]["digest"] == digest:
                 self.batches[key] = Batch(stored[0]["id"], new=False, rows=stored[0]["rows"])
                 self.summary.unchanged += len(group)
+                self.summary.no_location += sum(1 for v in group if v[5] is None)
                 return
             # A newer copy of the month: the old one goes in the same transaction.
             for old in stored:
@@ -284,7 +287,9 @@ class FileImport:
         batch.rows += len(group)
         batch.written = True
         await bulk_insert(transaction, "crime", COLUMNS, [(batch.id, *v) for v in group])
-        batch.cells.update((v[5], v[2]) for v in group if v[5] is not None)
+        placed = [(v[5], v[2]) for v in group if v[5] is not None]
+        batch.cells.update(placed)
+        self.summary.no_location += len(group) - len(placed)
         self.summary.stored += len(group)
 
     async def finish(self, transaction) -> None:
