@@ -7,7 +7,6 @@ import gzip
 import io
 import math
 import random
-import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -256,16 +255,17 @@ def recording_statements():
     return statements, lambda: setattr(engine_class, "run_querystring", original)
 
 
-def test_the_csv_reads_only_what_it_prints(as_role):
+def test_the_csv_reads_only_what_it_prints(as_role, tmp_path):
     """Counts, counted by the database: no rows of crimes or incidents, no repeat places, no
     recent list, no taskings or area notes (what the page shows and the CSV does not)."""
     from app.crime.importer import CrimeImport
 
     for n in range(5):
         add_incident(n, *offset(*CENTRE, 50 * n, 0), "Burglary", location=f"Corn Market {n}")
-    crimes = tmp_crimes_file(
+    crimes = crimes_file(
+        tmp_path / "test-street.csv",
         [("2024-01", "Shoplifting", *offset(*CENTRE, 30, 30))] * 3
-        + [("2023-01", "Burglary", *offset(*CENTRE, -30, 0))]
+        + [("2023-01", "Burglary", *offset(*CENTRE, -30, 0))],
     )
     sync(CrimeImport(quiet=True).run([crimes]))
     pcso = as_role("pcso")
@@ -287,11 +287,10 @@ def test_the_csv_reads_only_what_it_prints(as_role):
         assert not any(table in s for s in statements), table
 
 
-def tmp_crimes_file(rows: list[tuple]) -> Path:
+def crimes_file(path: Path, rows: list[tuple]) -> Path:
     """A police.uk street file: (month, crime type, lat, lng) per row."""
     from app.crime.importer import HEADER
 
-    path = Path(tempfile.mkdtemp()) / "test-street.csv"
     with path.open("w", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(HEADER)
