@@ -6,8 +6,11 @@ import asyncio
 import csv
 import hashlib
 import io
+import multiprocessing
+import pickle
 import re
 import time
+import traceback
 import zipfile
 import zlib
 from collections import Counter
@@ -63,25 +66,27 @@ class NotThisFormat(Exception):
 
 @dataclass
 class Source:
-    """One CSV to read: a name for messages, its size in bytes, and how to open it."""
+    """One CSV to read: a name for messages, its size in bytes, and where it is (a file, or a
+    member of a zip archive); `problem` says why it cannot be read at all. Picklable: a reading
+    process opens it again."""
 
     name: str
     size: int
-    opener: object
+    path: Path
+    member: str | None = None
+    problem: str | None = None
 
     @contextmanager
     def open(self):
-        with self.opener() as raw:
+        if self.problem:
+            raise NotThisFormat(self.problem)
+        if self.member is None:
+            raw = self.path.open("rb")
+        else:
+            with zipfile.ZipFile(self.path) as archive:
+                raw = archive.open(self.member)
+        with raw:
             yield raw, io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
-
-
-def _refused(message: str):
-    """An opener for a source that cannot be read at all: refusing it says why."""
-
-    def opener():
-        raise NotThisFormat(message)
-
-    return opener
 
 
 def sources(paths: list[Path]) -> Iterator[Source]:
@@ -91,18 +96,18 @@ def sources(paths: list[Path]) -> Iterator[Source]:
             yield from sources(sorted(path.rglob("*-street.csv")))
         elif zipfile.is_zipfile(path):
             try:
-                archive = zipfile.ZipFile(path)
-                members = sorted(archive.infolist(), key=lambda i: i.filename)
+                with zipfile.ZipFile(path) as archive:
+                    members = sorted(archive.infolist(), key=lambda i: i.filename)
             except (zipfile.BadZipFile, OSError, EOFError, ValueError) as problem:
-                yield Source(str(path), 0, _refused(f"a damaged zip archive ({problem})"))
+                yield Source(str(path), 0, path, problem=f"a damaged zip archive ({problem})")
                 continue
             for info in members:
                 if info.filename.endswith("-street.csv"):
                     name = f"{path.name}:{info.filename}"
-                    yield Source(name, info.file_size, lambda a=archive, i=info: a.open(i))
+                    yield Source(name, info.file_size, path, member=info.filename)
         else:
             size = path.stat().st_size if path.exists() else 0
-            yield Source(str(path), size, lambda p=path: p.open("rb"))
+            yield Source(str(path), size, path)
 
 
 def parse_row(row: list[str]) -> tuple[str | None, tuple | None]:
@@ -141,8 +146,90 @@ def parse_row(row: list[str]) -> tuple[str | None, tuple | None]:
     return None, (*values, row[11])
 
 
+# Files this big are read in a process of their own while this one writes (about 80,000 rows).
+PARALLEL_BYTES = 16 * 1024 * 1024
 # Damage found while reading a zip member (a bad CRC, a broken deflate stream, a cut-off file).
 DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError)
+
+
+def runs(
+    source: Source, summary: Summary, quiet: bool = True, tick: bool = False
+) -> Iterator[tuple | None]:
+    """Read a source: each run of rows of one force-month as (key, values, digest of the
+    force-month's rows so far), rejected rows counted in `summary`; with `tick`, None every 256
+    rows. Raises NotThisFormat for a file that is not one or cannot be read to its end."""
+    try:
+        with source.open() as (raw, text):
+            reader = csv.reader(text)
+            header = next(reader, None)
+            if header != HEADER:
+                raise NotThisFormat(
+                    "not a data.police.uk street-level crime CSV (its first line must be "
+                    f"{','.join(HEADER)})"
+                )
+            progress = None if quiet else Progress(source.name, source.size)
+            digests: dict[tuple[str, str], object] = {}
+            key, group, lines, read = None, [], [], 0
+            force = month = None
+            every = 255 if tick else 4095
+            add, join = group.append, "\x1f".join
+            for row in reader:
+                read += 1
+                reason, values = parse_row(row)
+                if reason:
+                    summary.reject(reason, f"{source.name} line {reader.line_num}")
+                    continue
+                if row[2] != force or row[1] != month:
+                    if group:
+                        yield key, group, _digest(digests, key, lines)
+                    force, month = row[2], row[1]
+                    key, group, lines = (force, month), [], []
+                    add = group.append
+                add(values)
+                lines.append(join(row))
+                if not read & every:
+                    if tick:
+                        yield None
+                    if progress and not read & 4095:
+                        progress.update(raw.tell(), summary.read + read)
+            if group:
+                yield key, group, _digest(digests, key, lines)
+            summary.read += read
+            if progress:
+                progress.finish(summary.read)
+    except (UnicodeDecodeError, csv.Error) as problem:
+        raise NotThisFormat(f"not a readable CSV ({problem})") from problem
+    except DAMAGED as problem:
+        raise NotThisFormat(f"a damaged zip member ({problem})") from problem
+    except FileNotFoundError as problem:
+        raise NotThisFormat("no such file") from problem
+    except (IsADirectoryError, PermissionError) as problem:
+        raise NotThisFormat(f"cannot be read ({problem.strerror})") from problem
+
+
+def _digest(digests: dict, key: tuple, lines: list[str]) -> str:
+    """The force-month's digest with a run's rows added: each row's fields joined by the unit
+    separator and ended by a newline (hashed once per run)."""
+    digest = digests.get(key)
+    if digest is None:
+        digest = digests[key] = hashlib.sha256()
+    digest.update(("\n".join(lines) + "\n").encode())
+    return digest.hexdigest()
+
+
+def read_elsewhere(source: Source, quiet: bool, sender) -> None:
+    """A reading process: sends each run, then the summary of what it read (or why not)."""
+    summary = Summary()
+    try:
+        for run in runs(source, summary, quiet):
+            sender.send_bytes(pickle.dumps(("run", run), protocol=pickle.HIGHEST_PROTOCOL))
+        message = ("done", summary)
+    except NotThisFormat as refusal:
+        message = ("refused", str(refusal))
+    except BaseException:  # noqa: BLE001 - told to the importing process, which raises it
+        message = ("error", traceback.format_exc())
+    sender.send_bytes(pickle.dumps(message))
+    sender.close()
 
 
 @dataclass
@@ -167,7 +254,7 @@ class FileImport:
     def __init__(self, source: Source, summary: Summary, quiet: bool):
         self.source, self.summary, self.quiet = source, summary, quiet
         self.batches: dict[tuple[str, str], Batch] = {}
-        self.digests: dict[tuple[str, str], object] = {}
+        self.digests: dict[tuple[str, str], str] = {}  # each force-month's digest so far
         self.pending: asyncio.Future | None = None
         # PostgreSQL writes in its own process: read the next rows meanwhile. SQLite writes in
         # a thread of this process that needs the GIL to bind every row: taking turns is faster.
@@ -188,68 +275,55 @@ class FileImport:
             await self.finish(transaction)
 
     async def read(self, transaction) -> None:
-        summary, source = self.summary, self.source
-        try:
-            with source.open() as (raw, text):
-                reader = csv.reader(text)
-                header = next(reader, None)
-                if header != HEADER:
-                    raise NotThisFormat(
-                        "not a data.police.uk street-level crime CSV (its first line must be "
-                        f"{','.join(HEADER)})"
-                    )
-                progress = None if self.quiet else Progress(source.name, source.size)
-                key, group, lines, read = None, [], [], 0
-                force = month = None
-                # Every 256 rows: let the previous run's write go on (when it runs meanwhile).
-                every = 255 if self.overlap else 4095
-                add, join = group.append, "\x1f".join
-                for row in reader:
-                    read += 1
-                    reason, values = parse_row(row)
-                    if reason:
-                        summary.reject(reason, f"{source.name} line {reader.line_num}")
-                        continue
-                    if row[2] != force or row[1] != month:
-                        await self.flush(transaction, key, group, lines)
-                        force, month = row[2], row[1]
-                        key, group, lines = (force, month), [], []
-                        add = group.append
-                    add(values)
-                    lines.append(join(row))
-                    if not read & every:
-                        await asyncio.sleep(0)
-                        if progress and not read & 4095:
-                            progress.update(raw.tell(), summary.read + read)
-                await self.flush(transaction, key, group, lines)
-                summary.read += read
-                if progress:
-                    progress.finish(summary.read)
-        except (UnicodeDecodeError, csv.Error) as problem:
-            raise NotThisFormat(f"not a readable CSV ({problem})") from problem
-        except DAMAGED as problem:
-            raise NotThisFormat(f"a damaged zip member ({problem})") from problem
-        except FileNotFoundError as problem:
-            raise NotThisFormat("no such file") from problem
-        except (IsADirectoryError, PermissionError) as problem:
-            raise NotThisFormat(f"cannot be read ({problem.strerror})") from problem
-
-    async def flush(self, transaction, key, group: list[tuple], lines: list[str]) -> None:
-        """Start storing a run of rows while the next is read (one write at a time)."""
-        await self.wait()
-        if key is not None and group:
-            digest = self.digests.get(key)
-            if digest is None:
-                digest = self.digests[key] = hashlib.sha256()
-            # The digest of the force-month's source rows so far, each row's fields joined by
-            # the unit separator and ended by a newline (hashed once per run of rows).
-            digest.update(("\n".join(lines) + "\n").encode())
-            digest = digest.hexdigest()
-            write = self.store(transaction, key, group, digest)
-            if self.overlap:
-                self.pending = asyncio.ensure_future(write)
+        if self.source.size >= PARALLEL_BYTES:
+            await self.read_in_process(transaction)
+            return
+        for run in runs(self.source, self.summary, self.quiet, tick=self.overlap):
+            if run is None:  # let the previous run's write go on
+                await asyncio.sleep(0)
             else:
-                await write
+                await self.flush(transaction, *run)
+
+    async def read_in_process(self, transaction) -> None:
+        """Read in a process of its own (another core) while this one writes."""
+        context = multiprocessing.get_context("spawn")
+        receiver, sender = context.Pipe(duplex=False)
+        reader = context.Process(
+            target=read_elsewhere, args=(self.source, self.quiet, sender), daemon=True
+        )
+        reader.start()
+        sender.close()
+        try:
+            while True:
+                try:
+                    message = await asyncio.to_thread(receiver.recv_bytes)
+                except EOFError:
+                    raise RuntimeError(f"reading {self.source.name} stopped") from None
+                kind, payload = pickle.loads(message)  # noqa: S301 - our own child's message
+                if kind == "run":
+                    await self.flush(transaction, *payload)
+                elif kind == "done":
+                    self.summary.add(payload)
+                    return
+                elif kind == "refused":
+                    raise NotThisFormat(payload)
+                else:
+                    raise RuntimeError(f"reading {self.source.name} failed:\n{payload}")
+        finally:
+            if reader.is_alive():
+                reader.kill()
+            reader.join()
+            receiver.close()
+
+    async def flush(self, transaction, key, group: list[tuple], digest: str) -> None:
+        """Store a run of rows (one write at a time; on PostgreSQL while the next is read)."""
+        await self.wait()
+        self.digests[key] = digest
+        write = self.store(transaction, key, group, digest)
+        if self.overlap:
+            self.pending = asyncio.ensure_future(write)
+        else:
+            await write
 
     async def wait(self) -> None:
         if self.pending is not None:
@@ -298,7 +372,7 @@ class FileImport:
             if not batch.written:
                 continue  # kept as it was
             await CrimeMonth.update(
-                {CrimeMonth.digest: self.digests[key].hexdigest(), CrimeMonth.rows: batch.rows}
+                {CrimeMonth.digest: self.digests[key], CrimeMonth.rows: batch.rows}
             ).where(CrimeMonth.id == batch.id)
             if batch.new:
                 counts = [(batch.id, cell, kind, n) for (cell, kind), n in batch.cells.items()]
