@@ -6,9 +6,11 @@ import asyncio
 import csv
 import hashlib
 import io
-import multiprocessing
+import json
+import os
 import pickle
 import re
+import sys
 import time
 import traceback
 import zipfile
@@ -146,6 +148,7 @@ def parse_row(row: list[str]) -> tuple[str | None, tuple | None]:
     return None, (*values, row[11])
 
 
+APP_ROOT = str(Path(__file__).resolve().parent.parent.parent)  # where `app` is imported from
 # Files this big are read in a process of their own while this one writes (about 80,000 rows).
 PARALLEL_BYTES = 16 * 1024 * 1024
 # Damage found while reading a zip member (a bad CRC, a broken deflate stream, a cut-off file).
@@ -217,19 +220,27 @@ def _digest(digests: dict, key: tuple, lines: list[str]) -> str:
     return digest.hexdigest()
 
 
-def read_elsewhere(source: Source, quiet: bool, sender) -> None:
-    """A reading process: sends each run, then the summary of what it read (or why not)."""
+def read_elsewhere(spec: dict, out) -> None:
+    """A reading process: writes each run, then the summary of what it read (or why not), each
+    message pickled and prefixed with its length."""
+
+    def send(message) -> None:
+        data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+        out.write(len(data).to_bytes(8, "big"))
+        out.write(data)
+
+    quiet = spec.pop("quiet")
+    source = Source(**{**spec, "path": Path(spec["path"])})
     summary = Summary()
     try:
         for run in runs(source, summary, quiet):
-            sender.send_bytes(pickle.dumps(("run", run), protocol=pickle.HIGHEST_PROTOCOL))
-        message = ("done", summary)
+            send(("run", run))
+        send(("done", summary))
     except NotThisFormat as refusal:
-        message = ("refused", str(refusal))
+        send(("refused", str(refusal)))
     except BaseException:  # noqa: BLE001 - told to the importing process, which raises it
-        message = ("error", traceback.format_exc())
-    sender.send_bytes(pickle.dumps(message))
-    sender.close()
+        send(("error", traceback.format_exc()))
+    out.flush()
 
 
 @dataclass
@@ -285,20 +296,27 @@ class FileImport:
                 await self.flush(transaction, *run)
 
     async def read_in_process(self, transaction) -> None:
-        """Read in a process of its own (another core) while this one writes."""
-        context = multiprocessing.get_context("spawn")
-        receiver, sender = context.Pipe(duplex=False)
-        reader = context.Process(
-            target=read_elsewhere, args=(self.source, self.quiet, sender), daemon=True
+        """Read in a process of its own (another core) while this one writes: `python -m
+        app.crime.importer` sends each run, pickled and length-prefixed, on its stdout."""
+        source = self.source
+        spec = {"name": source.name, "size": source.size, "path": str(source.path)}
+        spec |= {"member": source.member, "problem": source.problem, "quiet": self.quiet}
+        reader = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "app.crime.importer",
+            json.dumps(spec),
+            stdout=asyncio.subprocess.PIPE,
+            env={**os.environ, "PYTHONPATH": os.pathsep.join([APP_ROOT, *sys.path])},
+            limit=1 << 20,
         )
-        reader.start()
-        sender.close()
         try:
             while True:
                 try:
-                    message = await asyncio.to_thread(receiver.recv_bytes)
-                except EOFError:
-                    raise RuntimeError(f"reading {self.source.name} stopped") from None
+                    size = int.from_bytes(await reader.stdout.readexactly(8), "big")
+                    message = await reader.stdout.readexactly(size)
+                except asyncio.IncompleteReadError:
+                    raise RuntimeError(f"reading {source.name} stopped") from None
                 kind, payload = pickle.loads(message)  # noqa: S301 - our own child's message
                 if kind == "run":
                     await self.flush(transaction, *payload)
@@ -308,12 +326,12 @@ class FileImport:
                 elif kind == "refused":
                     raise NotThisFormat(payload)
                 else:
-                    raise RuntimeError(f"reading {self.source.name} failed:\n{payload}")
+                    raise RuntimeError(f"reading {source.name} failed:\n{payload}")
         finally:
-            if reader.is_alive():
-                reader.kill()
-            reader.join()
-            receiver.close()
+            if reader.returncode is None:
+                with suppress(ProcessLookupError):
+                    reader.kill()
+            await reader.wait()
 
     async def flush(self, transaction, key, group: list[tuple], digest: str) -> None:
         """Store a run of rows (one write at a time; on PostgreSQL while the next is read)."""
@@ -405,3 +423,8 @@ class CrimeImport:
                 self.summary.add(part)
         self.summary.seconds = time.perf_counter() - started
         return self.summary
+
+
+if __name__ == "__main__":  # the reading process of FileImport.read_in_process
+    messages, sys.stdout = sys.stdout.buffer, sys.stderr  # a stray print cannot mix in
+    read_elsewhere(json.loads(sys.argv[1]), messages)
