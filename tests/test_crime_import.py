@@ -149,7 +149,7 @@ def good_row(n: int, month: str = "2024-05") -> list[str]:
     ]
 
 
-def test_bad_rows_are_rejected_with_reasons_and_lines_and_never_stop_the_import(reading, tmp_path):
+def test_bad_rows_are_rejected_with_reasons_and_lines_and_never_stop_the_import(tmp_path):
     rows = [good_row(1), good_row(2)[:5], good_row(3), good_row(4), good_row(5), good_row(6)]
     rows[3][1] = "May 2024"
     rows[4][5] = "north"
@@ -166,7 +166,7 @@ def test_bad_rows_are_rejected_with_reasons_and_lines_and_never_stop_the_import(
     assert any("line 3" in line for line in summary.lines())
 
 
-def test_a_file_in_another_format_is_refused_and_nothing_is_stored(reading, tmp_path):
+def test_a_file_in_another_format_is_refused_and_nothing_is_stored(tmp_path):
     other = write_csv(tmp_path / "other.csv", [["x"] * 12], header=[f"col{i}" for i in range(12)])
     binary = tmp_path / "photo.csv"
     binary.write_bytes(b"\xff\xd8\xff\xe0" + bytes(range(256)))
@@ -194,21 +194,6 @@ def test_the_command_prints_the_summary(tmp_path, capsys):
     assert main(["import-crimes", "--quiet", str(tmp_path / "nothing.csv")]) == 1
 
 
-@pytest.fixture(params=["in this process", "in a reading process"])
-def reading(request, monkeypatch):
-    """Each file read here, or (as big files are) in a process of its own."""
-    from app.crime import importer
-
-    if request.param == "in a reading process":
-        monkeypatch.setattr(importer, "PARALLEL_BYTES", 0)
-
-        def not_here(*args, **kwargs):  # the spawned process imports its own, unpatched
-            raise AssertionError("read in the importing process")
-
-        monkeypatch.setattr(importer, "runs", not_here)
-    return request.param
-
-
 def crime_counts() -> dict[tuple[str, str], int]:
     rows = Crime.select(Crime.batch.force, Crime.month).run_sync()
     return dict(Counter((r["batch.force"], r["month"]) for r in rows))
@@ -234,7 +219,7 @@ def round_file(path: Path, runs: list[tuple[str, int]]) -> Path:
     return write_csv(path, rows)
 
 
-def test_a_month_that_comes_back_round_keeps_every_row_on_import_and_again(reading, tmp_path):
+def test_a_month_that_comes_back_round_keeps_every_row_on_import_and_again(tmp_path):
     path = round_file(tmp_path / "round.csv", [("2024-01", 15), ("2024-02", 15), ("2024-01", 30)])
     first = run_import(path)
     expected = {("Test Constabulary", "2024-01"): 45, ("Test Constabulary", "2024-02"): 15}
@@ -249,7 +234,7 @@ def test_a_month_that_comes_back_round_keeps_every_row_on_import_and_again(readi
     assert CrimeMonth.count().run_sync() == 2
 
 
-def test_a_month_that_comes_back_round_adds_to_the_copy_it_kept(reading, tmp_path):
+def test_a_month_that_comes_back_round_adds_to_the_copy_it_kept(tmp_path):
     """The first run of January is the stored copy (left alone); the second run adds to it."""
     run_import(round_file(tmp_path / "jan.csv", [("2024-01", 10)]))
     kept = {c["id"] for c in Crime.select(Crime.id).run_sync()}
@@ -271,7 +256,7 @@ def test_a_month_that_comes_back_round_adds_to_the_copy_it_kept(reading, tmp_pat
     assert crime_counts()[("Test Constabulary", "2024-01")] == 17 and not again.refused
 
 
-def test_a_file_refused_part_way_stores_nothing_and_keeps_the_copy_before(reading, tmp_path):
+def test_a_file_refused_part_way_stores_nothing_and_keeps_the_copy_before(tmp_path):
     run_import(round_file(tmp_path / "v1.csv", [("2024-01", 5), ("2024-02", 5)]))
     before = Crime.select().order_by(Crime.id).run_sync()
     months_before = CrimeMonth.select().order_by(CrimeMonth.id).run_sync()
@@ -303,9 +288,7 @@ def corrupt_member_zip(path: Path, method: int) -> Path:
 
 
 @pytest.mark.parametrize("method", [zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED])
-def test_a_corrupt_zip_member_is_refused_with_a_message_and_stores_nothing(
-    reading, tmp_path, method
-):
+def test_a_corrupt_zip_member_is_refused_with_a_message_and_stores_nothing(tmp_path, method):
     archive = corrupt_member_zip(tmp_path / "latest.zip", method)
     summary = run_import(archive)
     assert len(summary.refused) == 1

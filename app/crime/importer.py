@@ -6,13 +6,8 @@ import asyncio
 import csv
 import hashlib
 import io
-import json
-import os
-import pickle
 import re
-import sys
 import time
-import traceback
 import zipfile
 import zlib
 from collections import Counter
@@ -69,8 +64,7 @@ class NotThisFormat(Exception):
 @dataclass
 class Source:
     """One CSV to read: a name for messages, its size in bytes, and where it is (a file, or a
-    member of a zip archive); `problem` says why it cannot be read at all. Picklable: a reading
-    process opens it again."""
+    member of a zip archive); `problem` says why it cannot be read at all."""
 
     name: str
     size: int
@@ -148,9 +142,6 @@ def parse_row(row: list[str]) -> tuple[str | None, tuple | None]:
     return None, (*values, row[11])
 
 
-APP_ROOT = str(Path(__file__).resolve().parent.parent.parent)  # where `app` is imported from
-# Files this big are read in a process of their own while this one writes (about 80,000 rows).
-PARALLEL_BYTES = 16 * 1024 * 1024
 # Damage found while reading a zip member (a bad CRC, a broken deflate stream, a cut-off file).
 DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError)
 
@@ -220,29 +211,6 @@ def _digest(digests: dict, key: tuple, lines: list[str]) -> str:
     return digest.hexdigest()
 
 
-def read_elsewhere(spec: dict, out) -> None:
-    """A reading process: writes each run, then the summary of what it read (or why not), each
-    message pickled and prefixed with its length."""
-
-    def send(message) -> None:
-        data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-        out.write(len(data).to_bytes(8, "big"))
-        out.write(data)
-
-    quiet = spec.pop("quiet")
-    source = Source(**{**spec, "path": Path(spec["path"])})
-    summary = Summary()
-    try:
-        for run in runs(source, summary, quiet):
-            send(("run", run))
-        send(("done", summary))
-    except NotThisFormat as refusal:
-        send(("refused", str(refusal)))
-    except BaseException:  # noqa: BLE001 - told to the importing process, which raises it
-        send(("error", traceback.format_exc()))
-    out.flush()
-
-
 @dataclass
 class Batch:
     """A force-month this file writes to: its crime_month id, whether this file made it."""
@@ -286,52 +254,11 @@ class FileImport:
             await self.finish(transaction)
 
     async def read(self, transaction) -> None:
-        if self.source.size >= PARALLEL_BYTES:
-            await self.read_in_process(transaction)
-            return
         for run in runs(self.source, self.summary, self.quiet, tick=self.overlap):
             if run is None:  # let the previous run's write go on
                 await asyncio.sleep(0)
             else:
                 await self.flush(transaction, *run)
-
-    async def read_in_process(self, transaction) -> None:
-        """Read in a process of its own (another core) while this one writes: `python -m
-        app.crime.importer` sends each run, pickled and length-prefixed, on its stdout."""
-        source = self.source
-        spec = {"name": source.name, "size": source.size, "path": str(source.path)}
-        spec |= {"member": source.member, "problem": source.problem, "quiet": self.quiet}
-        reader = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "app.crime.importer",
-            json.dumps(spec),
-            stdout=asyncio.subprocess.PIPE,
-            env={**os.environ, "PYTHONPATH": os.pathsep.join([APP_ROOT, *sys.path])},
-            limit=1 << 20,
-        )
-        try:
-            while True:
-                try:
-                    size = int.from_bytes(await reader.stdout.readexactly(8), "big")
-                    message = await reader.stdout.readexactly(size)
-                except asyncio.IncompleteReadError:
-                    raise RuntimeError(f"reading {source.name} stopped") from None
-                kind, payload = pickle.loads(message)  # noqa: S301 - our own child's message
-                if kind == "run":
-                    await self.flush(transaction, *payload)
-                elif kind == "done":
-                    self.summary.add(payload)
-                    return
-                elif kind == "refused":
-                    raise NotThisFormat(payload)
-                else:
-                    raise RuntimeError(f"reading {source.name} failed:\n{payload}")
-        finally:
-            if reader.returncode is None:
-                with suppress(ProcessLookupError):
-                    reader.kill()
-            await reader.wait()
 
     async def flush(self, transaction, key, group: list[tuple], digest: str) -> None:
         """Store a run of rows (one write at a time; on PostgreSQL while the next is read)."""
@@ -423,8 +350,3 @@ class CrimeImport:
                 self.summary.add(part)
         self.summary.seconds = time.perf_counter() - started
         return self.summary
-
-
-if __name__ == "__main__":  # the reading process of FileImport.read_in_process
-    messages, sys.stdout = sys.stdout.buffer, sys.stderr  # a stray print cannot mix in
-    read_elsewhere(json.loads(sys.argv[1]), messages)
