@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -258,3 +259,97 @@ def test_resolve_nothing_asked_is_the_actors_home_team_area_or_nothing():
     volunteer = actor_of(person)
     assert sync(volunteer.team_ids()) == (abbey.id,) and volunteer.home_team_id is None
     assert resolved(volunteer) == (None, {})
+
+
+def _crimes(rows):
+    """Street crimes stored as an import would: (month, type, lat, lng, location) per row."""
+    from app.tables.briefing import Crime, CrimeMonth
+
+    batches = {}
+    for n, (month, kind, lat, lng, location) in enumerate(rows):
+        if month not in batches:
+            batches[month] = CrimeMonth.insert(
+                CrimeMonth(force="Test Police", month=month, digest=month, source="t", rows=0)
+            ).run_sync()[0]["id"]
+        crime = Crime(batch=batches[month], month=month, crime_ref=f"c{n}", crime_type=kind)
+        crime.lat, crime.lng, crime.cell, crime.location = lat, lng, cell_of(lat, lng), location
+        crime.lsoa_code, crime.lsoa_name, crime.outcome = "E1", "A", ""
+        Crime.insert(crime).run_sync()
+    from app.tables.briefing import CrimeCellCount
+
+    for month, batch in batches.items():
+        for row in {(cell_of(r[2], r[3]), r[1]) for r in rows if r[0] == month}:
+            CrimeCellCount.insert(
+                CrimeCellCount(batch=batch, cell=row[0], crime_type=row[1], count=1)
+            ).run_sync()
+
+
+def _around(rng, metres):
+    north, east = rng.uniform(-metres, metres), rng.uniform(-metres, metres)
+    return CENTRE[0] + north / 111_195, CENTRE[1] + east / (111_195 * 0.6025)
+
+
+def _incident(n, lat, lng, days_ago, category, location):
+    when = (datetime.now(UTC) - timedelta(days=days_ago)).replace(microsecond=0)
+    Incident.insert(
+        Incident(
+            reference=f"R-{n}",
+            occurred_at=when,
+            category=category,
+            lat=lat,
+            lng=lng,
+            cell=cell_of(lat, lng),
+            location=location,
+            source="test",
+        )
+    ).run_sync()
+
+
+def test_the_pages_counts_are_the_csvs_counts():
+    """The page counts the rows it reads; the CSV has the database count: the figures agree."""
+    from app.briefing.place import build, counts_only
+
+    rng = random.Random(11)
+    kinds = ["Burglary", "Shoplifting", "Drugs"]
+    for n in range(150):
+        _incident(n, *_around(rng, 1200), rng.uniform(0, 200), rng.choice(kinds), "X")
+    months = ["2024-03", "2023-03", "2024-02"]
+    _crimes([(rng.choice(months), rng.choice(kinds), *_around(rng, 1200), "X") for _ in range(150)])
+    now = datetime.now(UTC).replace(microsecond=0)
+    for radius in (250, 500, 1000):
+        page = sync(build(CENTRE[0], CENTRE[1], radius, now))
+        table = sync(counts_only(CENTRE[0], CENTRE[1], radius, now))
+        assert [(p.name, p.label, p.counts) for p in page.periods] == [
+            (p.name, p.label, p.counts) for p in table.periods
+        ]
+        assert len(page.periods) == 3
+        assert page.periods[-1].label == "2024-03" and page.periods[-1].previous_label == "2023-03"
+        assert sum(c + p for period in page.periods for _, c, p in period.counts) > 0
+
+
+def test_repeat_places_are_three_or_more_at_one_place_most_first():
+    from geopy.distance import geodesic
+
+    from app.briefing.place import build
+
+    north = (CENTRE[0] + 0.001, CENTRE[1])  # about 111 m north
+    west = (CENTRE[0], CENTRE[1] - 0.003)  # about 200 m west
+    _crimes(
+        [("2024-03", "Shoplifting", *north, "On or near Corn Market")] * 3
+        + [("2024-03", "Burglary", *north, "On or near Corn Market")]
+        + [("2024-03", "Drugs", *CENTRE, "On or near Iron Gate")] * 2  # two: not a repeat
+        + [("2023-03", "Drugs", *CENTRE, "On or near Iron Gate")] * 3  # not the latest month
+    )
+    for n in range(3):  # within about 10 m of each other, within 90 days
+        _incident(n, west[0] + n * 0.00001, west[1], 10 + n, "Robbery", "Friar Gate")
+    _incident(9, *west, 120, "Robbery", "Friar Gate")  # older than 90 days
+    page = sync(build(*CENTRE, 500))
+    places = [(p["location"], p["kind"], p["count"], p["types"]) for p in page.repeat_places]
+    assert places == [
+        ("On or near Corn Market", "crimes in the latest month", 4, "Shoplifting 3, Burglary 1"),
+        ("Friar Gate", "incidents in 90 days", 3, "Robbery 3"),
+    ]
+    # distances as geopy's geodesic gives them (the incidents' place: rounded to about 10 m)
+    expected = [geodesic(CENTRE, north).meters, geodesic(CENTRE, (52.9225, -1.4776)).meters]
+    assert [p["metres"] for p in page.repeat_places] == pytest.approx(expected, abs=0.01)
+    assert [p["direction"] for p in page.repeat_places] == ["N", "W"]

@@ -8,6 +8,8 @@ import zipfile
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from app.crime.importer import HEADER, CrimeImport
 from app.tables.briefing import Crime, CrimeMonth
 from tests.helpers import sync
@@ -190,3 +192,135 @@ def test_the_command_prints_the_summary(tmp_path, capsys):
     assert f"3 columns, not 12 (first at {path} line 3)" in out
     assert "Months: 2024-05" in out and "Forces: Test Constabulary" in out
     assert main(["import-crimes", "--quiet", str(tmp_path / "nothing.csv")]) == 1
+
+
+def crime_counts() -> dict[tuple[str, str], int]:
+    rows = Crime.select(Crime.batch.force, Crime.month).run_sync()
+    return dict(Counter((r["batch.force"], r["month"]) for r in rows))
+
+
+def cell_totals() -> dict[str, int]:
+    """Crimes per month as the grid-cell counts hold them (what the briefing's coverage reads)."""
+    from app.tables.briefing import CrimeCellCount
+
+    totals: Counter = Counter()
+    for row in CrimeCellCount.select(CrimeCellCount.batch.month, CrimeCellCount.count).run_sync():
+        totals[row["batch.month"]] += row["count"]
+    return dict(totals)
+
+
+def round_file(path: Path, runs: list[tuple[str, int]]) -> Path:
+    """A file whose months come in runs, for example January, February, then January again."""
+    rows, n = [], 0
+    for month, count in runs:
+        for _ in range(count):
+            n += 1
+            rows.append(good_row(n, month))
+    return write_csv(path, rows)
+
+
+def test_a_month_that_comes_back_round_keeps_every_row_on_import_and_again(tmp_path):
+    path = round_file(tmp_path / "round.csv", [("2024-01", 15), ("2024-02", 15), ("2024-01", 30)])
+    first = run_import(path)
+    expected = {("Test Constabulary", "2024-01"): 45, ("Test Constabulary", "2024-02"): 15}
+    assert first.stored == 60 and crime_counts() == expected
+    assert cell_totals() == {"2024-01": 45, "2024-02": 15}
+    months = {m["month"]: m for m in CrimeMonth.select().run_sync()}
+    assert months["2024-01"]["rows"] == 45 and months["2024-02"]["rows"] == 15
+    again = run_import(path)
+    assert again.stored + again.unchanged == 60 and not again.refused
+    assert crime_counts() == expected
+    assert cell_totals() == {"2024-01": 45, "2024-02": 15}
+    assert CrimeMonth.count().run_sync() == 2
+
+
+def test_a_month_that_comes_back_round_adds_to_the_copy_it_kept(tmp_path):
+    """The first run of January is the stored copy (left alone); the second run adds to it."""
+    run_import(round_file(tmp_path / "jan.csv", [("2024-01", 10)]))
+    kept = {c["id"] for c in Crime.select(Crime.id).run_sync()}
+    later = round_file(tmp_path / "later.csv", [("2024-01", 10), ("2024-02", 5), ("2024-01", 7)])
+    # the third run's rows must differ from the first's: give them their own ids
+    rows = source_rows(later)
+    for n, row in enumerate(rows[15:]):
+        row[0] = f"late{n}"
+    write_csv(later, rows)
+    summary = run_import(later)
+    assert summary.unchanged == 10 and summary.stored == 12
+    assert crime_counts() == {
+        ("Test Constabulary", "2024-01"): 17,
+        ("Test Constabulary", "2024-02"): 5,
+    }
+    assert kept <= {c["id"] for c in Crime.select(Crime.id).run_sync()}
+    assert cell_totals() == {"2024-01": 17, "2024-02": 5}
+    again = run_import(later)  # the whole month's digest now covers both runs
+    assert crime_counts()[("Test Constabulary", "2024-01")] == 17 and not again.refused
+
+
+def test_a_file_refused_part_way_stores_nothing_and_keeps_the_copy_before(tmp_path):
+    run_import(round_file(tmp_path / "v1.csv", [("2024-01", 5), ("2024-02", 5)]))
+    before = Crime.select().order_by(Crime.id).run_sync()
+    months_before = CrimeMonth.select().order_by(CrimeMonth.id).run_sync()
+    broken = round_file(tmp_path / "v2.csv", [("2024-01", 700), ("2024-02", 700), ("2024-03", 9)])
+    broken.write_bytes(broken.read_bytes() + b"\xff\xfe not UTF-8\n")  # found after every month
+    summary = run_import(broken)
+    assert len(summary.refused) == 1 and "not a readable CSV" in summary.refused[0]
+    assert "nothing stored" in summary.refused[0]
+    assert summary.stored == 0 and summary.read == 0 and not summary.months
+    assert Crime.select().order_by(Crime.id).run_sync() == before
+    assert CrimeMonth.select().order_by(CrimeMonth.id).run_sync() == months_before
+
+
+def corrupt_member_zip(path: Path, method: int) -> Path:
+    """An archive with a good street file and a damaged one (bytes changed inside its data)."""
+    good = round_file(path.parent / "good.csv", [("2024-04", 20)])
+    bad = round_file(path.parent / "bad.csv", [("2024-05", 400), ("2024-06", 400)])
+    with zipfile.ZipFile(path, "w", compression=method) as out:
+        out.write(good, "2024-04/2024-04-test-street.csv")
+        out.write(bad, "2024-05/2024-05-test-street.csv")
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo("2024-05/2024-05-test-street.csv")
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    middle = start + info.compress_size // 2
+    data[middle : middle + 8] = bytes(b ^ 0x5A for b in data[middle : middle + 8])
+    path.write_bytes(bytes(data))
+    return path
+
+
+@pytest.mark.parametrize("method", [zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED])
+def test_a_corrupt_zip_member_is_refused_with_a_message_and_stores_nothing(tmp_path, method):
+    archive = corrupt_member_zip(tmp_path / "latest.zip", method)
+    summary = run_import(archive)
+    assert len(summary.refused) == 1
+    assert summary.refused[0].startswith("latest.zip:2024-05/2024-05-test-street.csv: ")
+    assert "damaged zip member" in summary.refused[0] or "not a readable CSV" in summary.refused[0]
+    assert crime_counts() == {("Test Constabulary", "2024-04"): 20}
+    assert {m["month"] for m in CrimeMonth.select(CrimeMonth.month).run_sync()} == {"2024-04"}
+
+
+def test_the_command_refuses_a_corrupt_zip_member_without_a_traceback(tmp_path, capsys):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from app.cli import main as cli
+
+    archive = corrupt_member_zip(tmp_path / "latest.zip", zipfile.ZIP_STORED)
+    with ThreadPoolExecutor(1) as pool:
+        code = pool.submit(cli, ["import-crimes", "--quiet", str(archive)]).result()
+    captured = capsys.readouterr()
+    assert code == 1
+    assert "Refused: latest.zip:2024-05/2024-05-test-street.csv: a damaged zip member" in (
+        captured.out
+    )
+    assert "Traceback" not in captured.out + captured.err
+    assert "Rows stored: 20" in captured.out
+
+
+def test_a_damaged_zip_archive_is_refused_with_a_message(tmp_path):
+    archive = corrupt_member_zip(tmp_path / "latest.zip", zipfile.ZIP_DEFLATED)
+    data = archive.read_bytes()
+    end = data.rindex(b"PK\x05\x06")  # the end record points at a central directory cut away
+    cut = tmp_path / "cut.zip"
+    cut.write_bytes(data[: end - 40] + data[end:])
+    summary = run_import(cut)
+    assert len(summary.refused) == 1 and summary.refused[0].startswith(str(cut))
+    assert Crime.count().run_sync() == 0

@@ -3,13 +3,13 @@ repeat places (no people)."""
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from app.crime import nearby
-from app.crime.nearby import as_time
-from app.geo import compass, distance_m
+from app.crime.nearby import as_time, local_metres
+from app.geo import compass
 
 RECENT_SHOWN = 25
 REPEAT_PLACE = 3  # crimes or incidents at one place in the period
@@ -53,35 +53,14 @@ def _day(moment: datetime) -> date:
     return moment.date()
 
 
-def _period(name: str, label: str, previous_label: str, now_rows, before_rows, key) -> Period:
-    now, before = Counter(key(r) for r in now_rows), Counter(key(r) for r in before_rows)
-    counts = [(t, now[t], before[t]) for t in sorted(set(now) | set(before))]
+def _period(name: str, label: str, previous_label: str, now: Counter, before: Counter) -> Period:
+    counts = [(t, now[t], before[t]) for t in sorted(set(now) | set(before)) if now[t] or before[t]]
     counts.sort(key=lambda c: (-c[1], -c[2], c[0]))
     return Period(name, label, previous_label, counts)
 
 
 def _span_label(start: datetime, end: datetime) -> str:
     return f"{_day(start).isoformat()} to {_day(end - timedelta(seconds=1)).isoformat()}"
-
-
-def incident_periods(incidents: list[dict], now: datetime) -> list[Period]:
-    """Last 7 days against the 7 before, last 90 days against the 90 before."""
-    periods = []
-    for days, name in ((7, "Last 7 days"), (90, "Last 90 days")):
-        start, before = now - timedelta(days=days), now - timedelta(days=2 * days)
-        current = [i for i in incidents if i["occurred_at"] >= start]
-        previous = [i for i in incidents if before <= i["occurred_at"] < start]
-        periods.append(
-            _period(
-                f"{name} (incidents)",
-                _span_label(start, now),
-                _span_label(before, start),
-                current,
-                previous,
-                lambda r: r["category"],
-            )
-        )
-    return periods
 
 
 def compared_month(latest: str, stored: set[str]) -> str | None:
@@ -92,69 +71,157 @@ def compared_month(latest: str, stored: set[str]) -> str | None:
     return None
 
 
-async def build(lat: float, lng: float, radius: int, now: datetime | None = None) -> Briefing:
-    """The place part of the briefing for a circle (no personal data in it)."""
-    now = (now or datetime.now(UTC)).replace(microsecond=0)
+@dataclass
+class Counts:
+    """The counts table and what it was worked out from."""
+
+    months: list[dict]  # the force-months covering the place
+    latest: str | None
+    previous: str | None
+    periods: list[Period] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)  # the incident extracts counted
+
+
+INCIDENT_WINDOWS = ((7, "Last 7 days"), (90, "Last 90 days"))
+INCIDENT_DAYS = 2 * max(days for days, _ in INCIDENT_WINDOWS)  # every window and the one before
+CRIME_PERIOD = "Latest police.uk month (street crime)"
+
+
+def _windows(now: datetime) -> list[tuple[int, str, datetime, datetime]]:
+    """(days, name, start, start of the window before) for each incident window."""
+    return [
+        (days, name, now - timedelta(days=days), now - timedelta(days=2 * days))
+        for days, name in INCIDENT_WINDOWS
+    ]
+
+
+async def _coverage(lat: float, lng: float, radius: int) -> Counts:
     months = await nearby.coverage(lat, lng, radius)
     stored = {m["month"] for m in months}
     latest = max(stored) if stored else None
     previous = compared_month(latest, stored) if latest else None
-    crimes = await nearby.crimes_near(lat, lng, radius, [m for m in (latest, previous) if m])
-    incidents = await nearby.incidents_near(lat, lng, radius, now - timedelta(days=180))
-    for incident in incidents:
-        incident["occurred_at"] = as_time(incident["occurred_at"])
-    periods = incident_periods(incidents, now) if incidents else []
-    if latest:
-        periods.append(
-            _period(
-                "Latest police.uk month (street crime)",
-                latest,
-                previous or "not in the data",
-                [c for c in crimes if c["month"] == latest],
-                [c for c in crimes if c["month"] == previous],
-                lambda r: r["crime_type"],
-            )
+    return Counts(months, latest, previous)
+
+
+def _incident_periods(counts: Counts, now: datetime, tallies: list[tuple[Counter, Counter]]):
+    for (_, name, start, earlier), (current, before) in zip(_windows(now), tallies, strict=True):
+        label = _span_label(start, now)
+        counts.periods.append(
+            _period(f"{name} (incidents)", label, _span_label(earlier, start), current, before)
         )
-    week = [i for i in incidents if i["occurred_at"] >= now - timedelta(days=7)]
-    recent, kind = (
-        (week, "incidents")
-        if week
-        else (
-            [c for c in crimes if c["month"] == latest],
-            "crimes",
-        )
-    )
-    recent = sorted(recent, key=lambda r: r["metres"])[:RECENT_SHOWN]
-    for row in recent:
-        row["metres"] = distance_m(lat, lng, row["lat"], row["lng"])
+
+
+def _crime_period(counts: Counts, current: Counter, before: Counter) -> None:
+    previous = counts.previous or "not in the data"
+    counts.periods.append(_period(CRIME_PERIOD, counts.latest, previous, current, before))
+
+
+async def counts_only(lat: float, lng: float, radius: int, now: datetime) -> Counts:
+    """The counts table alone (for the CSV): counted by the database, no rows fetched."""
+    counts = await _coverage(lat, lng, radius)
+    windows = _windows(now)
+    bounds = [b for _, _, start, earlier in windows for b in ((start, None), (earlier, start))]
+    since = now - timedelta(days=INCIDENT_DAYS)
+    rows = await nearby.incident_counts(lat, lng, radius, since, bounds)
+    counts.sources = sorted({r["source"] for r in rows})
+    if rows:
+        tallies = []
+        for n in range(len(windows)):
+            current, before = Counter(), Counter()
+            for row in rows:
+                current[row["kind"]] += int(row[f"w{2 * n}"] or 0)
+                before[row["kind"]] += int(row[f"w{2 * n + 1}"] or 0)
+            tallies.append((current, before))
+        _incident_periods(counts, now, tallies)
+    if counts.latest:
+        by_month = {counts.latest: Counter(), counts.previous: Counter()}
+        months = [m for m in (counts.latest, counts.previous) if m]
+        for row in await nearby.crime_counts(lat, lng, radius, months):
+            by_month[row["month"]][row["kind"]] = int(row["n"])
+        _crime_period(counts, by_month[counts.latest], by_month[counts.previous])
+    return counts
+
+
+def _placed(rows: list[dict], lat: float, lng: float) -> list[dict]:
+    """Rows with their distance (metres) and compass direction from the centre."""
+    for row in rows:
+        row["metres"] = local_metres(lat, lng, row["lat"], row["lng"])
         row["direction"] = compass(lat, lng, row["lat"], row["lng"])
+    return rows
+
+
+async def build(lat: float, lng: float, radius: int, now: datetime | None = None) -> Briefing:
+    """The place part of the briefing for a circle (no personal data in it): one read of the
+    circle's crimes (two months) and one of its incidents (180 days), both nearest first,
+    counted here; the CSV's counts_only counts the same circle in the database."""
+    now = (now or datetime.now(UTC)).replace(microsecond=0)
+    counts = await _coverage(lat, lng, radius)
+    incidents = await nearby.incidents_in(lat, lng, radius, now - timedelta(days=INCIDENT_DAYS))
+    for row in incidents:
+        row["occurred_at"] = as_time(row["occurred_at"])
+    counts.sources = sorted({i["source"] for i in incidents})
+    if incidents:
+        tallies = []
+        for _, _, start, earlier in _windows(now):
+            current, before = Counter(), Counter()
+            for row in incidents:
+                at = row["occurred_at"]
+                if at >= start:
+                    current[row["category"]] += 1
+                elif at >= earlier:
+                    before[row["category"]] += 1
+            tallies.append((current, before))
+        _incident_periods(counts, now, tallies)
+    latest_crimes = []
+    if counts.latest:
+        months = [m for m in (counts.latest, counts.previous) if m]
+        crimes = await nearby.crimes_in(lat, lng, radius, months)
+        latest_crimes = [c for c in crimes if c["month"] == counts.latest]
+        before = Counter(c["crime_type"] for c in crimes if c["month"] == counts.previous)
+        _crime_period(counts, Counter(c["crime_type"] for c in latest_crimes), before)
+    week = [i for i in incidents if i["occurred_at"] >= now - timedelta(days=7)]
+    recent, kind = (week, "incidents") if week else (latest_crimes, "crimes")
     quarter = [i for i in incidents if i["occurred_at"] >= now - timedelta(days=90)]
-    places = repeat_places([c for c in crimes if c["month"] == latest], quarter, lat, lng)
-    span = await nearby.incident_span()
-    sources = sorted({i["source"] for i in incidents})
-    return Briefing(now, recent, kind, periods, places, months, span, sources)
+    places = repeat_places(latest_crimes, quarter, lat, lng)
+    span = await nearby.incident_times()
+    return Briefing(
+        now,
+        _placed(recent[:RECENT_SHOWN], lat, lng),
+        kind,
+        counts.periods,
+        places,
+        counts.months,
+        span,
+        counts.sources,
+    )
 
 
 def repeat_places(crimes: list[dict], incidents: list[dict], lat: float, lng: float) -> list[dict]:
-    """Places with REPEAT_PLACE or more crimes (latest month) or incidents (last 90 days)."""
-    groups: dict[tuple, list[dict]] = defaultdict(list)
-    for row in crimes:
-        groups[("crimes in the latest month", row["location"], row["lat"], row["lng"])].append(row)
-    for row in incidents:
-        point = (round(row["lat"], 4), round(row["lng"], 4))  # about 10 m: the same place
-        groups[("incidents in 90 days", row["location"], *point)].append(row)
-    places = []
-    for (kind, location, plat, plng), rows in groups.items():
-        if len(rows) >= REPEAT_PLACE:
-            types = Counter(r.get("crime_type") or r.get("category") for r in rows)
-            places.append(
-                {
-                    "location": location,
-                    "kind": kind,
-                    "count": len(rows),
-                    "types": ", ".join(f"{t} {n}" for t, n in types.most_common(3)),
-                    "metres": distance_m(lat, lng, plat, plng),
-                    "direction": compass(lat, lng, plat, plng),
-                }
-            )
-    return sorted(places, key=lambda p: (-p["count"], p["metres"]))[:10]
+    """Places with REPEAT_PLACE or more crimes (latest month) or incidents (last 90 days), most
+    first then nearest; ten at most."""
+    kinds = ("crimes in the latest month", "incidents in 90 days")
+    keyed = [((kinds[0], c["location"], c["lat"], c["lng"]), c["crime_type"]) for c in crimes]
+    keyed += [  # incidents within about 10 m are at the same place
+        ((kinds[1], i["location"], round(i["lat"], 4), round(i["lng"], 4)), i["category"])
+        for i in incidents
+    ]
+    sizes = Counter(key for key, _ in keyed)
+    types: dict[tuple, Counter] = {key: Counter() for key, n in sizes.items() if n >= REPEAT_PLACE}
+    for key, kind in keyed:
+        if key in types:
+            types[key][kind] += 1
+    places = [
+        {
+            "location": location,
+            "kind": kind,
+            "count": sizes[key],
+            "types": ", ".join(f"{t} {n}" for t, n in types[key].most_common(3)),
+            "lat": plat,
+            "lng": plng,
+            "metres": local_metres(lat, lng, plat, plng),
+        }
+        for key in types
+        for kind, location, plat, plng in [key]
+    ]
+    places.sort(key=lambda p: (-p["count"], p["metres"]))
+    return _placed(places[:10], lat, lng)

@@ -11,17 +11,18 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 from app.actor import Actor
 from app.audit import Operation, record
 from app.briefing.people import PeopleSection, build_people
-from app.briefing.place import Briefing, build
+from app.briefing.place import Briefing, build, counts_only
 from app.briefing.where import Where, resolve
 from app.database import atomic, snapshot
 from app.forms import FormErrors
 from app.outcomes import NotAllowed, Refused
 from app.places import team_choices
+from app.spreadsheet import safe_row
 from app.tables.briefing import AreaPriority, KeyContact
 from app.taskings.nearby import my_taskings_near
 
@@ -129,17 +130,20 @@ async def people(
 async def counts_csv(
     actor: Actor, values: dict, errors: FormErrors, *, now: datetime | None = None
 ) -> str:
-    """The counts table as CSV: type, period, count, previous count (the page's figures).
+    """The counts table as CSV: type, period, count, previous count (the page's figures,
+    counted by the database: nothing else of the briefing is read). Every cell goes through
+    safe_row: a type that starts like a formula is not run by a spreadsheet.
     Raises Refused (saying why) when no place is given or it is wrong."""
+    now = (now or datetime.now(UTC)).replace(microsecond=0)
     async with snapshot():
         where = await resolve(actor, values, errors)
-        place = await build(where.lat, where.lng, where.radius, now) if where else None
-    if place is None:
+        found = await counts_only(where.lat, where.lng, where.radius, now) if where else None
+    if found is None:
         raise Refused("; ".join(errors.values()) or "Give ?lat=&lng= or ?area= (no home team area)")
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["type", "period", "count", "previous count"])
-    for period in place.periods:
+    for period in found.periods:
         for kind, count, previous in period.counts:
-            writer.writerow([kind, period.label, count, previous])
+            writer.writerow(safe_row([kind, period.label, count, previous]))
     return out.getvalue()

@@ -95,8 +95,105 @@ async def incidents_of(column: str, refs: list[str], since: datetime, knife: boo
     )
 
 
-async def incident_span() -> dict:
-    """The first and last incident times (both read from the index)."""
-    first = await Incident.raw("SELECT MIN(occurred_at) AS at FROM incident")
-    last = await Incident.raw("SELECT MAX(occurred_at) AS at FROM incident")
-    return {"first": first[0]["at"], "last": last[0]["at"]}
+# ---- The briefing's reads ----------------------------------------------------------------
+#
+# A circle is tested in SQL with a cheap distance: the cells' index, the bounding box, then
+# degrees scaled to a plane at the centre (within a metre of the great-circle distance at these
+# radii), so the database returns only rows inside, nearest first, or their counts.
+
+METRES_PER_DEGREE = EARTH_RADIUS_M * math.pi / 180
+_WGS84_A, _WGS84_E2 = 6_378_137.0, 0.00669437999014
+
+
+def _circle(lat: float, lng: float, radius: float) -> tuple[str, list, str, list]:
+    """(condition, its arguments, squared distance in degrees, its arguments) for a circle."""
+    where, args = _where(lat, lng, radius)
+    squeeze = math.cos(math.radians(lat)) ** 2
+    distance = "((lat - {}) * (lat - {}) + (lng - {}) * (lng - {}) * {})"
+    distance_args = [lat, lat, lng, lng, squeeze]
+    limit = (radius / METRES_PER_DEGREE) ** 2
+    return (
+        f"{where} AND {distance} <= {{}}",
+        [*args, *distance_args, limit],
+        distance,
+        distance_args,
+    )
+
+
+def local_metres(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
+    """The ellipsoid (WGS-84) distance for points a few kilometres apart, in metres: the local
+    radii of curvature at the mid-latitude (within centimetres of geodesic at a briefing's radii,
+    and hundreds of times cheaper)."""
+    mid = math.radians((lat1 + lat2) / 2)
+    w = 1 - _WGS84_E2 * math.sin(mid) ** 2
+    north = math.radians(lat2 - lat1) * _WGS84_A * (1 - _WGS84_E2) / w**1.5
+    east = math.radians(lng2 - lng1) * _WGS84_A / math.sqrt(w) * math.cos(mid)
+    return math.hypot(north, east)
+
+
+async def crime_counts(lat: float, lng: float, radius: float, months: list[str]) -> list[dict]:
+    """Street crimes in the circle by month and type: month, kind, n."""
+    if not months:
+        return []
+    where, args, _, _ = _circle(lat, lng, radius)
+    return await Crime.raw(
+        "SELECT month, crime_type AS kind, COUNT(*) AS n FROM crime "  # noqa: S608 - marks only
+        f"WHERE {where} AND month IN ({_marks(months)}) GROUP BY month, crime_type",
+        *args,
+        *months,
+    )
+
+
+async def incident_counts(lat: float, lng: float, radius: float, since, bounds) -> list[dict]:
+    """Incidents in the circle since a time, by category and source, counted in windows:
+    `bounds` (start, end) pairs (end None: open), giving columns w0, w1, ..."""
+    where, args, _, _ = _circle(lat, lng, radius)
+    windows, window_args = [], []
+    for n, (start, end) in enumerate(bounds):
+        test = "occurred_at >= {}" + (" AND occurred_at < {}" if end is not None else "")
+        windows.append(f"SUM(CASE WHEN {test} THEN 1 ELSE 0 END) AS w{n}")
+        window_args += [start] if end is None else [start, end]
+    return await Incident.raw(
+        f"SELECT category AS kind, source, {', '.join(windows)} FROM incident "  # noqa: S608
+        f"WHERE {where} AND occurred_at >= {{}} GROUP BY category, source",
+        *window_args,
+        *args,
+        since,
+    )
+
+
+async def crimes_in(lat: float, lng: float, radius: float, months: list[str]) -> list[dict]:
+    """The street crimes of the months in the circle, nearest first: month, crime_type,
+    location, lat, lng (the columns a briefing shows, nothing else)."""
+    if not months:
+        return []
+    where, args, distance, distance_args = _circle(lat, lng, radius)
+    return await Crime.raw(
+        "SELECT month, crime_type, location, lat, lng FROM crime "  # noqa: S608 - marks only
+        f"WHERE {where} AND month IN ({_marks(months)}) ORDER BY {distance}, id",
+        *args,
+        *months,
+        *distance_args,
+    )
+
+
+async def incidents_in(lat: float, lng: float, radius: float, since) -> list[dict]:
+    """The incidents since a time in the circle, nearest first: category, source, occurred_at,
+    location, lat, lng (no people)."""
+    where, args, distance, distance_args = _circle(lat, lng, radius)
+    return await Incident.raw(
+        "SELECT category, source, occurred_at, location, lat, lng FROM incident "  # noqa: S608
+        f"WHERE {where} AND occurred_at >= {{}} ORDER BY {distance}, id",
+        *args,
+        since,
+        *distance_args,
+    )
+
+
+async def incident_times() -> dict:
+    """The first and last incident times (one statement, each read from the index)."""
+    rows = await Incident.raw(
+        "SELECT (SELECT MIN(occurred_at) FROM incident) AS first, "
+        "(SELECT MAX(occurred_at) FROM incident) AS last"
+    )
+    return rows[0]

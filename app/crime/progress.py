@@ -50,6 +50,21 @@ class Summary:
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
+    def add(self, other: Summary) -> None:
+        """Count in what another summary (one file's) holds."""
+        self.read += other.read
+        self.stored += other.stored
+        self.unchanged += other.unchanged
+        self.no_location += other.no_location
+        for reason, count in other.rejected.items():
+            self.rejected[reason] += count
+            seen = self.examples.setdefault(reason, [])
+            seen.extend(other.examples[reason][: FIRST_FEW - len(seen)])
+        self.months |= other.months
+        self.forces |= other.forces
+        self.refused.extend(other.refused)
+        self.notes.extend(other.notes)
+
     def reject(self, reason: str, where: str) -> None:
         self.rejected[reason] += 1
         seen = self.examples.setdefault(reason, [])

@@ -1,4 +1,10 @@
-"""Bulk writes inside one transaction: executemany on SQLite, COPY on PostgreSQL."""
+"""Bulk writes inside one transaction: executemany on SQLite, binary COPY on PostgreSQL.
+
+The raw connection is the one Piccolo's engine gives the open transaction: inside
+`async with atomic() as transaction`, `transaction.connection` is an asyncpg `Connection`
+(PostgresEngine) or an aiosqlite `Connection` (SQLiteEngine). `raw_connection` is the only
+place that reaches for it, so a new data path has one function to change.
+"""
 
 from __future__ import annotations
 
@@ -7,20 +13,43 @@ from collections.abc import Sequence
 from app.database import is_postgres
 
 
+def raw_connection(transaction):
+    """The driver's connection of a transaction opened with app.database.atomic()."""
+    return transaction.connection
+
+
+async def prepare_bulk(transaction) -> None:
+    """Make a bulk load cheaper for the rest of the transaction's connection."""
+    if not is_postgres():
+        # A 64 MB page cache for this connection: index inserts stop going back to the disk.
+        await raw_connection(transaction).execute("PRAGMA cache_size = -65536")
+
+
 async def bulk_insert(transaction, table: str, columns: Sequence[str], rows: list[tuple]) -> None:
     """Insert many rows on the transaction's connection (no per-row ORM cost)."""
     if not rows:
         return
-    connection = transaction.connection
+    connection = raw_connection(transaction)
     if is_postgres():
         await connection.copy_records_to_table(table, records=rows, columns=list(columns))
         return
     marks = ", ".join("?" for _ in columns)
-    # A 64 MB page cache for this connection: index inserts stop going back to the disk.
-    await connection.execute("PRAGMA cache_size = -65536")
     await connection.executemany(
         f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})",  # noqa: S608 - fixed names
         rows,
+    )
+
+
+async def recount_cells(transaction, batch: int) -> None:
+    """Count a force-month's crimes by grid cell and type again, from its stored rows."""
+    mark, args = ("$1", (batch,)) if is_postgres() else ("?", ([batch],))
+    connection = raw_connection(transaction)
+    await connection.execute(f"DELETE FROM crime_cell_count WHERE batch = {mark}", *args)  # noqa: S608
+    await connection.execute(
+        "INSERT INTO crime_cell_count (batch, cell, crime_type, count) "  # noqa: S608
+        "SELECT batch, cell, crime_type, COUNT(*) FROM crime "
+        f"WHERE batch = {mark} AND cell IS NOT NULL GROUP BY batch, cell, crime_type",  # noqa: S608
+        *args,
     )
 
 
@@ -39,4 +68,4 @@ async def upsert(
         f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks}) "  # noqa: S608 - fixed names
         f"ON CONFLICT ({key}) DO UPDATE SET {updates}"
     )
-    await transaction.connection.executemany(sql, rows)
+    await raw_connection(transaction).executemany(sql, rows)

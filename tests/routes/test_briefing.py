@@ -8,6 +8,7 @@ import io
 import math
 import random
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from app.audit import Operation
 from app.geo import cell_of
@@ -237,3 +238,79 @@ def test_the_first_load_is_at_most_60_kb_compressed(as_role):
     for url in assets:
         total += len(gzip.compress(session.get(url).content))
     assert total <= 60 * 1024, total
+
+
+def recording_statements():
+    """Collects the SQL the engine runs from now on (wraps Piccolo's run_querystring)."""
+    from piccolo_conf import DB
+
+    engine_class = type(DB)  # PostgresEngine's instances take no new attributes
+    statements, original = [], engine_class.run_querystring
+
+    async def run_querystring(engine, querystring, *args, **kwargs):
+        statements.append(querystring.compile_string(engine_type=DB.engine_type)[0])
+        return await original(engine, querystring, *args, **kwargs)
+
+    engine_class.run_querystring = run_querystring
+    return statements, lambda: setattr(engine_class, "run_querystring", original)
+
+
+def test_the_csv_reads_only_what_it_prints(as_role, tmp_path):
+    """Counts, counted by the database: no rows of crimes or incidents, no repeat places, no
+    recent list, no taskings or area notes (what the page shows and the CSV does not)."""
+    from app.crime.importer import CrimeImport
+
+    for n in range(5):
+        add_incident(n, *offset(*CENTRE, 50 * n, 0), "Burglary", location=f"Corn Market {n}")
+    crimes = crimes_file(
+        tmp_path / "test-street.csv",
+        [("2024-01", "Shoplifting", *offset(*CENTRE, 30, 30))] * 3
+        + [("2023-01", "Burglary", *offset(*CENTRE, -30, 0))],
+    )
+    sync(CrimeImport(quiet=True).run([crimes]))
+    pcso = as_role("pcso")
+    statements, stop = recording_statements()
+    try:
+        response = pcso.get(f"/briefing.csv?lat={CENTRE[0]}&lng={CENTRE[1]}&radius=500")
+    finally:
+        stop()
+    assert response.status_code == 200
+    rows = csv_rows(response)
+    assert {(r["type"], r["period"], r["count"], r["previous count"]) for r in rows} >= {
+        ("Shoplifting", "2024-01", "3", "0"),
+        ("Burglary", "2024-01", "0", "1"),
+    }
+    data = [s for s in statements if " crime " in s or " incident " in s]
+    assert data and all("GROUP BY" in s for s in data), data
+    assert not any("location" in s.split(" FROM ")[0] for s in data), data
+    for table in ("tasking", "key_contact", "area_priority", "MIN(occurred_at)"):
+        assert not any(table in s for s in statements), table
+
+
+def crimes_file(path: Path, rows: list[tuple]) -> Path:
+    """A police.uk street file: (month, crime type, lat, lng) per row."""
+    from app.crime.importer import HEADER
+
+    with path.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(HEADER)
+        for n, (month, kind, lat, lng) in enumerate(rows):
+            force = "Test Police"
+            place = f"On or near Place {n % 2}"
+            writer.writerow(
+                [f"c{n}", month, force, force, lng, lat, place, "E1", "A", kind, "", ""]
+            )
+    return path
+
+
+def test_csv_cells_never_run_as_formulas(as_role):
+    """Types come from imported files: one that starts like a formula is written as text."""
+    add_incident(1, *CENTRE, kind='=HYPERLINK("http://evil.example","x")')
+    add_incident(2, *CENTRE, kind="+1-2")
+    add_incident(3, *CENTRE, kind="@SUM(A1)")
+    add_incident(4, *CENTRE, kind="-3")
+    response = as_role("pcso").get(f"/briefing.csv?lat={CENTRE[0]}&lng={CENTRE[1]}")
+    kinds = {r["type"] for r in csv_rows(response)}
+    assert kinds == {'\'=HYPERLINK("http://evil.example","x")', "'+1-2", "'@SUM(A1)", "'-3"}
+    for row in csv_rows(response):
+        assert row["count"].isdigit() and row["previous count"].isdigit()
