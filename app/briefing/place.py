@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from app.crime import nearby
-from app.crime.nearby import as_time, local_metres
-from app.geo import compass
+from app.crime.nearby import as_time
+from app.geo import compass, local_metres
 
 RECENT_SHOWN = 25
 REPEAT_PLACE = 3  # crimes or incidents at one place in the period

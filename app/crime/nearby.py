@@ -102,7 +102,6 @@ async def incidents_of(column: str, refs: list[str], since: datetime, knife: boo
 # radii), so the database returns only rows inside, nearest first, or their counts.
 
 METRES_PER_DEGREE = EARTH_RADIUS_M * math.pi / 180
-_WGS84_A, _WGS84_E2 = 6_378_137.0, 0.00669437999014
 
 
 def _circle(lat: float, lng: float, radius: float) -> tuple[str, list, str, list]:
@@ -118,17 +117,6 @@ def _circle(lat: float, lng: float, radius: float) -> tuple[str, list, str, list
         distance,
         distance_args,
     )
-
-
-def local_metres(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
-    """The ellipsoid (WGS-84) distance for points a few kilometres apart, in metres: the local
-    radii of curvature at the mid-latitude (within centimetres of geodesic at a briefing's radii,
-    and hundreds of times cheaper)."""
-    mid = math.radians((lat1 + lat2) / 2)
-    w = 1 - _WGS84_E2 * math.sin(mid) ** 2
-    north = math.radians(lat2 - lat1) * _WGS84_A * (1 - _WGS84_E2) / w**1.5
-    east = math.radians(lng2 - lng1) * _WGS84_A / math.sqrt(w) * math.cos(mid)
-    return math.hypot(north, east)
 
 
 async def crime_counts(lat: float, lng: float, radius: float, months: list[str]) -> list[dict]:

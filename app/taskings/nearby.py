@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from app.actor import Actor
-from app.geo import distance_m
+from app.geo import local_metres
 from app.taskings.queries import my_parts
 from app.taskings.states import State
 
@@ -21,7 +21,7 @@ async def my_taskings_near(
         if part["state"] not in OPEN or tasking.get("cancelled"):
             continue
         if tasking.get("lat") is not None:
-            metres = distance_m(lat, lng, tasking["lat"], tasking["lng"])
+            metres = local_metres(lat, lng, tasking["lat"], tasking["lng"])  # not geodesic: per row
             if metres <= radius:
                 found.append((metres, part))
         elif team_id is not None and tasking.get("team") == team_id:
