@@ -31,7 +31,8 @@ PASSWORD = "bench-throughput-password"
 
 def wrk(url: str, seconds: float, connections: int, cookie: str | None = None) -> tuple[float, int]:
     """Requests per second and the count of non-2xx/3xx answers and socket errors."""
-    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    threads = min(2, connections)
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds:g}s", "--latency"]
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
     output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
