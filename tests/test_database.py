@@ -120,7 +120,7 @@ def test_readers_see_what_the_writer_committed_from_another_event_loop():
     assert seen == [1]
 
 
-@sqlite_only
+@pytest.mark.skipif(IS_POSTGRES, reason="PostgreSQL keeps its own files; this is SQLite's")
 def test_var_and_the_sqlite_files_are_for_their_owner_only(tmp_path):
     """`beatbook migrate` on a fresh machine: var/ is 700, the database and its WAL files 600."""
     import stat
