@@ -23,30 +23,67 @@ from app.database import atomic
 from app.settings import get_settings
 from app.tables.taskings import PushMessage, PushStatus, PushSubscription
 from app.taskings import push_queue, vapid
+from app.taskings.push_endpoints import EndpointRefused, PublicOnlyResolver, check_endpoint
 
 log = logging.getLogger("beatbook.push")
 BACKOFF = (5, 30, 120, 600, 3600)  # seconds before each retry; then the message has failed
 POLL_SECONDS = 1.0
+SEND_TIMEOUT = 10.0  # seconds one send may take, connecting included; then it is retried later
 
 
 def now() -> datetime:
     return datetime.now(UTC)
 
 
-async def claim(limit: int, lease: int | None = None) -> list[dict]:
-    """Take up to `limit` due rows for this server for `lease` seconds (atomic, shared-safe)."""
+def origin(endpoint: str) -> str:
+    """The push service an endpoint belongs to: its text up to the path ('https://host:port')."""
+    scheme, _, rest = endpoint.partition("://")
+    return f"{scheme}://{rest.split('/', 1)[0]}"
+
+
+def _not_at(service: str):
+    """Rows whose device is not on this push service (endpoints are checked to have a path, so
+    they all start with the origin and a '/': '0' is the character after '/')."""
+    endpoint = PushMessage.subscription._.endpoint
+    return (endpoint < f"{service}/") | (endpoint >= f"{service}0") | endpoint.is_null()
+
+
+async def claim(
+    limit: int,
+    lease: int | None = None,
+    busy: dict[str, int] | None = None,
+    per_service: int | None = None,
+) -> list[dict]:
+    """Take up to `limit` due rows for this server for `lease` seconds (atomic, shared-safe).
+
+    `busy` counts this server's sends in flight per push service; with `per_service`, no push
+    service gets more than that many in flight, so one that hangs cannot take every slot: its
+    rows stay pending (not claimed, not counted as attempts) until its sends finish."""
     lease = lease or get_settings().push_lease_seconds
+    busy = busy or {}
     at = now()
     claimable = (
         (PushMessage.status == PushStatus.PENDING) & (PushMessage.next_attempt_at <= at)
     ) | ((PushMessage.status == PushStatus.SENDING) & (PushMessage.claimed_until < at))
-    ids = [
-        r["id"]
-        for r in await PushMessage.select(PushMessage.id)
-        .where(claimable)
+    where = claimable
+    if per_service:
+        for service in sorted(s for s, n in busy.items() if n >= per_service):
+            where &= _not_at(service)
+    candidates = (
+        await PushMessage.select(PushMessage.id, PushMessage.subscription._.endpoint.as_alias("e"))
+        .where(where)
         .order_by(PushMessage.id)
-        .limit(limit)
-    ]
+        .limit(limit * 4 if per_service else limit)
+    )
+    ids, taking = [], dict(busy)
+    for candidate in candidates:
+        service = origin(candidate["e"]) if candidate["e"] else ""
+        if per_service and service and taking.get(service, 0) >= per_service:
+            continue
+        taking[service] = taking.get(service, 0) + 1
+        ids.append(candidate["id"])
+        if len(ids) == limit:
+            break
     if not ids:
         return []
     # The WHERE is checked again under the row lock: a row another server claimed meanwhile
@@ -90,6 +127,10 @@ def payload(row: dict) -> bytes:
 
 async def _post(http: aiohttp.ClientSession, row: dict, sub: dict) -> tuple[str, str]:
     """Send one message; returns (outcome, error text)."""
+    try:
+        check_endpoint(sub["endpoint"])
+    except EndpointRefused as exc:
+        return "refused", str(exc)
     info = {"endpoint": sub["endpoint"], "keys": {"p256dh": sub["p256dh"], "auth": sub["auth"]}}
     try:
         body = WebPusher(info).encode(payload(row), "aes128gcm")["body"]
@@ -103,9 +144,14 @@ async def _post(http: aiohttp.ClientSession, row: dict, sub: dict) -> tuple[str,
         "Authorization": await vapid.authorization(sub["endpoint"]),
     }
     try:
-        async with http.post(sub["endpoint"], data=body, headers=headers) as response:
+        # No redirects: a push service has no reason to send one, and one could point anywhere.
+        async with http.post(
+            sub["endpoint"], data=body, headers=headers, allow_redirects=False
+        ) as response:
             status = response.status
-    except (aiohttp.ClientError, TimeoutError) as exc:
+    except EndpointRefused as exc:  # the host name resolved to an address that is not public
+        return "refused", str(exc)
+    except (aiohttp.ClientError, OSError) as exc:
         return "retry", type(exc).__name__
     if status in (200, 201, 202):
         return "delivered", ""
@@ -116,10 +162,9 @@ async def _post(http: aiohttp.ClientSession, row: dict, sub: dict) -> tuple[str,
     return "failed", str(status)
 
 
-async def send_batch(http: aiohttp.ClientSession, rows: list[dict], concurrency: int) -> dict:
-    """Deliver claimed rows with bounded concurrency, then record every outcome."""
+async def _subscriptions(rows: list[dict]) -> dict[int, dict]:
     wanted = [r["subscription"] for r in rows if r["subscription"]] or [0]
-    subs = {
+    return {
         s["id"]: s
         for s in await PushSubscription.select(
             PushSubscription.id,
@@ -128,18 +173,6 @@ async def send_batch(http: aiohttp.ClientSession, rows: list[dict], concurrency:
             PushSubscription.auth,
         ).where(PushSubscription.id.is_in(wanted))
     }
-    gate = asyncio.Semaphore(concurrency)
-
-    async def one(row: dict) -> tuple[dict, str, str]:
-        sub = subs.get(row["subscription"])
-        if sub is None:  # the device signed out (or was turned off) before we got to it
-            return row, "signed_out", ""
-        async with gate:
-            outcome, error = await _post(http, row, sub)
-        return row, outcome, error
-
-    results = await asyncio.gather(*(one(r) for r in rows))
-    return await record_outcomes(results)
 
 
 async def record_outcomes(results: list[tuple[dict, str, str]]) -> dict:
@@ -167,9 +200,20 @@ async def record_outcomes(results: list[tuple[dict, str, str]]) -> dict:
                         PushMessage.last_error: by[outcome][0]["error"][:200],
                     }
                 ).where(PushMessage.id.is_in(ids))
-        gone = [r["subscription"] for r in by.get("gone", [])]
-        if gone:  # the push service says the subscription no longer exists
-            await PushSubscription.delete().where(PushSubscription.id.is_in(gone))
+        for row in by.get("refused", []):  # each with its own reason
+            await PushMessage.update(
+                {
+                    PushMessage.status: PushStatus.FAILED,
+                    PushMessage.sent_at: at,
+                    PushMessage.claimed_until: None,
+                    PushMessage.last_error: row["error"][:200],
+                }
+            ).where(PushMessage.id == row["id"])
+        # The push service says the subscription no longer exists, or it points somewhere
+        # we do not send to: either way the device is dropped (its owner can turn it on again).
+        dropped = [r["subscription"] for r in by.get("gone", []) + by.get("refused", [])]
+        if dropped:
+            await PushSubscription.delete().where(PushSubscription.id.is_in(dropped))
         for row in by.get("retry", []):
             spent = row["attempts"] > len(BACKOFF)
             wait = BACKOFF[min(row["attempts"], len(BACKOFF)) - 1]
@@ -184,43 +228,170 @@ async def record_outcomes(results: list[tuple[dict, str, str]]) -> dict:
     return {k: len(v) for k, v in by.items()}
 
 
-def client_session(concurrency: int) -> aiohttp.ClientSession:
+def client_session(concurrency: int, timeout: float = SEND_TIMEOUT) -> aiohttp.ClientSession:
+    """The sender's HTTP client: host names resolved and checked by PublicOnlyResolver."""
     return aiohttp.ClientSession(
-        connector=aiohttp.TCPConnector(limit=concurrency),
-        timeout=aiohttp.ClientTimeout(total=15),
+        connector=aiohttp.TCPConnector(limit=concurrency, resolver=PublicOnlyResolver()),
+        timeout=aiohttp.ClientTimeout(total=timeout * 2),  # a backstop: Sender ends it first
     )
 
 
-async def drain(concurrency: int | None = None, lease: int | None = None, batch: int = 500) -> dict:
-    """Send everything due now (used by tests, the bench and the loop)."""
+class Sender:
+    """Sends claimed rows, each as soon as it is claimed and each in its own task, and records
+    each outcome as soon as it is known (several that finish together share one transaction).
+
+    Bounds: at most `concurrency` sends in flight, at most `per_service` of them to one push
+    service (three quarters of the slots, at least one: the rest stay free for the others), and
+    each send, connecting included, ends after `timeout` seconds and is retried later like any
+    other failure. A push service that hangs so costs its own messages a retry, nobody else's.
+    """
+
+    def __init__(
+        self,
+        http: aiohttp.ClientSession,
+        concurrency: int,
+        lease: int | None = None,
+        batch: int = 500,
+        timeout: float = SEND_TIMEOUT,
+    ) -> None:
+        self.http = http
+        self.concurrency = max(1, concurrency)
+        self.per_service = max(1, self.concurrency - max(1, self.concurrency // 4))
+        self.lease = lease or get_settings().push_lease_seconds
+        self.batch = batch
+        # A send must end well before its lease does, or another server would send it again.
+        self.timeout = min(timeout, self.lease / 2)
+        self.in_flight: dict[asyncio.Task, str] = {}
+        self.busy: dict[str, int] = {}
+        self.finished: list[tuple[dict, str, str]] = []
+        self.woken = asyncio.Event()
+        self.totals: dict[str, int] = {}
+
+    async def _one(self, row: dict, sub: dict | None) -> None:
+        try:
+            if sub is None:  # the device signed out (or was turned off) before we got to it
+                outcome, error = "signed_out", ""
+            else:
+                async with asyncio.timeout(self.timeout):
+                    outcome, error = await _post(self.http, row, sub)
+        except TimeoutError:
+            outcome, error = "retry", f"no answer within {self.timeout:g} s"
+        except Exception as exc:  # noqa: BLE001 - whatever it was, try again later
+            log.exception("push send")
+            outcome, error = "retry", type(exc).__name__
+        self.finished.append((row, outcome, error))
+        self.woken.set()
+
+    def _done(self, task: asyncio.Task) -> None:
+        service = self.in_flight.pop(task)
+        self.busy[service] -= 1
+        if not self.busy[service]:
+            del self.busy[service]
+
+    async def record(self) -> None:
+        """Write the outcomes of the sends that have finished."""
+        if self.finished:
+            done, self.finished = self.finished, []
+            try:
+                counted = await record_outcomes(done)
+            except BaseException:
+                self.finished[:0] = done  # written at the next try (or the lease runs out)
+                raise
+            for key, count in counted.items():
+                self.totals[key] = self.totals.get(key, 0) + count
+
+    async def start_due(self) -> int:
+        """Claim what is due, as far as there are free slots, and start sending it."""
+        free = min(self.concurrency - len(self.in_flight), self.batch)
+        if free <= 0:
+            return 0
+        rows = await claim(free, self.lease, self.busy, self.per_service)
+        subs = await _subscriptions(rows) if rows else {}
+        for row in rows:
+            sub = subs.get(row["subscription"])
+            service = origin(sub["endpoint"]) if sub else ""
+            task = asyncio.create_task(self._one(row, sub))
+            self.in_flight[task] = service
+            self.busy[service] = self.busy.get(service, 0) + 1
+            task.add_done_callback(self._done)
+        return len(rows)
+
+    async def step(self) -> int:
+        """Record what finished and start what is due; returns how many sends were started."""
+        self.woken.clear()
+        await self.record()
+        return await self.start_due()
+
+    async def finish(self) -> None:
+        """Let the sends in flight end (each within its timeout) and record them."""
+        while self.in_flight:
+            await asyncio.wait(list(self.in_flight))
+        await self.record()
+
+    async def drain(self) -> dict:
+        """Send everything due now, until nothing is due and nothing is in flight."""
+        while True:
+            started = await self.step()
+            if not started and not self.in_flight and not self.finished:
+                return self.totals
+            if self.in_flight and (started == 0 or len(self.in_flight) >= self.concurrency):
+                await self.woken.wait()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Until `stop`: send what is due, check urgent taskings every POLL_SECONDS."""
+        from app.taskings.service import alert_unacknowledged
+
+        checked = 0.0
+        loop = asyncio.get_running_loop()
+        while not stop.is_set():
+            started = 0
+            try:
+                if loop.time() - checked >= POLL_SECONDS:
+                    checked = loop.time()
+                    await alert_unacknowledged()
+                started = await self.step()
+            except Exception:  # a database hiccup must not end the sender
+                log.exception("push sender")
+            if started and len(self.in_flight) < self.concurrency:
+                continue  # there may be more due: claim again at once
+            woken = asyncio.ensure_future(self.woken.wait())
+            stopped = asyncio.ensure_future(stop.wait())
+            try:
+                await asyncio.wait(
+                    {woken, stopped}, timeout=POLL_SECONDS, return_when=asyncio.FIRST_COMPLETED
+                )
+            finally:
+                woken.cancel()
+                stopped.cancel()
+        try:
+            await self.finish()
+        except Exception:
+            log.exception("push sender")
+
+
+async def drain(
+    concurrency: int | None = None,
+    lease: int | None = None,
+    batch: int = 500,
+    send_timeout: float = SEND_TIMEOUT,
+) -> dict:
+    """Send everything due now (used by tests and the bench); returns the outcomes counted."""
     concurrency = concurrency or get_settings().push_concurrency
-    totals: dict[str, int] = {}
-    async with client_session(concurrency) as http:
-        while rows := await claim(batch, lease):
-            for key, count in (await send_batch(http, rows, concurrency)).items():
-                totals[key] = totals.get(key, 0) + count
-    return totals
+    async with client_session(concurrency, send_timeout) as http:
+        return await Sender(http, concurrency, lease, batch, send_timeout).drain()
 
 
 async def run(
-    stop: asyncio.Event, concurrency: int | None = None, lease: int | None = None, batch: int = 200
+    stop: asyncio.Event,
+    concurrency: int | None = None,
+    lease: int | None = None,
+    batch: int = 200,
+    send_timeout: float = SEND_TIMEOUT,
 ) -> None:
-    """The loop an app server runs: send what is due, check urgent taskings, sleep a moment."""
-    from app.taskings.service import alert_unacknowledged
-
+    """The loop an app server runs: send what is due, check urgent taskings, until `stop`."""
     concurrency = concurrency or get_settings().push_concurrency
-    async with client_session(concurrency) as http:
-        while not stop.is_set():
-            try:
-                await alert_unacknowledged()
-                while rows := await claim(batch, lease):
-                    await send_batch(http, rows, concurrency)
-            except Exception:  # a database hiccup must not end the sender
-                log.exception("push sender")
-            try:
-                await asyncio.wait_for(stop.wait(), POLL_SECONDS)
-            except TimeoutError:
-                pass
+    async with client_session(concurrency, send_timeout) as http:
+        await Sender(http, concurrency, lease, batch, send_timeout).run(stop)
 
 
 @asynccontextmanager
