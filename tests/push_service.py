@@ -86,12 +86,11 @@ class PushService:
             self.most_hanging = max(self.most_hanging, self.hanging)
         try:
             while name in self.hang:  # noqa: ASYNC110 - set from another thread
-                transport = request.transport
-                if transport is None or transport.is_closing():
-                    with self._lock:
-                        self.abandoned += 1
-                    return
                 await asyncio.sleep(0.02)
+        except asyncio.CancelledError:  # the sender closed the connection (handler_cancellation)
+            with self._lock:
+                self.abandoned += 1
+            raise
         finally:
             with self._lock:
                 self.hanging -= 1
@@ -128,7 +127,8 @@ class PushService:
             self._loop = asyncio.new_event_loop()
             app = web.Application()
             app.router.add_post("/push/{name}", self._handle)
-            runner = web.AppRunner(app, access_log=None)
+            # handler_cancellation: a request's handler ends the moment its client goes away
+            runner = web.AppRunner(app, access_log=None, handler_cancellation=True)
             self._loop.run_until_complete(runner.setup())
             site = web.TCPSite(runner, self.host, self.port, backlog=2048)
             self._loop.run_until_complete(site.start())

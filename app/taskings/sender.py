@@ -29,6 +29,7 @@ log = logging.getLogger("beatbook.push")
 BACKOFF = (5, 30, 120, 600, 3600)  # seconds before each retry; then the message has failed
 POLL_SECONDS = 1.0
 SEND_TIMEOUT = 10.0  # seconds one send may take, connecting included; then it is retried later
+GATHER_SECONDS = 0.01  # after a send ends, wait this long for others: one transaction for them all
 
 
 def now() -> datetime:
@@ -51,23 +52,24 @@ def _not_at(service: str):
 async def claim(
     limit: int,
     lease: int | None = None,
-    busy: dict[str, int] | None = None,
+    held: dict[str, int] | None = None,
     per_service: int | None = None,
 ) -> list[dict]:
     """Take up to `limit` due rows for this server for `lease` seconds (atomic, shared-safe).
 
-    `busy` counts this server's sends in flight per push service; with `per_service`, no push
-    service gets more than that many in flight, so one that hangs cannot take every slot: its
-    rows stay pending (not claimed, not counted as attempts) until its sends finish."""
+    `held` counts the rows this server holds per push service. With `per_service`, it holds at
+    most that many of one push service, and takes none of a service it holds more than half
+    that of (so rows are claimed in batches): rows of a push service that hangs stay pending,
+    not claimed and not counted as attempts, until its sends end."""
     lease = lease or get_settings().push_lease_seconds
-    busy = busy or {}
+    held = held or {}
     at = now()
     claimable = (
         (PushMessage.status == PushStatus.PENDING) & (PushMessage.next_attempt_at <= at)
     ) | ((PushMessage.status == PushStatus.SENDING) & (PushMessage.claimed_until < at))
     where = claimable
     if per_service:
-        for service in sorted(s for s, n in busy.items() if n >= per_service):
+        for service in sorted(s for s, n in held.items() if s and n > per_service // 2):
             where &= _not_at(service)
     candidates = (
         await PushMessage.select(PushMessage.id, PushMessage.subscription._.endpoint.as_alias("e"))
@@ -75,7 +77,7 @@ async def claim(
         .order_by(PushMessage.id)
         .limit(limit * 4 if per_service else limit)
     )
-    ids, taking = [], dict(busy)
+    ids, taking = [], dict(held)
     for candidate in candidates:
         service = origin(candidate["e"]) if candidate["e"] else ""
         if per_service and service and taking.get(service, 0) >= per_service:
@@ -214,6 +216,15 @@ async def record_outcomes(results: list[tuple[dict, str, str]]) -> dict:
         dropped = [r["subscription"] for r in by.get("gone", []) + by.get("refused", [])]
         if dropped:
             await PushSubscription.delete().where(PushSubscription.id.is_in(dropped))
+        released = [r["id"] for r in by.get("released", [])]
+        if released:  # never sent: due again at once, the attempt not counted
+            await PushMessage.update(
+                {
+                    PushMessage.status: PushStatus.PENDING,
+                    PushMessage.claimed_until: None,
+                    PushMessage.attempts: PushMessage.attempts - 1,
+                }
+            ).where(PushMessage.id.is_in(released))
         for row in by.get("retry", []):
             spent = row["attempts"] > len(BACKOFF)
             wait = BACKOFF[min(row["attempts"], len(BACKOFF)) - 1]
@@ -237,13 +248,16 @@ def client_session(concurrency: int, timeout: float = SEND_TIMEOUT) -> aiohttp.C
 
 
 class Sender:
-    """Sends claimed rows, each as soon as it is claimed and each in its own task, and records
-    each outcome as soon as it is known (several that finish together share one transaction).
+    """Sends claimed rows, each in its own task, and records each outcome as soon as it is
+    known (the outcomes that end within GATHER_SECONDS of each other share one transaction).
 
-    Bounds: at most `concurrency` sends in flight, at most `per_service` of them to one push
-    service (three quarters of the slots, at least one: the rest stay free for the others), and
-    each send, connecting included, ends after `timeout` seconds and is retried later like any
-    other failure. A push service that hangs so costs its own messages a retry, nobody else's.
+    Bounds: at most `concurrency` sends at once (a semaphore), at most `per_service` of them to
+    one push service (three quarters of the slots, at least one: the rest stay free for the
+    other services), and each send, connecting included, ends after `timeout` seconds and is
+    retried later as other failures are. So a push service that hangs costs its own messages a
+    retry and nobody else's notification a wait. Rows are claimed ahead (up to `batch` of one
+    service) so that claims are few; a row whose lease would run out before its send could end
+    is handed back unsent rather than risk another server sending it too.
     """
 
     def __init__(
@@ -259,21 +273,30 @@ class Sender:
         self.per_service = max(1, self.concurrency - max(1, self.concurrency // 4))
         self.lease = lease or get_settings().push_lease_seconds
         self.batch = batch
+        self.ahead = max(2 * self.per_service, batch)  # rows of one service claimed at most
         # A send must end well before its lease does, or another server would send it again.
         self.timeout = min(timeout, self.lease / 2)
-        self.in_flight: dict[asyncio.Task, str] = {}
-        self.busy: dict[str, int] = {}
+        self.gate = asyncio.Semaphore(self.concurrency)
+        self.service_gates: dict[str, asyncio.Semaphore] = {}
+        self.held: dict[str, int] = {}  # claimed rows not yet finished, per push service
+        self.tasks: dict[asyncio.Task, str] = {}
         self.finished: list[tuple[dict, str, str]] = []
         self.woken = asyncio.Event()
         self.totals: dict[str, int] = {}
+        self.stopping = False
 
-    async def _one(self, row: dict, sub: dict | None) -> None:
+    async def _one(self, row: dict, sub: dict | None, service: str, lease_ends: float) -> None:
+        loop = asyncio.get_running_loop()
         try:
             if sub is None:  # the device signed out (or was turned off) before we got to it
                 outcome, error = "signed_out", ""
             else:
-                async with asyncio.timeout(self.timeout):
-                    outcome, error = await _post(self.http, row, sub)
+                async with self.service_gates[service], self.gate:
+                    if self.stopping or lease_ends - loop.time() < self.timeout:
+                        outcome, error = "released", ""  # stopping, or waited too long
+                    else:
+                        async with asyncio.timeout(self.timeout):
+                            outcome, error = await _post(self.http, row, sub)
         except TimeoutError:
             outcome, error = "retry", f"no answer within {self.timeout:g} s"
         except Exception as exc:  # noqa: BLE001 - whatever it was, try again later
@@ -283,13 +306,14 @@ class Sender:
         self.woken.set()
 
     def _done(self, task: asyncio.Task) -> None:
-        service = self.in_flight.pop(task)
-        self.busy[service] -= 1
-        if not self.busy[service]:
-            del self.busy[service]
+        service = self.tasks.pop(task)
+        self.held[service] -= 1
+        if not self.held[service]:
+            del self.held[service]
+            self.service_gates.pop(service, None)
 
     async def record(self) -> None:
-        """Write the outcomes of the sends that have finished."""
+        """Write the outcomes of the sends that have ended."""
         if self.finished:
             done, self.finished = self.finished, []
             try:
@@ -301,41 +325,47 @@ class Sender:
                 self.totals[key] = self.totals.get(key, 0) + count
 
     async def start_due(self) -> int:
-        """Claim what is due, as far as there are free slots, and start sending it."""
-        free = min(self.concurrency - len(self.in_flight), self.batch)
-        if free <= 0:
-            return 0
-        rows = await claim(free, self.lease, self.busy, self.per_service)
+        """Claim what is due, as far as the bounds allow, and start sending it."""
+        room = min(self.batch, self.ahead + self.concurrency - len(self.tasks))
+        if room <= 0 or (room < max(1, self.concurrency // 4) and self.tasks):
+            return 0  # claim in batches (each claim is a write), not a row per ended send
+        lease_ends = asyncio.get_running_loop().time() + self.lease
+        rows = await claim(room, self.lease, self.held, self.ahead)
         subs = await _subscriptions(rows) if rows else {}
         for row in rows:
             sub = subs.get(row["subscription"])
             service = origin(sub["endpoint"]) if sub else ""
-            task = asyncio.create_task(self._one(row, sub))
-            self.in_flight[task] = service
-            self.busy[service] = self.busy.get(service, 0) + 1
+            if service not in self.service_gates:
+                self.service_gates[service] = asyncio.Semaphore(self.per_service)
+            task = asyncio.create_task(self._one(row, sub, service, lease_ends))
+            self.tasks[task] = service
+            self.held[service] = self.held.get(service, 0) + 1
             task.add_done_callback(self._done)
         return len(rows)
 
     async def step(self) -> int:
-        """Record what finished and start what is due; returns how many sends were started."""
+        """Record what ended and start what is due; returns how many rows were claimed."""
         self.woken.clear()
         await self.record()
         return await self.start_due()
 
     async def finish(self) -> None:
-        """Let the sends in flight end (each within its timeout) and record them."""
-        while self.in_flight:
-            await asyncio.wait(list(self.in_flight))
+        """Let the sends under way end (each within its timeout), hand back the rows not yet
+        being sent, and record them all."""
+        self.stopping = True
+        while self.tasks:
+            await asyncio.wait(list(self.tasks))
         await self.record()
 
     async def drain(self) -> dict:
-        """Send everything due now, until nothing is due and nothing is in flight."""
+        """Send everything due now, until nothing is due and nothing is under way."""
         while True:
             started = await self.step()
-            if not started and not self.in_flight and not self.finished:
+            if not started and not self.tasks and not self.finished:
                 return self.totals
-            if self.in_flight and (started == 0 or len(self.in_flight) >= self.concurrency):
+            if self.tasks and not started:
                 await self.woken.wait()
+                await asyncio.sleep(GATHER_SECONDS)
 
     async def run(self, stop: asyncio.Event) -> None:
         """Until `stop`: send what is due, check urgent taskings every POLL_SECONDS."""
@@ -352,7 +382,7 @@ class Sender:
                 started = await self.step()
             except Exception:  # a database hiccup must not end the sender
                 log.exception("push sender")
-            if started and len(self.in_flight) < self.concurrency:
+            if started:
                 continue  # there may be more due: claim again at once
             woken = asyncio.ensure_future(self.woken.wait())
             stopped = asyncio.ensure_future(stop.wait())
@@ -363,6 +393,8 @@ class Sender:
             finally:
                 woken.cancel()
                 stopped.cancel()
+            if self.woken.is_set():
+                await asyncio.sleep(GATHER_SECONDS)
         try:
             await self.finish()
         except Exception:
