@@ -520,3 +520,38 @@ def test_a_redirect_from_a_push_service_is_not_followed(as_role, push_service):
     assert sync(drain(concurrency=1)) == {"failed": 1}
     assert push_service.received == []  # /push/inside was never posted to
     assert _rows_of(volunteer)[0]["last_error"] == "307"
+
+
+def test_claims_take_no_more_of_one_push_service_than_its_share(as_role, push_service):
+    from app.taskings.sender import claim, origin
+
+    other = PushService().start()
+    try:
+        team = make_team("Abbey")
+        people = [make_person("volunteer", home_team=team.id) for _ in range(8)]
+        for n, person in enumerate(people):
+            make_profile(person, "full")
+            add_device(person, (push_service if n < 5 else other).device(f"p{n}"))
+        offer_to_area(as_role, team, places_wanted="8")
+        first, second = (
+            origin(push_service.device("x").endpoint),
+            origin(other.device("x").endpoint),
+        )
+
+        def services(rows):
+            ids = [r["subscription"] for r in rows]
+            subs = sync(
+                PushSubscription.select(PushSubscription.endpoint).where(
+                    PushSubscription.id.is_in(ids)
+                )
+            )
+            return sorted(origin(s["endpoint"]) for s in subs)
+
+        # This server already holds 3 of the first service's rows, more than half its share
+        # of 4: none of that service's is taken, all of the other's are.
+        assert services(sync(claim(8, 60, {first: 3}, 4))) == [second] * 3
+        # Holding 2 (half), it takes up to its share of 4: 2 more.
+        assert services(sync(claim(8, 60, {first: 2}, 4))) == [first] * 2
+        assert sorted(r["attempts"] for r in sync(PushMessage.select())) == [0, 0, 0] + [1] * 5
+    finally:
+        other.stop()

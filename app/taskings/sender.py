@@ -17,6 +17,7 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 
 import aiohttp
+from piccolo.columns.combination import WhereRaw
 from pywebpush import WebPusher
 
 from app.database import atomic
@@ -42,11 +43,16 @@ def origin(endpoint: str) -> str:
     return f"{scheme}://{rest.split('/', 1)[0]}"
 
 
-def _not_at(service: str):
-    """Rows whose device is not on this push service (endpoints are checked to have a path, so
-    they all start with the origin and a '/': '0' is the character after '/')."""
-    endpoint = PushMessage.subscription._.endpoint
-    return (endpoint < f"{service}/") | (endpoint >= f"{service}0") | endpoint.is_null()
+def _not_at(services: list[str]):
+    """Rows whose device is on none of these push services (or on none at all). Endpoints are
+    checked to have a path, so each starts with its push service and a '/'. (substr, not a
+    comparison or LIKE: those would follow PostgreSQL's collation or take '_' as a wildcard.)"""
+    prefixes = [f"{service}/" for service in services]
+    same = WhereRaw("substr(endpoint, 1, {}) = {}", len(prefixes[0]), prefixes[0])
+    for prefix in prefixes[1:]:
+        same |= WhereRaw("substr(endpoint, 1, {}) = {}", len(prefix), prefix)
+    on_them = PushSubscription.select(PushSubscription.id).where(same)
+    return PushMessage.subscription.not_in(on_them) | PushMessage.subscription.is_null()
 
 
 async def claim(
@@ -68,9 +74,9 @@ async def claim(
         (PushMessage.status == PushStatus.PENDING) & (PushMessage.next_attempt_at <= at)
     ) | ((PushMessage.status == PushStatus.SENDING) & (PushMessage.claimed_until < at))
     where = claimable
-    if per_service:
-        for service in sorted(s for s, n in held.items() if s and n > per_service // 2):
-            where &= _not_at(service)
+    full = sorted(s for s, n in held.items() if s and n > per_service // 2) if per_service else []
+    if full:
+        where &= _not_at(full)
     candidates = (
         await PushMessage.select(PushMessage.id, PushMessage.subscription._.endpoint.as_alias("e"))
         .where(where)
