@@ -3,6 +3,7 @@ JSON a phone posts (a push subscription, a notification's button)."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -135,6 +136,9 @@ class VolunteerProfileForm(Form):
             errors.add("full_vetting_on", "Enter the date full vetting was passed")
 
 
+_B64URL = re.compile(r"[A-Za-z0-9_-]+=*\Z")  # a browser's subscription keys
+
+
 def _text(value: object, limit: int) -> str:
     return value[:limit] if isinstance(value, str) else ""
 
@@ -150,7 +154,7 @@ def subscription(data: object) -> tuple[str, str, str] | None:
         p256dh, auth = _text(keys.get("p256dh"), 200), _text(keys.get("auth"), 60)
     except (ValueError, AttributeError):
         return None
-    if not endpoint or not p256dh or not auth:
+    if not endpoint or not _B64URL.match(p256dh) or not _B64URL.match(auth):
         return None
     return endpoint, p256dh, auth
 

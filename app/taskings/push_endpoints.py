@@ -110,6 +110,8 @@ def check_endpoint(endpoint: str, allow_loopback: bool | None = None) -> None:
     resolving a host name: https (http only to loopback, when allowed), a host, no user name, and
     a host written as an IP address that is public."""
     allow = _allow_loopback(allow_loopback)
+    if not (endpoint.isascii() and endpoint.isprintable()) or " " in endpoint:
+        raise EndpointRefused("The push endpoint is not a web address.")  # browsers' are ASCII
     try:
         url = URL(endpoint)
         host = url.raw_host or ""
@@ -124,7 +126,10 @@ def check_endpoint(endpoint: str, allow_loopback: bool | None = None) -> None:
     ip = _literal_ip(host)
     if ip is None and (_looks_numeric(host) or not HOST_NAME.match(host)):
         # 127.1, 2130706433, 0x7f.0.0.1: socket libraries read these as addresses
-        raise EndpointRefused(f"The push endpoint's host {host} is not a valid host name.")
+        shown = f" {host}" if host.isascii() and host.isprintable() and len(host) <= 80 else ""
+        raise EndpointRefused(f"The push endpoint's host{shown} is not a valid host name.")
+    if url.port == 0:
+        raise EndpointRefused("The push endpoint's port is not a valid port.")
     if url.scheme == "http":
         loopback = host.lower().rstrip(".") == "localhost" or (
             ip is not None and address_kind(ip) == "loopback"

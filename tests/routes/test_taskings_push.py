@@ -77,6 +77,10 @@ def test_subscribing_needs_the_pages_csrf_token_and_a_real_subscription(as_role)
     assert subscribe(pcso, {"endpoint": "javascript:x", "keys": {}}).status_code == 400
     inside = dict(SUBSCRIPTION, endpoint="http://10.0.0.5/admin")
     assert subscribe(pcso, inside).status_code == 400
+    for keys in ({"p256dh": "BNc\x00x", "auth": "tBH"}, {"p256dh": "a b", "auth": "x"}, []):
+        assert subscribe(pcso, dict(SUBSCRIPTION, keys=keys)).status_code == 400
+    nul = dict(SUBSCRIPTION, endpoint="https://push.example.net/\x00")
+    assert subscribe(pcso, nul).status_code == 400
     assert sync(PushSubscription.count()) == 0
 
 
