@@ -128,6 +128,15 @@ class Settings:
 
     push_lease_seconds: int = field(default_factory=lambda: int(_env("PUSH_LEASE_SECONDS", "60")))
     """How long a sender holds claimed outbox rows before another app server may take them over."""
+
+    push_allow_loopback: bool = field(
+        default_factory=lambda: (
+            _env("PUSH_ALLOW_LOOPBACK", "off").lower() in {"on", "true", "1", "yes"}
+        )
+    )
+    """Tests only: also send notifications to loopback (127.0.0.1, ::1, localhost), over plain
+    http there. Off in production: push services are public https, never inside your network."""
+
     checkin_radius_m: float = field(default_factory=lambda: float(_env("CHECKIN_RADIUS_M", "100")))
     """A patrol check-in within this many metres of the point is accepted automatically."""
 

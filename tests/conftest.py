@@ -19,6 +19,7 @@ os.environ["BEATBOOK_DATABASE_URL"] = TEST_DATABASE_URL or f"sqlite:///{_TMP / '
 os.environ["BEATBOOK_DATABASE_POOL_SIZE"] = "0"  # tests query from their own event loops
 os.environ["BEATBOOK_SIGNIN_LIMIT_PER_ADDRESS"] = "1000"  # the test client is one address
 os.environ["BEATBOOK_PUSH_SENDER"] = "off"  # push tests run the sender themselves
+os.environ["BEATBOOK_PUSH_ALLOW_LOOPBACK"] = "on"  # the test push service is http on 127.0.0.1
 
 import pytest  # noqa: E402
 from piccolo.querystring import QueryString  # noqa: E402

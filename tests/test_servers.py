@@ -46,6 +46,7 @@ def start_server(db, tmp_path):
             BEATBOOK_VAR_DIR=str(tmp_path),
             BEATBOOK_SECRET_KEY="shared-secret-for-both-servers",
             BEATBOOK_DATABASE_POOL_SIZE="4",
+            BEATBOOK_PUSH_ALLOW_LOOPBACK="on",  # push services for tests are http on 127.0.0.1
             **extra_env,
         )
         log = open(tmp_path / f"server-{port}.log", "w")  # noqa: SIM115

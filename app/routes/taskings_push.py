@@ -40,7 +40,10 @@ class TaskingsPushController(Controller):
         if found is None:
             return Response({"error": "Not a push subscription"}, status_code=400)
         label = request.headers.get("user-agent", "")
-        sub_id = await devices.subscribe(actor, *found, label=label)
+        try:
+            sub_id = await devices.subscribe(actor, *found, label=label)
+        except devices.EndpointNotAllowed as exc:
+            return Response({"error": str(exc)}, status_code=400)
         return Response({"id": sub_id}, status_code=201)
 
     @post(

@@ -9,6 +9,7 @@ from app.database import atomic
 from app.outcomes import NotAllowed, NotFound, Refused
 from app.tables.taskings import PushMessage, PushSubscription
 from app.taskings import push_queue, service
+from app.taskings.push_endpoints import EndpointRefused, check_endpoint
 from app.taskings.states import State
 
 
@@ -28,7 +29,12 @@ async def devices(actor: Actor) -> list[dict]:
 
 async def subscribe(actor: Actor, endpoint: str, p256dh: str, auth: str, label: str = "") -> int:
     """Notifications on for this browser (ending with the actor's session); returns its id.
-    The same browser subscribing again replaces its old row (it may be a new person)."""
+    The same browser subscribing again replaces its old row (it may be a new person).
+    Raises EndpointNotAllowed for an endpoint that is not https or names a non-public address."""
+    try:
+        check_endpoint(endpoint)
+    except EndpointRefused as exc:
+        raise EndpointNotAllowed(str(exc)) from exc
     async with atomic():
         await PushSubscription.delete().where(PushSubscription.endpoint == endpoint)
         sub = PushSubscription(
@@ -55,6 +61,10 @@ async def turn_off(actor: Actor, subscription_id: int) -> None:
         if not deleted:
             raise NotFound(subscription_id)
         await record(actor, Operation.ERASURE, "push-subscription", subscription_id)
+
+
+class EndpointNotAllowed(Refused):
+    """The subscription's endpoint is not one the sender may send to (the message says why)."""
 
 
 class NotificationUsed(Refused):

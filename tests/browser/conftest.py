@@ -61,6 +61,7 @@ def start_demo_server(var_dir: Path, port: int, extra_env: dict | None = None) -
         BEATBOOK_VAR_DIR=str(var_dir),
         BEATBOOK_DEMO_PASSWORD=DEMO_PASSWORD,
         BEATBOOK_SECRET_KEY="browser-tests-secret-key",
+        BEATBOOK_PUSH_ALLOW_LOOPBACK="on",  # push services for tests are http on 127.0.0.1
         **(extra_env or {}),
     )
     log = open(var_dir / "server.log", "w")  # noqa: SIM115 - lives as long as the server

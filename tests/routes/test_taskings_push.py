@@ -83,6 +83,10 @@ def test_subscribing_needs_the_pages_csrf_token_and_a_real_subscription(as_role)
     assert subscribe(pcso, {"endpoint": "javascript:x", "keys": {}}).status_code == 400
     inside = dict(SUBSCRIPTION, endpoint="http://10.0.0.5/admin")
     assert subscribe(pcso, inside).status_code == 400
+    for keys in ({"p256dh": "BNc\x00x", "auth": "tBH"}, {"p256dh": "a b", "auth": "x"}, []):
+        assert subscribe(pcso, dict(SUBSCRIPTION, keys=keys)).status_code == 400
+    nul = dict(SUBSCRIPTION, endpoint="https://push.example.net/\x00")
+    assert subscribe(pcso, nul).status_code == 400
     assert sync(PushSubscription.count()) == 0
 
 
@@ -126,3 +130,80 @@ def test_another_person_cannot_use_someone_elses_notification(as_role):
     assert action(other, body).status_code == 409
     assert sync(TaskingAssignment.select(TaskingAssignment.state).first())["state"] == "offered"
     assert action(volunteer, body).status_code == 200
+
+
+@pytest.fixture
+def loopback_allowed(monkeypatch):
+    """set(True/False): BEATBOOK_PUSH_ALLOW_LOOPBACK for the rest of the test."""
+    from app.settings import get_settings
+
+    def set_to(allowed: bool) -> None:
+        monkeypatch.setenv("BEATBOOK_PUSH_ALLOW_LOOPBACK", "on" if allowed else "off")
+        get_settings.cache_clear()
+
+    yield set_to
+    get_settings.cache_clear()
+
+
+REFUSED_AT_ARRIVAL = {
+    "https://127.0.0.1/send/a": "127.0.0.1 is a loopback address",
+    "https://127.8.9.10:8443/send/a": "127.8.9.10 is a loopback address",
+    "https://[::1]/send/a": "::1 is a loopback address",
+    "https://[::ffff:127.0.0.1]/send/a": "(IPv4 127.0.0.1) is a loopback address",
+    "https://10.0.0.5/send/a": "10.0.0.5 is a private address",
+    "https://172.16.4.4/send/a": "172.16.4.4 is a private address",
+    "https://192.168.1.20/send/a": "192.168.1.20 is a private address",
+    "https://[fd12:3456::1]/send/a": "fd12:3456::1 is a private address",
+    "https://[::ffff:192.168.0.1]/send/a": "(IPv4 192.168.0.1) is a private address",
+    "https://169.254.169.254/latest/meta-data": "169.254.169.254 is a link-local address",
+    "https://[fe80::1]/send/a": "fe80::1 is a link-local address",
+    "https://224.0.0.251/send/a": "224.0.0.251 is a multicast address",
+    "https://[ff02::1]/send/a": "ff02::1 is a multicast address",
+    "https://240.1.2.3/send/a": "240.1.2.3 is a reserved address",
+    "https://0.0.0.0/send/a": "0.0.0.0 is an unspecified address",
+    "https://[::]/send/a": ":: is an unspecified address",
+    "https://100.64.1.1/send/a": "100.64.1.1 is not a public address",
+    "https://127.1/send/a": "127.1 is not a valid host name",
+    "https://2130706433/send/a": "2130706433 is not a valid host name",
+    "https://push.example.net@10.0.0.5/send/a": "must not carry a user name",
+    "http://push.example.net/send/a": "must use https",
+    "http://8.8.8.8/send/a": "must use https",
+    "http://127.0.0.1:8000/send/a": "must use https",
+    "ftp://push.example.net/send/a": "must be an https address",
+}
+
+
+@pytest.mark.parametrize("endpoint", REFUSED_AT_ARRIVAL)
+def test_an_endpoint_that_is_not_public_https_is_refused_with_a_clear_message(
+    as_role, loopback_allowed, endpoint
+):
+    loopback_allowed(False)
+    pcso = as_role("pcso")
+    response = subscribe(pcso, dict(SUBSCRIPTION, endpoint=endpoint))
+    assert response.status_code == 400
+    assert REFUSED_AT_ARRIVAL[endpoint] in response.json()["error"]
+    assert sync(PushSubscription.count()) == 0
+
+
+def test_public_https_endpoints_are_taken_as_they_arrive(as_role, loopback_allowed):
+    loopback_allowed(False)
+    pcso = as_role("pcso")
+    for endpoint in (
+        "https://fcm.googleapis.com/fcm/send/abc:def",
+        "https://updates.push.services.mozilla.com/wpush/v2/gAAAA",
+        "https://8.8.8.8/send/a",  # a public address written as one
+        "https://[2001:4860:4860::8888]/send/a",
+        "https://localhost/send/a",  # a host name: resolved (and refused) when sending
+    ):
+        assert subscribe(pcso, dict(SUBSCRIPTION, endpoint=endpoint)).status_code == 201, endpoint
+    assert sync(PushSubscription.count()) == 5
+
+
+def test_the_loopback_setting_lets_only_loopback_through_over_http(as_role, loopback_allowed):
+    loopback_allowed(True)
+    pcso = as_role("pcso")
+    for endpoint in ("http://127.0.0.1:8123/push/a", "http://[::1]:8123/push/b"):
+        assert subscribe(pcso, dict(SUBSCRIPTION, endpoint=endpoint)).status_code == 201
+    for endpoint in ("http://10.0.0.5/push/a", "https://10.0.0.5/push/a", "http://8.8.8.8/a"):
+        assert subscribe(pcso, dict(SUBSCRIPTION, endpoint=endpoint)).status_code == 400
+    assert sync(PushSubscription.count()) == 2

@@ -48,8 +48,12 @@
         body: JSON.stringify(subscription.toJSON())
       });
     }).then(function (response) {
-      if (!response.ok) throw new Error("The server did not save this device. Try again.");
-      window.location.reload();
+      if (response.ok) { window.location.reload(); return; }
+      // A 400 says why (a push service this server does not send to); others: try again.
+      return response.json().catch(function () { return {}; }).then(function (body) {
+        throw new Error((response.status === 400 && body.error) ||
+          "The server did not save this device. Try again.");
+      });
     }).catch(function (err) {
       status.textContent = (err && err.message) || "Notifications could not be turned on.";
       button.disabled = false;
