@@ -244,3 +244,46 @@ def test_a_bad_answer_given_offline_is_shown_beside_its_question_once_sent(
     wait_until(page, f"{QUEUE}.then(n => n === 0)")  # refused for good: no longer sent
     left = page.evaluate("beatbookOutbox.recordsOf('pcso').then(rs => rs.length)")
     assert left == 0
+
+
+def test_an_answer_the_server_failed_on_is_kept_and_sent_once_it_recovers(
+    browser, browser_context_args, live_server
+):
+    """A 5xx while online does not lose the answer: the outbox keeps it, and sends it once its
+    wait is over (the page's clock is moved on, not waited). Service workers are blocked so
+    that every send goes through the page, where the test answers 503 in front of the server
+    (the worker's Background Sync would otherwise send it around the test's failure)."""
+    context = browser.new_context(**browser_context_args, service_workers="block")
+    context.clock.install()  # time flows as usual; fast_forward moves it on at once
+    page = context.new_page()
+    try:
+        sign_in(page, "pcso")
+        visit_uuid = start_visit(page, "3 Friar Gate, Derby")
+        failing = {"on": True, "answered": 0}
+
+        def answer(route):
+            if failing["on"]:
+                failing["answered"] += 1
+                route.fulfill(status=503, body="Service Unavailable")
+            else:
+                route.continue_()
+
+        page.route("**/answers/door_locks", answer)
+        give(page, "door_locks", 2)  # "no"
+        wait_until(
+            page,
+            "beatbookOutbox.recordsOf('pcso').then(rs => rs.length === 1"
+            " && rs[0].state === 'waiting' && rs[0].retryAt > 0)",
+        )  # kept, sent by the outbox too, met the server's problem: waits before trying again
+        assert failing["answered"] == 2  # htmx's post, then the outbox's
+        failing["on"] = False
+        page.clock.fast_forward("00:31")  # past the first wait (at most 15 s)
+        wait_until(page, f"{QUEUE}.then(n => n === 0)")
+        rows = live_server.query(
+            "SELECT value FROM visit_answer JOIN home_visit ON home_visit.id = visit_answer.visit"
+            " WHERE home_visit.uuid = ? AND question = 'door_locks'",
+            visit_uuid,
+        )
+        assert rows == [('"no"',)]
+    finally:
+        context.close()

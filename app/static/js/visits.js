@@ -138,8 +138,10 @@
     var block = event.detail.elt;
     if (!block.dataset || !block.dataset.question || !event.detail.xhr) return;
     var status = event.detail.xhr.status;
-    if (status === 401 || status === 403) {
-      keep(block); // the session ended mid-visit: kept until they sign in again
+    if (status === 401 || status === 403 || status >= 500) {
+      // The session ended mid-visit, or the server had a problem: kept in the outbox, which
+      // sends it again (after a 5xx, backing off as docs/outbox.md says).
+      keep(block);
     } else if (status >= 200 && status < 500) {
       // An answer the server took makes older ones still waiting for this question moot.
       var action = block.getAttribute("hx-post");
