@@ -71,22 +71,30 @@ def configure(database_url: str | None) -> Path:
 
 
 def prepared(path: Path):
-    """What the import stores, worked out beforehand: force-months in order, crime rows, counts."""
-    from app.crime.importer import parse_row
+    """What the import stores, worked out beforehand by the importer's own reading loop:
+    force-months in order, crime rows (CRIME_COLUMNS order), counts by cell."""
+    from app.crime.importer import ROW_COLUMNS, Source, read_rows
+    from app.crime.progress import Summary
 
+    order = [ROW_COLUMNS.index(c) for c in CRIME_COLUMNS]
     months: dict[tuple[str, str], int] = {}
     crimes, cells = [], Counter()
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        reader = csv.reader(handle)
-        next(reader)
-        for row in reader:
-            reason, values = parse_row(row)
-            if reason:
-                continue
-            batch = months.setdefault((row[2], values[0]), len(months) + 1)
-            crimes.append((batch, *values))
-            if values[5] is not None:
-                cells[(batch, values[5], values[2])] += 1
+    source = Source(str(path), path.stat().st_size, path)
+    events = read_rows(source, Summary(), text=False, tick=False)
+    reply = None
+    while True:
+        try:
+            event = events.send(reply)
+        except StopIteration:
+            break
+        if event[0] == "start":
+            reply = months.setdefault(event[1], len(months) + 1)
+            continue
+        reply = None
+        _, key, rows, _lines, counts, _, _ = event
+        crimes.extend(tuple(row[i] for i in order) for row in rows)
+        for (cell, kind), n in counts.items():
+            cells[(months[key], cell, kind)] += n
     counts = [(*key, n) for key, n in cells.items()]
     return list(months), crimes, counts
 

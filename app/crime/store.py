@@ -1,4 +1,4 @@
-"""Bulk writes inside one transaction: executemany on SQLite, binary COPY on PostgreSQL.
+"""Bulk writes inside one transaction: executemany on SQLite, COPY on PostgreSQL.
 
 The raw connection is the one Piccolo's engine gives the open transaction: inside
 `async with atomic() as transaction`, `transaction.connection` is an asyncpg `Connection`
@@ -8,9 +8,15 @@ place that reaches for it, so a new data path has one function to change.
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Sequence
 
+from asyncpg.exceptions import DataError
+
 from app.database import is_postgres
+
+__all__ = ["DataError", "bulk_insert", "copy_csv_text", "recount_cells", "upsert"]
 
 
 def raw_connection(transaction):
@@ -37,6 +43,36 @@ async def bulk_insert(transaction, table: str, columns: Sequence[str], rows: lis
     await connection.executemany(
         f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})",  # noqa: S608 - fixed names
         rows,
+    )
+
+
+async def copy_csv_text(
+    transaction, table: str, columns: Sequence[str], rows: list[list[str]], not_null: Sequence[str]
+) -> None:
+    """PostgreSQL: COPY rows of text values in CSV form, tab-separated; '' is NULL except in
+    the `not_null` columns. The rows are joined as they are when no value holds a tab, quote,
+    newline or carriage return (one look at the joined chunk), else written by csv.writer.
+    A value the server cannot take raises asyncpg's DataError (and aborts the transaction)."""
+    if not rows:
+        return
+    data = "\n".join(map("\t".join, rows)) + "\n"
+    n = len(rows)
+    if (
+        '"' in data
+        or "\r" in data
+        or data.count("\n") != n
+        or data.count("\t") != n * (len(columns) - 1)
+    ):
+        out = io.StringIO()
+        csv.writer(out, delimiter="\t", lineterminator="\r\n").writerows(rows)
+        data = out.getvalue()
+    await raw_connection(transaction).copy_to_table(
+        table,
+        source=memoryview(data.encode()),  # bytes would be taken for a path
+        columns=list(columns),
+        format="csv",
+        delimiter="\t",
+        force_not_null=list(not_null),
     )
 
 
