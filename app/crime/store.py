@@ -16,7 +16,14 @@ from asyncpg.exceptions import DataError
 
 from app.database import is_postgres
 
-__all__ = ["DataError", "bulk_insert", "copy_csv_text", "recount_cells", "upsert"]
+__all__ = [
+    "DataError",
+    "bulk_insert",
+    "copy_csv_text",
+    "recount_cells",
+    "update_months",
+    "upsert",
+]
 
 
 def raw_connection(transaction):
@@ -73,6 +80,17 @@ async def copy_csv_text(
         format="csv",
         delimiter="\t",
         force_not_null=list(not_null),
+    )
+
+
+async def update_months(transaction, rows: list[tuple[str, int, int]]) -> None:
+    """Set the digest and row count of force-months: rows of (digest, rows, id)."""
+    if not rows:
+        return
+    marks = ("$1", "$2", "$3") if is_postgres() else ("?", "?", "?")
+    await raw_connection(transaction).executemany(
+        "UPDATE crime_month SET digest = {}, rows = {} WHERE id = {}".format(*marks),  # noqa: S608
+        rows,
     )
 
 
