@@ -381,3 +381,25 @@ def test_months_written_in_small_chunks_come_out_the_same(tmp_path, monkeypatch,
     assert summary.stored == 20 and summary.notes
     assert crime_counts()[("Test Constabulary", "2024-02")] == 20
     assert run_import(newer).unchanged == 20
+
+
+def test_counts_by_cell_and_rows_without_a_location_belong_to_their_own_month(tmp_path):
+    rows = [good_row(1, "2024-01"), good_row(2, "2024-01"), good_row(3, "2024-02")]
+    rows[2][4:6], rows[2][9] = ["-1.30", "52.80"], "Robbery"  # another cell, another type
+    rows.append(good_row(4, "2024-03"))
+    rows[3][4:7] = ["", "", "No Location"]
+    rows.append(good_row(5, "2024-04"))
+    summary = run_import(write_csv(tmp_path / "runs.csv", rows))
+    assert summary.stored == 5 and summary.no_location == 1
+    from app.tables.briefing import CrimeCellCount
+
+    counts = CrimeCellCount.select(
+        CrimeCellCount.batch.month, CrimeCellCount.crime_type, CrimeCellCount.count
+    ).run_sync()
+    assert sorted((c["batch.month"], c["crime_type"], c["count"]) for c in counts) == [
+        ("2024-01", "Burglary", 2),
+        ("2024-02", "Robbery", 1),
+        ("2024-04", "Burglary", 1),
+    ]
+    unplaced = Crime.select(Crime.month).where(Crime.cell.is_null()).run_sync()
+    assert unplaced == [{"month": "2024-03"}]

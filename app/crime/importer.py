@@ -233,17 +233,8 @@ def read_rows(source: Source, summary: Summary, *, text: bool, tick: bool, quiet
                     cell = floor((lat + 90) / CELL_DEGREES) * LNG_SPAN + floor(
                         (lng + 180) / CELL_DEGREES
                     )  # app.geo.cell_of, inline
-                    pair = (cell, row[9])
-                    cells[pair] = count(pair, 0) + 1
-                    if text:
-                        cell = str(cell)
-                    else:
-                        row[4], row[5] = lng, lat
                 else:  # police.uk's "No Location" rows: kept, never placed on a map
-                    no_location += 1
-                    cell = "" if text else None
-                    if not text:
-                        row[4] = row[5] = None
+                    cell = None
                 if new_run:
                     if rows:
                         yield "rows", key, rows, lines, cells, no_location, True
@@ -253,9 +244,19 @@ def read_rows(source: Source, summary: Summary, *, text: bool, tick: bool, quiet
                     key = (force, month)
                     batch = yield "start", key
                 lines.append(line)
+                if cell is None:
+                    no_location += 1
+                    row[3] = row[4] = row[5] = "" if text else None
+                else:
+                    pair = (cell, row[9])
+                    cells[pair] = count(pair, 0) + 1
+                    if text:
+                        row[3] = str(cell)
+                    else:
+                        row[3], row[4], row[5] = cell, lng, lat
                 if not text and not row[0]:
                     row[0] = None
-                row[2], row[3] = batch, cell
+                row[2] = batch
                 rows.append(row)
                 if len(rows) == CHUNK:
                     yield "rows", key, rows, lines, cells, no_location, False
