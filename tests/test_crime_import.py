@@ -403,3 +403,12 @@ def test_counts_by_cell_and_rows_without_a_location_belong_to_their_own_month(tm
     ]
     unplaced = Crime.select(Crime.month).where(Crime.cell.is_null()).run_sync()
     assert unplaced == [{"month": "2024-03"}]
+
+
+def test_a_row_with_a_nul_character_is_rejected_on_either_database(tmp_path):
+    rows = [good_row(1), good_row(2)]
+    rows[0][6] = "On or near\x00 Corn Market"
+    summary = run_import(write_csv(tmp_path / "nul.csv", rows))
+    assert summary.stored == 1 and not summary.refused
+    assert summary.examples == {"a NUL character in a field": [f"{tmp_path / 'nul.csv'} line 2"]}
+    assert [c["crime_ref"] for c in Crime.select(Crime.crime_ref).run_sync()] == ["id2"]

@@ -216,6 +216,9 @@ def read_rows(source: Source, summary: Summary, *, text: bool, tick: bool, quiet
                     summary.reject(_longest_over(row), _where(source, line_num))
                     continue
                 line = join(row)  # for the digest: the fields as the file gave them
+                if "\x00" in line:  # PostgreSQL keeps no NUL in text: refused on both
+                    summary.reject("a NUL character in a field", _where(source, line_num))
+                    continue
                 lng_text, lat_text = row[4], row[5]
                 if lat_text or lng_text:
                     try:
