@@ -12,7 +12,7 @@ import re
 import time
 import zipfile
 import zlib
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -24,8 +24,10 @@ from app.crime.store import (
     DataError,
     bulk_insert,
     copy_csv_text,
+    insert_month,
     prepare_bulk,
     recount_cells,
+    reserve_month_ids,
     update_months,
 )
 from app.database import atomic, is_postgres
@@ -123,6 +125,7 @@ ROW_COLUMNS = (
 # The text columns: an empty one is '' (only the crime ID, coordinates and cell are NULL).
 TEXT_COLUMNS = ("month", "location", "lsoa_code", "lsoa_name", "crime_type", "outcome", "context")
 FIELD_LIMIT = csv.field_size_limit()  # a longer line goes to csv.reader, which refuses it
+QUEUED = 3  # chunks waiting for PostgreSQL at most, before the reading waits
 CHUNK = 8192  # rows per write: the next chunk is read while PostgreSQL stores this one
 
 
@@ -145,7 +148,7 @@ def read_rows(source: Source, summary: Summary, *, text: bool, tick: bool, quiet
     sent the batch to write into the rows (None while it is not known: the importer fills it in
     later); ("rows", key, rows, lines, cells, no_location, last) for each chunk of a run, the
     rows in ROW_COLUMNS order, `lines` the source rows' fields joined for the digest, `cells`
-    {(cell, crime type): crimes}; and with `tick`, None every 512 rows so a write can go on.
+    {(cell, crime type): crimes}; and with `tick`, None every 128 rows so a queued write can go on.
 
     `text`: the values as COPY's CSV text takes them (the batch and cell as digits, the
     coordinates as the source wrote them, '' for NULL); otherwise as a driver binds them
@@ -167,7 +170,7 @@ def read_rows(source: Source, summary: Summary, *, text: bool, tick: bool, quiet
             lines: list[str] = []
             cells: dict[tuple[int, str], int] = {}
             count, no_location, read = cells.get, 0, 0
-            every = 511 if tick else 4095
+            every = 127 if tick else 4095
             line_num = reader.line_num
             for line in handle:
                 # A line without a quote is split as csv.reader would split it, in a tenth of
@@ -293,6 +296,7 @@ class Batch:
     rows: int
     written: bool = False  # rows of this file went into it
     cells: Counter = field(default_factory=Counter)  # (cell, crime type) -> crimes this file wrote
+    inserted: bool = False  # its crime_month row is written (before its first crimes)
     stored: dict | None = None  # the copy stored before, while this file's first run is read
     held: list = field(default_factory=list)  # that run's chunks, until its digest is known
 
@@ -330,7 +334,9 @@ class FileImport:
         self.source, self.summary, self.quiet = source, summary, quiet
         self.batches: dict[tuple[str, str], Batch] = {}
         self.digests: dict[tuple[str, str], object] = {}  # each force-month's digest so far
-        self.pending: asyncio.Future | None = None
+        # PostgreSQL: chunks queued for the server, written one after another by chained tasks
+        # (a run's short last chunk no longer makes the reading wait for the chunk before it).
+        self.writes: deque[asyncio.Task] = deque()
         # PostgreSQL writes in its own process: read the next rows meanwhile, and send them as
         # COPY's CSV text (the server reads the numbers, as psql's \\copy would have it).
         # SQLite writes in a thread of this process that needs the GIL to bind every row:
@@ -346,14 +352,28 @@ class FileImport:
         async with atomic() as transaction:
             self.transaction = transaction
             await prepare_bulk(transaction)
+            # Every stored force-month, read once (a few thousand rows at most): a run that
+            # begins needs no trip to the database, so the previous chunk's write goes on.
+            self.stored = {
+                (m["force"], m["month"]): m
+                for m in await CrimeMonth.select(
+                    CrimeMonth.id,
+                    CrimeMonth.force,
+                    CrimeMonth.month,
+                    CrimeMonth.digest,
+                    CrimeMonth.rows,
+                )
+            }
+            self.ids: list[int] = []
             try:
                 await self.read()
                 await self.wait()
             except BaseException:
-                if self.pending is not None:  # no write may outlive the rolled-back transaction
-                    self.pending.cancel()
+                for task in self.writes:  # no write may outlive the rolled-back transaction
+                    task.cancel()
+                for task in self.writes:
                     with suppress(BaseException):
-                        await self.pending
+                        await task
                 raise
             await self.finish()
 
@@ -377,30 +397,38 @@ class FileImport:
 
     async def start(self, key: tuple[str, str]):
         """A run of a force-month begins: the batch its rows go into (None while unknown)."""
-        await self.wait()
         batch = self.batches.get(key)
         if batch is None:
             force, month = key
             self.summary.forces.add(force)
             self.summary.months.add(month)
-            stored = await CrimeMonth.select(
-                CrimeMonth.id, CrimeMonth.digest, CrimeMonth.rows
-            ).where((CrimeMonth.force == force) & (CrimeMonth.month == month))
+            stored = self.stored.get(key)
             if stored:  # held until the run's digest says whether it is the same copy
-                batch = self.batches[key] = Batch(None, new=True, rows=0, stored=stored[0])
+                batch = self.batches[key] = Batch(None, new=True, rows=0, stored=stored)
             else:
-                batch = self.batches[key] = Batch(await self.new_month(key), new=True, rows=0)
+                batch = self.batches[key] = Batch(await self.new_id(), new=True, rows=0)
         return self.value(batch.id)
 
     def value(self, batch: int | None):
         return str(batch) if self.text and batch is not None else batch
 
-    async def new_month(self, key: tuple[str, str]) -> int:
-        force, month = key
-        inserted = await CrimeMonth.insert(
-            CrimeMonth(force=force, month=month, digest="", source=self.source.name[-255:])
-        )
-        return inserted[0]["id"]
+    async def new_id(self) -> int:
+        """A crime_month id for a new force-month, from ids reserved 64 at a time."""
+        if not self.ids:
+            await self.wait()
+            self.ids = await reserve_month_ids(self.transaction, 64)
+            self.ids.reverse()
+        return self.ids.pop()
+
+    async def store(self, key, batch: Batch, rows: list) -> None:
+        """Write a chunk: the force-month's row first if it is not written yet."""
+        if not batch.inserted:
+            batch.inserted = True
+            await insert_month(self.transaction, batch.id, *key, self.source.name[-255:])
+        if self.text:
+            await copy_csv_text(self.transaction, "crime", ROW_COLUMNS, rows, TEXT_COLUMNS)
+        else:
+            await bulk_insert(self.transaction, "crime", ROW_COLUMNS, rows)
 
     async def take(self, key, rows: list, lines: list[str], cells: dict, no_location: int, last):
         """A chunk of a run: written, or held while the stored copy may be the same."""
@@ -410,7 +438,7 @@ class FileImport:
         digest.update(("\n".join(lines) + "\n").encode())
         batch = self.batches[key]
         if batch.stored is None:
-            await self.write(batch, rows, cells, no_location)
+            await self.write(key, batch, rows, cells, no_location)
             return
         batch.held.append((rows, cells, no_location))
         if not last:
@@ -418,7 +446,8 @@ class FileImport:
         stored, held = batch.stored, batch.held
         batch.stored, batch.held = None, []
         if stored["digest"] == digest.hexdigest():  # the same copy: left as it is
-            self.batches[key] = Batch(stored["id"], new=False, rows=stored["rows"])
+            kept = Batch(stored["id"], new=False, rows=stored["rows"], inserted=True)
+            self.batches[key] = kept
             self.summary.unchanged += sum(len(r) for r, _, _ in held)
             self.summary.no_location += sum(n for _, _, n in held)
             return
@@ -429,39 +458,46 @@ class FileImport:
         force, month = key
         await CrimeMonth.delete().where((CrimeMonth.force == force) & (CrimeMonth.month == month))
         self.summary.notes.append(f"Replaced {force} {month} with {self.source.name}")
-        batch.id = await self.new_month(key)
+        batch.id = await self.new_id()
         value = self.value(batch.id)
         for rows, cells, no_location in held:
             for row in rows:
                 row[2] = value
-            await self.write(batch, rows, cells, no_location)
+            await self.write(key, batch, rows, cells, no_location)
 
-    async def write(self, batch: Batch, rows: list, cells: dict, no_location: int) -> None:
-        """Store a chunk (one write at a time; on PostgreSQL while the next is read)."""
-        await self.wait()
+    async def write(self, key, batch: Batch, rows: list, cells: dict, no_location: int) -> None:
+        """Store a chunk: on SQLite at once; on PostgreSQL queued behind the chunks before it
+        (at most QUEUED of them) while the next is read."""
         batch.rows += len(rows)
         batch.written = True
         batch.cells.update(cells)
         self.summary.no_location += no_location
         self.summary.stored += len(rows)
-        if self.text:
-            write = copy_csv_text(self.transaction, "crime", ROW_COLUMNS, rows, TEXT_COLUMNS)
-        else:
-            write = bulk_insert(self.transaction, "crime", ROW_COLUMNS, rows)
-        if self.postgres:
-            self.pending = asyncio.ensure_future(write)
-        else:
-            await write
+        if not self.postgres:
+            await self.store(key, batch, rows)
+            return
+        while len(self.writes) >= QUEUED:
+            await self.settle(self.writes.popleft())
+        previous = self.writes[-1] if self.writes else None
+        self.writes.append(asyncio.ensure_future(self.after(previous, key, batch, rows)))
+
+    async def after(self, previous: asyncio.Task | None, key, batch: Batch, rows: list) -> None:
+        if previous is not None:
+            await previous  # fails as it failed: the transaction is lost anyway
+        await self.store(key, batch, rows)
 
     async def wait(self) -> None:
-        if self.pending is not None:
-            pending, self.pending = self.pending, None
-            try:
-                await pending
-            except DataError as refused:
-                if self.text:
-                    raise RetryTyped from refused
-                raise NotThisFormat(f"refused by the database ({refused})") from refused
+        """Every queued chunk written (a value the server refused is raised here)."""
+        while self.writes:
+            await self.settle(self.writes.popleft())
+
+    async def settle(self, task: asyncio.Task) -> None:
+        try:
+            await task
+        except DataError as refused:
+            if self.text:
+                raise RetryTyped from refused
+            raise NotThisFormat(f"refused by the database ({refused})") from refused
 
     async def finish(self) -> None:
         """Each force-month written: its digest, row count and counts by grid cell (one

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 from asyncpg.exceptions import DataError
 
@@ -20,7 +22,9 @@ __all__ = [
     "DataError",
     "bulk_insert",
     "copy_csv_text",
+    "insert_month",
     "recount_cells",
+    "reserve_month_ids",
     "update_months",
     "upsert",
 ]
@@ -81,6 +85,38 @@ async def copy_csv_text(
         delimiter="\t",
         force_not_null=list(not_null),
     )
+
+
+async def reserve_month_ids(transaction, n: int) -> list[int]:
+    """n ids for new crime_month rows, in order. PostgreSQL: from the table's sequence (no
+    other transaction gets them). SQLite: past the highest id stored, and past any this
+    connection reserved before (the open transaction holds the one write lock)."""
+    connection = raw_connection(transaction)
+    if is_postgres():
+        rows = await connection.fetch(
+            "SELECT nextval(pg_get_serial_sequence('crime_month', 'id')) AS id "
+            "FROM generate_series(1, $1)",
+            n,
+        )
+        return sorted(row["id"] for row in rows)
+    rows = await connection.fetchall("SELECT coalesce(max(id), 0) AS id FROM crime_month")
+    start = max(rows[0]["id"], getattr(connection, "_beatbook_month_ids", 0)) + 1
+    connection._beatbook_month_ids = start + n - 1
+    return list(range(start, start + n))
+
+
+async def insert_month(transaction, id: int, force: str, month: str, source: str) -> None:
+    """A new force-month's row, its digest and row count set when its file is written."""
+    connection = raw_connection(transaction)
+    now = datetime.now(UTC)
+    sql = (
+        "INSERT INTO crime_month (id, force, month, digest, source, rows, imported_at) "
+        "VALUES ($1, $2, $3, '', $4, 0, $5)"
+    )
+    if is_postgres():
+        await connection.execute(sql, id, force, month, source, now)
+    else:
+        await connection.execute(re.sub(r"\$\d", "?", sql), (id, force, month, source, now))
 
 
 async def update_months(transaction, rows: list[tuple[str, int, int]]) -> None:
