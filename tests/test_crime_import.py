@@ -324,3 +324,91 @@ def test_a_damaged_zip_archive_is_refused_with_a_message(tmp_path):
     summary = run_import(cut)
     assert len(summary.refused) == 1 and summary.refused[0].startswith(str(cut))
     assert Crime.count().run_sync() == 0
+
+
+def test_awkward_fields_are_stored_as_the_file_holds_them(tmp_path):
+    """Quotes, tabs, commas and line breaks inside fields, and a coordinate Python reads but
+    PostgreSQL's number parser does not (52_9.1): stored as read, on either database."""
+    rows = [good_row(n) for n in range(1, 6)]
+    rows[0][6] = 'On or near "The Crescent", Derby'
+    rows[1][6] = "On or near\tTab Street"
+    rows[2][10] = "Under investigation\nsee notes"
+    rows[3][11] = "a \\N and \\ backslash\r\n"
+    rows[4][5] = "5_2.92"
+    summary = run_import(write_csv(tmp_path / "awkward.csv", rows))
+    assert summary.stored == 5 and not summary.rejected and not summary.refused
+    kept = {c["crime_ref"]: c for c in Crime.select().run_sync()}
+    assert kept["id1"]["location"] == 'On or near "The Crescent", Derby'
+    assert kept["id2"]["location"] == "On or near\tTab Street"
+    assert kept["id3"]["outcome"] == "Under investigation\nsee notes"
+    assert kept["id4"]["context"] == "a \\N and \\ backslash\r\n"
+    assert kept["id5"]["lat"] == 52.92 and kept["id5"]["lng"] == -1.47
+    assert all(c["cell"] == kept["id1"]["cell"] for c in kept.values())
+
+
+def test_line_numbers_count_lines_of_quoted_records_and_blank_lines(tmp_path):
+    rows = [good_row(1), good_row(2), good_row(3), good_row(4)]
+    rows[0][6] = "On or near\nTwo Lines"  # record on lines 2-3
+    rows[2][9] = ""  # line 5
+    path = write_csv(tmp_path / "lines.csv", rows)
+    path.write_text(path.read_text(encoding="utf-8") + "\r\n" + ",".join(good_row(5)) + "\r\n")
+    summary = run_import(path)
+    assert summary.examples == {
+        "no crime type": [f"{path} line 5"],
+        "0 columns, not 12": [f"{path} line 7"],
+    }
+    assert summary.read == 6 and summary.stored == 4
+
+
+@pytest.mark.parametrize("runs", [[("2024-01", 15), ("2024-02", 15), ("2024-01", 30)]])
+def test_months_written_in_small_chunks_come_out_the_same(tmp_path, monkeypatch, runs):
+    """Runs longer than a chunk: new months written chunk by chunk, a stored one held whole."""
+    from app.crime import importer
+
+    monkeypatch.setattr(importer, "CHUNK", 7)
+    path = round_file(tmp_path / "round.csv", runs)
+    first = run_import(path)
+    expected = {("Test Constabulary", "2024-01"): 45, ("Test Constabulary", "2024-02"): 15}
+    assert first.stored == 60 and crime_counts() == expected
+    assert cell_totals() == {"2024-01": 45, "2024-02": 15}
+    again = run_import(path)
+    assert again.stored + again.unchanged == 60 and crime_counts() == expected
+    assert cell_totals() == {"2024-01": 45, "2024-02": 15}
+    months = {m["month"]: m["rows"] for m in CrimeMonth.select().run_sync()}
+    assert months == {"2024-01": 45, "2024-02": 15}
+    newer = round_file(tmp_path / "newer.csv", [("2024-02", 20)])
+    summary = run_import(newer)
+    assert summary.stored == 20 and summary.notes
+    assert crime_counts()[("Test Constabulary", "2024-02")] == 20
+    assert run_import(newer).unchanged == 20
+
+
+def test_counts_by_cell_and_rows_without_a_location_belong_to_their_own_month(tmp_path):
+    rows = [good_row(1, "2024-01"), good_row(2, "2024-01"), good_row(3, "2024-02")]
+    rows[2][4:6], rows[2][9] = ["-1.30", "52.80"], "Robbery"  # another cell, another type
+    rows.append(good_row(4, "2024-03"))
+    rows[3][4:7] = ["", "", "No Location"]
+    rows.append(good_row(5, "2024-04"))
+    summary = run_import(write_csv(tmp_path / "runs.csv", rows))
+    assert summary.stored == 5 and summary.no_location == 1
+    from app.tables.briefing import CrimeCellCount
+
+    counts = CrimeCellCount.select(
+        CrimeCellCount.batch.month, CrimeCellCount.crime_type, CrimeCellCount.count
+    ).run_sync()
+    assert sorted((c["batch.month"], c["crime_type"], c["count"]) for c in counts) == [
+        ("2024-01", "Burglary", 2),
+        ("2024-02", "Robbery", 1),
+        ("2024-04", "Burglary", 1),
+    ]
+    unplaced = Crime.select(Crime.month).where(Crime.cell.is_null()).run_sync()
+    assert unplaced == [{"month": "2024-03"}]
+
+
+def test_a_row_with_a_nul_character_is_rejected_on_either_database(tmp_path):
+    rows = [good_row(1), good_row(2)]
+    rows[0][6] = "On or near\x00 Corn Market"
+    summary = run_import(write_csv(tmp_path / "nul.csv", rows))
+    assert summary.stored == 1 and not summary.refused
+    assert summary.examples == {"a NUL character in a field": [f"{tmp_path / 'nul.csv'} line 2"]}
+    assert [c["crime_ref"] for c in Crime.select(Crime.crime_ref).run_sync()] == ["id2"]
