@@ -8,7 +8,7 @@ import math
 from geopy.distance import geodesic
 
 CELL_DEGREES = 0.01  # about 1.1 km north-south, 0.7 km east-west in England
-_LNG_SPAN = 100_000  # cells per row: room for every longitude at 0.01 degrees
+LNG_SPAN = 100_000  # cells per row: room for every longitude at 0.01 degrees
 EARTH_RADIUS_M = 6_371_008.8
 COMPASS = ("N", "NE", "E", "SE", "S", "SW", "W", "NW")
 Point = tuple[float, float]  # (lat, lng)
@@ -18,7 +18,7 @@ def cell_of(lat: float, lng: float) -> int:
     """The grid cell holding a point (an integer a plain B-tree index can look up)."""
     row = math.floor((lat + 90) / CELL_DEGREES)
     col = math.floor((lng + 180) / CELL_DEGREES)
-    return row * _LNG_SPAN + col
+    return row * LNG_SPAN + col
 
 
 def cells_around(lat: float, lng: float, radius_m: float) -> list[int]:
@@ -33,7 +33,7 @@ def cells_around(lat: float, lng: float, radius_m: float) -> list[int]:
         math.floor((lng - dlng + 180) / CELL_DEGREES),
         math.floor((lng + dlng + 180) / CELL_DEGREES) + 1,
     )
-    return [r * _LNG_SPAN + c for r in rows for c in cols]
+    return [r * LNG_SPAN + c for r in rows for c in cols]
 
 
 def haversine_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:

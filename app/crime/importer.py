@@ -31,8 +31,7 @@ from app.crime.store import (
     update_months,
 )
 from app.database import atomic, is_postgres
-from app.geo import _LNG_SPAN as LNG_SPAN
-from app.geo import CELL_DEGREES
+from app.geo import CELL_DEGREES, LNG_SPAN
 from app.tables.briefing import Crime, CrimeCellCount, CrimeMonth
 
 HEADER = [
