@@ -142,3 +142,16 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip(f"needs the shared data folder {SHARED_DATA}, which is absent on this machine")
     return SHARED_DATA
+
+
+@pytest.fixture
+def loopback_allowed(monkeypatch):
+    """set(True/False): BEATBOOK_PUSH_ALLOW_LOOPBACK for the rest of the test."""
+    from app.settings import get_settings
+
+    def set_to(allowed: bool) -> None:
+        monkeypatch.setenv("BEATBOOK_PUSH_ALLOW_LOOPBACK", "on" if allowed else "off")
+        get_settings.cache_clear()
+
+    yield set_to
+    get_settings.cache_clear()

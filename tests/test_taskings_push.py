@@ -378,19 +378,6 @@ def test_one_push_service_cannot_take_every_sending_slot(as_role, push_service):
         assert row["status"] == "pending" and row["last_error"] == "no answer within 3 s"
 
 
-@pytest.fixture
-def loopback_allowed(monkeypatch):
-    """set(True/False): BEATBOOK_PUSH_ALLOW_LOOPBACK for the rest of the test."""
-    from app.settings import get_settings
-
-    def set_to(allowed: bool) -> None:
-        monkeypatch.setenv("BEATBOOK_PUSH_ALLOW_LOOPBACK", "on" if allowed else "off")
-        get_settings.cache_clear()
-
-    yield set_to
-    get_settings.cache_clear()
-
-
 def _one_volunteer_with(as_role, endpoint: str, push_service) -> tuple[object, int]:
     """A volunteer whose one device has this endpoint (stored as it was, as if it had been
     accepted before), and an offer queued for it."""

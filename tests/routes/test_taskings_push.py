@@ -132,19 +132,6 @@ def test_another_person_cannot_use_someone_elses_notification(as_role):
     assert action(volunteer, body).status_code == 200
 
 
-@pytest.fixture
-def loopback_allowed(monkeypatch):
-    """set(True/False): BEATBOOK_PUSH_ALLOW_LOOPBACK for the rest of the test."""
-    from app.settings import get_settings
-
-    def set_to(allowed: bool) -> None:
-        monkeypatch.setenv("BEATBOOK_PUSH_ALLOW_LOOPBACK", "on" if allowed else "off")
-        get_settings.cache_clear()
-
-    yield set_to
-    get_settings.cache_clear()
-
-
 REFUSED_AT_ARRIVAL = {
     "https://127.0.0.1/send/a": "127.0.0.1 is a loopback address",
     "https://127.8.9.10:8443/send/a": "127.8.9.10 is a loopback address",
