@@ -39,6 +39,17 @@ def start_visit(page, address: str) -> str:
     return page.url.rsplit("/", 1)[1].split("?")[0]
 
 
+def stored_answers(live_server, visit_uuid: str, question: str) -> list[str]:
+    """The answers the server holds for one question of a visit (JSON text)."""
+    rows = live_server.query(
+        "SELECT value FROM visit_answer JOIN home_visit ON home_visit.id = visit_answer.visit"
+        " WHERE home_visit.uuid = ? AND question = ?",
+        visit_uuid,
+        question,
+    )
+    return [value for (value,) in rows]
+
+
 def give(page, key, how):
     # htmx binds a swapped-in question in its settle step, 20 ms after the swap: a person is
     # slower than that, a test is not. Wait until nothing is settling or in flight.
@@ -175,12 +186,7 @@ def test_answers_kept_offline_survive_a_reload_and_are_sent_on_the_next_load(
         context.set_offline(False)
     page.reload()  # back online: the page load sends what the phone kept
     wait_until(page, f"{QUEUE}.then(n => n === 0)")
-    rows = live_server.query(
-        "SELECT value FROM visit_answer JOIN home_visit ON home_visit.id = visit_answer.visit"
-        " WHERE home_visit.uuid = ? AND question = 'door_locks'",
-        visit_uuid,
-    )
-    assert rows == [('"no"',)]
+    assert stored_answers(live_server, visit_uuid, "door_locks") == ['"no"']
 
 
 def test_a_bad_answer_is_refused_beside_the_question_as_it_is_given(page, live_server, signed_in):
@@ -279,11 +285,6 @@ def test_an_answer_the_server_failed_on_is_kept_and_sent_once_it_recovers(
         failing["on"] = False
         page.clock.fast_forward("00:31")  # past the first wait (at most 15 s)
         wait_until(page, f"{QUEUE}.then(n => n === 0)")
-        rows = live_server.query(
-            "SELECT value FROM visit_answer JOIN home_visit ON home_visit.id = visit_answer.visit"
-            " WHERE home_visit.uuid = ? AND question = 'door_locks'",
-            visit_uuid,
-        )
-        assert rows == [('"no"',)]
+        assert stored_answers(live_server, visit_uuid, "door_locks") == ['"no"']
     finally:
         context.close()
