@@ -30,6 +30,18 @@ from piccolo.engine.exceptions import TransactionError
 from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionType, dict_factory
 
 
+def connect(connection_kwargs: dict[str, Any], *, writer: bool) -> sqlite3.Connection:
+    """A sqlite3 connection as Beatbook uses it: dict rows, foreign keys, synchronous=FULL,
+    and `query_only` unless it is the writer. Any thread may use it (one at a time)."""
+    connection = sqlite3.connect(**connection_kwargs, check_same_thread=False)
+    connection.row_factory = dict_factory
+    connection.execute("PRAGMA foreign_keys = 1")
+    connection.execute("PRAGMA synchronous = FULL")
+    if not writer:
+        connection.execute("PRAGMA query_only = 1")
+    return connection
+
+
 class Connection:
     """One sqlite3 connection, used only from its own thread. Its methods mirror aiosqlite's
     (`execute`, `executemany`, `fetchall`) so bulk writers can use a transaction's connection."""
@@ -42,13 +54,7 @@ class Connection:
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix=name)
 
     def _open(self) -> sqlite3.Connection:
-        connection = sqlite3.connect(**self._kwargs, check_same_thread=False)
-        connection.row_factory = dict_factory
-        connection.execute("PRAGMA foreign_keys = 1")
-        connection.execute("PRAGMA synchronous = FULL")
-        if not self.writer:
-            connection.execute("PRAGMA query_only = 1")
-        return connection
+        return connect(self._kwargs, writer=self.writer)
 
     def _fetchall(self, sql: str, args) -> list[dict]:
         if self._sqlite is None:
@@ -249,9 +255,7 @@ class KeptOpenSQLiteEngine(SQLiteEngine):
         if connection is None or local.path != self.path:
             if connection is not None:
                 connection.close()
-            connection = sqlite3.connect(**self.connection_kwargs, check_same_thread=False)
-            connection.row_factory = dict_factory
-            connection.execute("PRAGMA query_only = 1")
+            connection = connect(self.connection_kwargs, writer=False)
             local.connection, local.path = connection, self.path
         cursor = connection.execute(sql, args)
         try:

@@ -39,8 +39,6 @@ async def my_parts(person_id: int) -> list[dict]:
     parts = []
     for row in rows:
         tasking = {name: row[f"t.{name}"] for name in _PART_COLUMNS}
-        if isinstance(tasking["cancelled"], int):  # SQLite's 0 and 1
-            tasking["cancelled"] = bool(tasking["cancelled"])
         parts.append(
             {
                 "id": row["id"],
