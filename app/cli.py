@@ -108,14 +108,12 @@ async def _create_user(args: argparse.Namespace, password: str) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     # A fresh demo database of its own: the demo never touches BEATBOOK_DATABASE_URL's data.
-    var_dir = os.path.abspath(os.environ.get("BEATBOOK_VAR_DIR", "var"))
-    if not os.path.exists(var_dir):
-        os.makedirs(var_dir, mode=0o700)
-    path = os.path.join(var_dir, "demo.sqlite3")
+    from app.settings import get_settings, var_dir
+
+    path = str(var_dir() / "demo.sqlite3")  # made for its owner only, as settings make it
     os.environ["BEATBOOK_DATABASE_URL"] = f"sqlite:///{path}"
     from app.database import migrate, remove_sqlite_file
     from app.demo import load_all
-    from app.settings import get_settings
 
     get_settings.cache_clear()
     settings = get_settings()

@@ -181,11 +181,15 @@ def contains(column, text: str):
     return column.ilike(pattern) if engine_type == "postgres" else column.like(pattern)
 
 
+# A SQLite database is its file and, in WAL mode, these two beside it.
+SQLITE_FILES = ("", "-wal", "-shm")
+
+
 def prepare_sqlite_file(path: str) -> None:
     """Make the SQLite file readable and writable by its owner only (SQLite gives its -wal and
     -shm files the same mode) and switch it to WAL (a setting the file keeps)."""
     os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
-    for suffix in ("", "-wal", "-shm"):
+    for suffix in SQLITE_FILES:
         if os.path.exists(path + suffix):
             os.chmod(path + suffix, 0o600)
     with sqlite3.connect(path) as connection:
@@ -216,6 +220,6 @@ async def migrate() -> None:
 
 
 def remove_sqlite_file(path: str) -> None:
-    for suffix in ("", "-wal", "-shm"):
+    for suffix in SQLITE_FILES:
         if os.path.exists(path + suffix):
             os.unlink(path + suffix)

@@ -16,7 +16,7 @@ def _env(name: str, default: str) -> str:
     return os.environ.get(f"BEATBOOK_{name}", default)
 
 
-def _var_dir() -> Path:
+def var_dir() -> Path:
     """./var/ (or BEATBOOK_VAR_DIR): the database, keys and secrets, for their owner only."""
     path = Path(_env("VAR_DIR", "var")).resolve()
     if not path.exists():
@@ -26,7 +26,7 @@ def _var_dir() -> Path:
 
 def _kept_secret(filename: str) -> str:
     """Read a secret kept under ./var/, making it once (mode 600) if it is not there yet."""
-    path = _var_dir() / filename
+    path = var_dir() / filename
     if not path.exists():
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as out:
@@ -39,7 +39,7 @@ class Settings:
     """Beatbook's settings. Each field is read from BEATBOOK_<FIELD NAME IN CAPITALS>."""
 
     database_url: str = field(
-        default_factory=lambda: _env("DATABASE_URL", f"sqlite:///{_var_dir() / 'beatbook.sqlite3'}")
+        default_factory=lambda: _env("DATABASE_URL", f"sqlite:///{var_dir() / 'beatbook.sqlite3'}")
     )
     """sqlite:///path (the embedded default, under ./var/) or postgresql://user:pass@host/db."""
 
@@ -140,7 +140,7 @@ class Settings:
     checkin_radius_m: float = field(default_factory=lambda: float(_env("CHECKIN_RADIUS_M", "100")))
     """A patrol check-in within this many metres of the point is accepted automatically."""
 
-    var_dir: Path = field(default_factory=_var_dir)
+    var_dir: Path = field(default_factory=var_dir)
     """Where the embedded database, kept keys and secrets live (BEATBOOK_VAR_DIR, default ./var)."""
 
     @property
