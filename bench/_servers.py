@@ -1,5 +1,5 @@
-"""Servers for the load benchmarks: Beatbook on a prepared database, and the bare reference,
-both run by uvicorn the same way (uvloop, httptools, no access log, N workers)."""
+"""Servers for the benchmarks: the demo, Beatbook on a prepared database, and the bare
+reference, the last two run by uvicorn the same way (uvloop, httptools, no access log)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+DEMO_PASSWORD = "bench-demo-password"
 
 
 def free_port() -> int:
@@ -35,22 +36,33 @@ def _wait(url: str, process: subprocess.Popen, log: Path) -> None:
 
 
 @contextlib.contextmanager
-def serve(env: dict[str, str], workers: int = 1):
-    """`beatbook serve` on a free loopback port with the given BEATBOOK_* environment."""
-    port = free_port()
+def _running(command: list[str], env: dict[str, str] | None, ready_path: str, port: int):
+    """Run a server command from the project root; yields its URL once `ready_path` answers,
+    and stops it afterwards (its output goes to a log file, shown if it never comes up)."""
     log = Path(tempfile.mkstemp(prefix="beatbook-bench-", suffix=".log")[1])
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("BEATBOOK_")}
-    command = [sys.executable, "-m", "app.cli", "serve", "--port", str(port)]
-    command += ["--workers", str(workers)]
     with log.open("w") as out:
-        process = subprocess.Popen(command, cwd=ROOT, env={**clean, **env}, stdout=out, stderr=out)
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=out)
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait(f"{url}/healthz", process, log)
+        _wait(url + ready_path, process, log)
         yield url
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+def _without_beatbook_settings() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if not k.startswith("BEATBOOK_")}
+
+
+@contextlib.contextmanager
+def serve(env: dict[str, str], workers: int = 1):
+    """`beatbook serve` on a free loopback port with the given BEATBOOK_* environment."""
+    port = free_port()
+    command = [sys.executable, "-m", "app.cli", "serve", "--port", str(port)]
+    command += ["--workers", str(workers)]
+    with _running(command, {**_without_beatbook_settings(), **env}, "/healthz", port) as url:
+        yield url
 
 
 @contextlib.contextmanager
@@ -60,13 +72,17 @@ def serve_bare(workers: int = 1):
     command = [sys.executable, "-m", "uvicorn", "bench._bare:app", "--port", str(port)]
     command += ["--workers", str(workers), "--loop", "uvloop", "--http", "httptools"]
     command += ["--no-access-log", "--log-level", "warning"]
-    log = Path(tempfile.mkstemp(prefix="beatbook-bare-", suffix=".log")[1])
-    with log.open("w") as out:
-        process = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=out)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait(url + "/", process, log)
+    with _running(command, None, "/", port) as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
+
+
+@contextlib.contextmanager
+def demo_server(extra_env: dict | None = None):
+    """`beatbook demo` (a fresh demo database, password DEMO_PASSWORD) on a free port."""
+    port = free_port()
+    env = _without_beatbook_settings()
+    var_dir = tempfile.mkdtemp(prefix="beatbook-bench-")
+    env.update(BEATBOOK_VAR_DIR=var_dir, BEATBOOK_DEMO_PASSWORD=DEMO_PASSWORD, **(extra_env or {}))
+    command = [sys.executable, "-m", "app.cli", "demo", "--port", str(port)]
+    with _running(command, env, "/healthz", port) as url:
+        yield url

@@ -13,7 +13,8 @@ import sys
 
 from playwright.sync_api import sync_playwright
 
-from bench._demo_server import PASSWORD, demo_server
+from bench._servers import DEMO_PASSWORD as PASSWORD
+from bench._servers import demo_server
 
 ARGS = [
     "--headless",

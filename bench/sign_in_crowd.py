@@ -17,7 +17,8 @@ import time
 
 import httpx
 
-from bench._demo_server import PASSWORD, demo_server
+from bench._servers import DEMO_PASSWORD as PASSWORD
+from bench._servers import demo_server
 
 USERS = ["pcso", "officer", "volunteer", "mentor", "supervisor", "admin"]
 

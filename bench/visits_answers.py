@@ -18,7 +18,8 @@ import uuid
 
 import httpx
 
-from bench._demo_server import PASSWORD, demo_server
+from bench._servers import DEMO_PASSWORD as PASSWORD
+from bench._servers import demo_server
 
 KEYS = [("smoke_alarm", ["no", "yes"]), ("food", ["yes", "no"]), ("children", ["1", "2", "3"])]
 
