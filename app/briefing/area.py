@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from app.actor import Actor
 from app.audit import Operation, record
-from app.database import atomic
+from app.database import atomic, snapshot
 from app.outcomes import NotAllowed, NotFound
 from app.roles import Role
 from app.tables.briefing import AreaPriority, KeyContact
@@ -29,7 +29,7 @@ async def notes(actor: Actor, team_id: int) -> dict:
     """The edit page's team, priorities and contacts (the look at the contacts is audited).
     Raises NotFound for a team area that does not exist."""
     _check_editor(actor)
-    async with atomic():
+    async with snapshot():
         team = await _team(team_id)
         priorities = await AreaPriority.select().where(AreaPriority.team_area == team_id)
         contacts = await KeyContact.select().where(KeyContact.team_area == team_id)

@@ -18,7 +18,7 @@ from app.audit import Operation, record
 from app.briefing.people import PeopleSection, build_people
 from app.briefing.place import Briefing, build, counts_only
 from app.briefing.where import Where, resolve
-from app.database import atomic, snapshot
+from app.database import snapshot
 from app.forms import FormErrors
 from app.outcomes import NotAllowed, Refused
 from app.places import team_choices
@@ -86,14 +86,14 @@ async def briefing(
             )
             await _area_notes(actor, page)
     if page.contacts:
-        async with atomic():
-            await record(
-                actor,
-                Operation.CONSULTATION,
-                "key-contact",
-                where.team["id"],
-                detail=f"{len(page.contacts)} key contacts shown in a briefing",
-            )
+        # A look: its entry shares a commit (no transaction of its own; app/audit.py).
+        await record(
+            actor,
+            Operation.CONSULTATION,
+            "key-contact",
+            where.team["id"],
+            detail=f"{len(page.contacts)} key contacts shown in a briefing",
+        )
     return page
 
 
@@ -110,17 +110,17 @@ async def people(
         if where is not None:
             section = await build_people(where.lat, where.lng, where.radius, now)
     if where is not None:
-        async with atomic():
-            await record(
-                actor,
-                Operation.CONSULTATION,
-                "briefing-people",
-                where.query()[:64],
-                detail=(
-                    f"{len(section.victims)} repeat victims, {len(section.offenders)} repeat "
-                    f"offenders, {len(section.knife_carriers)} knife carriers shown"
-                ),
-            )
+        # A look: its entry shares a commit (no transaction of its own; app/audit.py).
+        await record(
+            actor,
+            Operation.CONSULTATION,
+            "briefing-people",
+            where.query()[:64],
+            detail=(
+                f"{len(section.victims)} repeat victims, {len(section.offenders)} repeat "
+                f"offenders, {len(section.knife_carriers)} knife carriers shown"
+            ),
+        )
     return where, section
 
 
