@@ -1,4 +1,5 @@
-"""Key individuals (community contacts) per team area, kept by police roles."""
+"""Key individuals (community contacts) per team area, kept by police roles and seen by them
+only: every use case here refuses anyone else (the routes do too)."""
 
 from __future__ import annotations
 
@@ -6,14 +7,20 @@ from app.actor import Actor
 from app.audit import Operation, record
 from app.database import atomic, snapshot
 from app.forms import FormErrors
-from app.outcomes import NotFound
+from app.outcomes import NotAllowed, NotFound
 from app.tables.engagement import KeyIndividual
 from app.tables.places import TeamArea
+
+
+def _police_only(actor: Actor) -> None:
+    if not actor.is_police:
+        raise NotAllowed("Key individuals are for police roles only")
 
 
 async def listing(actor: Actor, team_id: int | None) -> tuple[int | None, list[dict]]:
     """The active key individuals of a team area (by default the actor's home team), by name;
     returns the team shown and them. The look is audited."""
+    _police_only(actor)
     team_id = team_id or actor.home_team_id
     if not team_id:
         return None, []
@@ -35,6 +42,7 @@ async def listing(actor: Actor, team_id: int | None) -> tuple[int | None, list[d
 
 async def add(actor: Actor, values: dict) -> tuple[int | None, FormErrors]:
     """Add a key individual (values from KeyIndividualForm); returns the id, or the errors."""
+    _police_only(actor)
     errors = FormErrors()
     async with atomic():
         if not await TeamArea.exists().where(TeamArea.id == values["team"]):
@@ -48,6 +56,7 @@ async def add(actor: Actor, values: dict) -> tuple[int | None, FormErrors]:
 
 async def remove(actor: Actor, person_id: int) -> int:
     """No longer offer a key individual (kept, marked inactive); returns their team's id."""
+    _police_only(actor)
     async with atomic():
         row = (
             await KeyIndividual.select(KeyIndividual.team)

@@ -64,12 +64,31 @@ def _columns(values: dict) -> dict:
     return row
 
 
-async def _check_key_individual(values: dict, errors: FormErrors) -> None:
+# Key individuals are for police roles only (their names, the picker, the links).
+POLICE_ONLY = "Only police roles record key individuals"
+NOT_THEIRS = "Choose a key individual from the list"
+
+
+async def _check_key_individual(
+    actor: Actor, values: dict, errors: FormErrors, stored: int | None = None
+) -> None:
+    """A key individual may be linked only by police roles, and only one of their own team
+    areas that is still active (an entry keeps the one it had). A civilian's entry keeps what
+    it had and cannot be given one."""
     chosen = values["key_individual"]
-    if chosen is not None and not await KeyIndividual.exists().where(
-        (KeyIndividual.id == chosen) & (KeyIndividual.active == True)  # noqa: E712
+    if not actor.is_police:
+        if chosen is not None and chosen != stored:
+            errors.add("key_individual", POLICE_ONLY)
+        values["key_individual"] = stored
+        return
+    if chosen is None or chosen == stored:
+        return
+    if not await KeyIndividual.exists().where(
+        (KeyIndividual.id == chosen)
+        & (KeyIndividual.active == True)  # noqa: E712
+        & KeyIndividual.team.is_in(list(await actor.team_ids()) or [0])
     ):
-        errors.add("key_individual", "Choose a key individual from the list")
+        errors.add("key_individual", NOT_THEIRS)
 
 
 async def log(actor: Actor, values: dict) -> tuple[int | None, bool, FormErrors]:
@@ -79,7 +98,7 @@ async def log(actor: Actor, values: dict) -> tuple[int | None, bool, FormErrors]
     replay stores nothing twice and an entry is never kept without its tasking."""
     errors = FormErrors()
     async with atomic():
-        await _check_key_individual(values, errors)
+        await _check_key_individual(actor, values, errors)
         if errors:
             return None, False, errors
         row = {**_columns(values), "author": actor.id, "team": actor.home_team_id}
@@ -113,6 +132,8 @@ async def open_entry(actor: Actor, entry_id: int) -> tuple[dict, dict]:
         entry = await own_entry(actor, entry_id)
         await record(actor, Operation.CONSULTATION, "engagement", entry_id)
     values = {**entry, "topics": topics_list(entry["topics"])}
+    if not actor.is_police:
+        values.pop("key_individual", None)  # police roles only
     values["occurred_at"] = entry["occurred_at"].astimezone(LOCAL_TIME).strftime("%Y-%m-%dT%H:%M")
     return entry, values
 
@@ -123,7 +144,7 @@ async def change(actor: Actor, entry_id: int, values: dict) -> FormErrors:
     errors = FormErrors()
     async with atomic():
         entry = await own_entry(actor, entry_id)
-        await _check_key_individual(values, errors)
+        await _check_key_individual(actor, values, errors, stored=entry["key_individual"])
         if errors:
             return errors
         row = _columns(values)
@@ -182,34 +203,40 @@ async def _key_individual_choices(team_id: int | None, active_only: bool) -> lis
 
 async def quick_log_context(actor: Actor) -> dict[str, Any]:
     """What the quick-log form needs (the home page includes it too): the kinds, topics, the
-    active key individuals of the actor's home team, and a new UUID for the record."""
+    active key individuals of the actor's home team (police roles only), and a new UUID for the
+    record."""
+    team = actor.home_team_id if actor.is_police else None  # police roles only
     return {
         "kinds": KINDS,
         "topics": TOPICS,
-        "key_individuals": await _key_individual_choices(actor.home_team_id, active_only=True),
+        "key_individuals": await _key_individual_choices(team, active_only=True),
         "new_uuid": str(uuid_module.uuid4()),
     }
 
 
 async def edit_context(actor: Actor, entry: dict) -> dict[str, Any]:
-    """The form's choices when changing an entry: the key individuals of the entry's team."""
+    """The form's choices when changing an entry: the key individuals of the entry's team
+    (police roles only)."""
+    team = entry.get("team") if actor.is_police else None
     return {
         "kinds": KINDS,
         "topics": TOPICS,
-        "key_individuals": await _key_individual_choices(entry.get("team"), active_only=False),
+        "key_individuals": await _key_individual_choices(team, active_only=False),
     }
 
 
 async def my_log(actor: Actor) -> dict[str, Any]:
     """The actor's log: today, earlier this week, and the follow-ups they promised (with their
-    taskings' states). A look at any is audited."""
+    taskings' states); the key individual an entry names only for police roles. A look at any
+    is audited."""
     now = datetime.now(UTC)
     local_today = now.astimezone(LOCAL_TIME).date()
     week_from = datetime.combine(week_start(local_today), datetime.min.time(), LOCAL_TIME)
     async with snapshot():
         entries = await (
             Engagement.select(
-                *Engagement.all_columns(), Engagement.key_individual.name.as_alias("key_name")
+                *Engagement.all_columns(),
+                *([Engagement.key_individual.name.as_alias("key_name")] if actor.is_police else []),
             )
             .where(
                 (Engagement.author == actor.id)

@@ -14,9 +14,10 @@ async def my_taskings_near(
     actor: Actor, lat: float, lng: float, radius: int, team_id: int | None
 ) -> list[dict]:
     """The actor's open parts of taskings within the radius, or anywhere in the team area when
-    the tasking has no point; nearest first, area-wide ones last."""
+    the tasking has no point; nearest first, area-wide ones last. An offer not yet accepted
+    is measured from its coarse point and shows no address (app/taskings/need_to_know.py)."""
     found = []
-    for part in await my_parts(actor.id):
+    for part in await my_parts(actor.id, actor.role):
         tasking = part["tasking"]
         if part["state"] not in OPEN or tasking.get("cancelled"):
             continue

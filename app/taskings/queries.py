@@ -14,6 +14,7 @@ from app.tables.places import TeamArea
 from app.tables.taskings import Tasking, TaskingAssignment, TaskingEvent
 from app.taskings import states
 from app.taskings.forms import STAFF
+from app.taskings.need_to_know import shown_to
 from app.taskings.push_queue import delivery_by_person
 from app.taskings.service import TAKEN, volunteers_of_area
 from app.taskings.states import State
@@ -32,13 +33,15 @@ ORDER BY t.starts_at
 """  # noqa: S608 - the column names come from the table class; values go as parameters
 
 
-async def my_parts(person_id: int) -> list[dict]:
-    """My parts in taskings (not closed offers), with the tasking's fields, by due time."""
+async def my_parts(person_id: int, role: str) -> list[dict]:
+    """My parts in taskings (not closed or declined offers), by due time, each with the
+    tasking's fields as I may see them (an offer not yet accepted: app/taskings/need_to_know)."""
     query = TaskingAssignment.raw(MY_PARTS, person_id, State.CLOSED, State.DECLINED)
     rows = await small_read(query)  # one person's open parts: a handful
     parts = []
     for row in rows:
         tasking = {name: row[f"t.{name}"] for name in _PART_COLUMNS}
+        tasking = shown_to(role, row["state"], {**tasking, "area": row["area"]})
         parts.append(
             {
                 "id": row["id"],
@@ -73,7 +76,7 @@ async def my_taskings(actor: Actor, lat: float | None = None, lng: float | None 
     """The actor's offers, their own taskings by due time, and the open ones nearest first
     (from where they are, if given, else from their team area's centre)."""
     async with snapshot():
-        parts = await my_parts(actor.id)
+        parts = await my_parts(actor.id, actor.role)
         if lat is not None and lng is not None and -90 <= lat <= 90 and -180 <= lng <= 180:
             here, here_label = (lat, lng), "from where you are"
         else:
@@ -98,7 +101,8 @@ async def my_taskings(actor: Actor, lat: float | None = None, lng: float | None 
 
 async def my_tasking(actor: Actor, tasking_id: int) -> dict:
     """One tasking the actor has a part in, their part, its history and the answers they may
-    give; raises NotFound if they have no part in it (as if it did not exist)."""
+    give; raises NotFound if they have no part in it (as if it did not exist). An offer not yet
+    accepted shows no address, exact point or details (app/taskings/need_to_know.py)."""
     async with snapshot():
         part = (
             await TaskingAssignment.select()
@@ -109,7 +113,7 @@ async def my_tasking(actor: Actor, tasking_id: int) -> dict:
         )
         if part is None:
             raise NotFound(tasking_id)
-        tasking = await _tasking_row(tasking_id)
+        tasking = shown_to(actor.role, part["state"], await _tasking_row(tasking_id))
         history = (
             await TaskingEvent.select(TaskingEvent.to_state, TaskingEvent.note, TaskingEvent.at)
             .where(TaskingEvent.assignment == part["id"])

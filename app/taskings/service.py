@@ -28,6 +28,7 @@ from app.taskings.followups import close_followups
 from app.taskings.forms import STAFF, TaskingForm
 from app.taskings.geocoding import look_up
 from app.taskings.kinds import TRAINING, why_not
+from app.taskings.need_to_know import names_the_house
 from app.taskings.push_queue import enqueue
 from app.taskings.states import State
 
@@ -138,9 +139,20 @@ async def create(actor: Actor, values: dict, staff_ids: list[int]) -> int:
     return tasking.id
 
 
-async def _check_with_database(values: dict, errors: FormErrors, creating: bool) -> list[int]:
-    """What the form cannot check alone: the area and the staff exist, the address is found.
-    Sets the address's point; returns the staff to assign."""
+# Volunteers see an offer's title before they accept; its address only once they have.
+TITLE_NAMES_HOUSE = (
+    "Volunteers see the title before they accept: leave out the house number and flat "
+    "(whoever accepts sees the address)"
+)
+
+
+async def _check_with_database(
+    values: dict, errors: FormErrors, creating: bool, mode: str | None = None
+) -> list[int]:
+    """What the form cannot check alone: the area and the staff exist, the address is found,
+    an offer's title does not give the house away. Sets the address's point; returns the staff
+    to assign."""
+    typed = values.get("address") or ""
     if values.get("team") is not None and not await TeamArea.exists().where(
         TeamArea.id == values["team"]
     ):
@@ -151,6 +163,10 @@ async def _check_with_database(values: dict, errors: FormErrors, creating: bool)
             errors.add("address", "That address was not found: check it, or enter a point")
         else:
             values.update(address=found.address[:200], lat=found.latitude, lng=found.longitude)
+    offered = (values.get("mode") or mode) == "offer"
+    if offered and values.get("place_kind") == "address" and values.get("title"):
+        if any(names_the_house(values["title"], a) for a in (typed, values.get("address"))):
+            errors.add("title", TITLE_NAMES_HOUSE)
     staff = values.pop("staff", None) or []
     if creating and values.get("mode") == "assign":
         found_staff = await Person.select(Person.id).where(
@@ -187,7 +203,7 @@ async def edit(
     for name, message in (errors or {}).items():
         found.add(name, message)
     values = dict(values)
-    await _check_with_database(values, found, creating=False)
+    await _check_with_database(values, found, creating=False, mode=tasking["mode"])
     if found:
         return TaskingForm.in_order(found)
     await change(actor, tasking_id, values)

@@ -10,6 +10,15 @@ from app.roles import POLICE
 from app.tables.visits import FollowUp
 from app.taskings import service
 from app.taskings.followups import due_window, place_of
+from app.taskings.need_to_know import street_of
+
+
+def followup_title(address: str) -> str:
+    """A follow-up visit's title: the street at most, never the house or the reason (an offer's
+    title is seen before anyone accepts; the address and the reasons are shown to whoever has
+    the work)."""
+    street = street_of(address or "")
+    return f"Follow-up visit: {street}"[:120] if street else "Follow-up home visit"
 
 
 def who_for_visit(actor: Actor) -> tuple[str, list[int]]:
@@ -21,7 +30,8 @@ def who_for_visit(actor: Actor) -> tuple[str, list[int]]:
 
 
 async def followups_to_taskings(actor: Actor, followup_ids: list[int]) -> list[int]:
-    """One home-visit tasking per visit and due day (its follow-ups' reasons in the details);
+    """One home-visit tasking per visit and due day (its follow-ups' reasons in the details,
+    shown only to whoever has the work; the title names the street at most);
     writes the tasking's id to each FollowUp. Joins the caller's transaction if there is one."""
     if not followup_ids:
         return []
@@ -52,9 +62,9 @@ async def followups_to_taskings(actor: Actor, followup_ids: list[int]) -> list[i
             reasons = "\n".join(f"- {r['reason']}" for r in group)
             values = {
                 "kind": "home_visit",
-                "title": f"Follow-up visit: {household}"[:120],
+                "title": followup_title(first["address"]),
                 "details": (
-                    f"Go back to check:\n{reasons}\n\n"
+                    f"Go back to {household} to check:\n{reasons}\n\n"
                     f"From the home visit at /visits/{first['uuid']}."
                 ),
                 **place_of(first),
