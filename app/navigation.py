@@ -6,9 +6,14 @@ the navigation never offers a page that would refuse its viewer.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from app.roles import Role
+
+# Who an item is meant for: the roles, or a function giving them when a menu is built (so a
+# setting can decide: the briefing is offered to mentors only when BEATBOOK_MENTOR_BRIEFING allows).
+Audience = frozenset[Role] | Callable[[], frozenset[Role] | None] | None
 
 
 @dataclass(frozen=True)
@@ -21,8 +26,13 @@ class NavItem:
     order: int
     # Who it is meant for, among those the route lets in (None: all of them). This only
     # narrows a menu; it never shows an item to someone the route would refuse.
-    audience: frozenset[Role] | None = None
+    audience_of: Audience = None
     primary: bool = True  # in the phone's bottom bar; secondary items are in the menu
+
+    @property
+    def audience(self) -> frozenset[Role] | None:
+        given = self.audience_of
+        return given() if callable(given) else given
 
 
 _ITEMS: list[NavItem] = []
@@ -33,11 +43,13 @@ def register(
     route: str,
     icon: str,
     order: int,
-    audience: frozenset[Role] | None = None,
+    audience: Audience = None,
     primary: bool = True,
 ) -> NavItem:
     """Add a feature's navigation item (called once, when its routes module is imported)."""
-    item = NavItem(label, route, icon, order, frozenset(audience) if audience else None, primary)
+    if audience is not None and not callable(audience):
+        audience = frozenset(audience) or None
+    item = NavItem(label, route, icon, order, audience, primary)
     _ITEMS[:] = [i for i in _ITEMS if i.route != route] + [item]
     return item
 

@@ -140,6 +140,11 @@ class Settings:
     checkin_radius_m: float = field(default_factory=lambda: float(_env("CHECKIN_RADIUS_M", "100")))
     """A patrol check-in within this many metres of the point is accepted automatically."""
 
+    mentor_briefing: str = field(default_factory=lambda: _env("MENTOR_BRIEFING", "none"))
+    """What peer mentors see of the briefing: 'none' (the default: no briefing; peer mentors
+    meet their clients as the referring agency's, not as police) or 'place' (the place-only
+    briefing volunteers see). Any other value counts as 'none'."""
+
     var_dir: Path = field(default_factory=var_dir)
     """Where the embedded database, kept keys and secrets live (BEATBOOK_VAR_DIR, default ./var)."""
 

@@ -118,7 +118,7 @@ def test_named_people_are_for_police_and_every_look_is_audited():
 
 def test_counts_as_csv_or_refused_without_a_place():
     add_incident(1, 1, category="Shoplifting")
-    text = sync(service.counts_csv(make_actor("mentor"), *place(lat=CENTRE[0], lng=CENTRE[1])))
+    text = sync(service.counts_csv(make_actor("volunteer"), *place(lat=CENTRE[0], lng=CENTRE[1])))
     lines = text.splitlines()
     assert lines[0] == "type,period,count,previous count"
     assert any(line.startswith("Shoplifting,") for line in lines[1:])
@@ -353,3 +353,146 @@ def test_repeat_places_are_three_or_more_at_one_place_most_first():
     expected = [geodesic(CENTRE, north).meters, geodesic(CENTRE, (52.9225, -1.4776)).meters]
     assert [p["metres"] for p in page.repeat_places] == pytest.approx(expected, abs=0.01)
     assert [p["direction"] for p in page.repeat_places] == ["N", "W"]
+
+
+# ---- Who sees what: civilians get police.uk-level detail, mentors none unless allowed ------
+
+
+@pytest.fixture
+def mentor_briefing(monkeypatch):
+    """mentor_briefing('place') sets BEATBOOK_MENTOR_BRIEFING for the rest of the test."""
+    from app.settings import get_settings
+
+    def set_to(value: str) -> None:
+        monkeypatch.setenv("BEATBOOK_MENTOR_BRIEFING", value)
+        get_settings.cache_clear()
+
+    yield set_to
+    get_settings.cache_clear()
+
+
+def test_the_level_of_each_role_and_the_mentor_setting(mentor_briefing):
+    from app.briefing.levels import FULL, NONE, PLACE, level, offered_to
+    from app.roles import Role
+
+    assert {role: level(role) for role in Role} == {
+        Role.PCSO: FULL,
+        Role.OFFICER: FULL,
+        Role.SUPERVISOR: FULL,
+        Role.ADMIN: FULL,
+        Role.VOLUNTEER: PLACE,
+        Role.MENTOR: NONE,  # the default
+    }
+    assert Role.MENTOR not in offered_to() and Role.VOLUNTEER in offered_to()
+    for value, expected in (("place", PLACE), (" Place ", PLACE), ("none", NONE), ("yes", NONE)):
+        mentor_briefing(value)
+        assert level(Role.MENTOR) == expected, value
+        assert (Role.MENTOR in offered_to()) is (expected == PLACE)
+
+
+def test_a_mentor_gets_no_briefing_unless_the_setting_allows_the_place_only_one(mentor_briefing):
+    from app.briefing.levels import NotOffered
+
+    make_team("Abbey", *CENTRE)
+    add_incident(1, 1)
+    mentor = make_actor("mentor")
+    here = {"lat": CENTRE[0], "lng": CENTRE[1]}
+    with pytest.raises(NotOffered, match="peer mentors"):
+        sync(service.briefing(mentor, *place(**here)))
+    with pytest.raises(NotOffered):
+        sync(service.briefing(mentor, *place(**here), full=False))
+    with pytest.raises(NotOffered):
+        sync(service.counts_csv(mentor, *place(**here)))
+    mentor_briefing("place")
+    page = sync(service.briefing(mentor, *place(**here)))
+    assert page.briefing.detail is False and page.briefing.recent == []
+    assert page.contacts is None
+    assert "Burglary" in sync(service.counts_csv(mentor, *place(**here)))
+
+
+def _seed_incidents_and_crimes(now):
+    """Incidents at minute times and exact places, three at one place; police.uk crimes, three
+    on or near one street. Returns the incidents as (when, category, location, lat, lng)."""
+    rng = random.Random(5)
+    kinds = ["Burglary", "Shoplifting", "Drugs"]
+    seeded = []
+    for n in range(40):
+        lat, lng = _around(rng, 700)
+        when = now - timedelta(days=rng.uniform(0.5, 170), minutes=rng.randint(0, 59))
+        seeded.append((when.replace(second=0), rng.choice(kinds), f"Exact Place {n}", lat, lng))
+    west = (CENTRE[0], CENTRE[1] - 0.002)
+    for n in range(3):  # a repeat place of incidents: police only
+        seeded.append((now - timedelta(days=3 + n, minutes=7), "Robbery", "Secret Yard", *west))
+    for n, (when, kind, location, lat, lng) in enumerate(seeded):
+        Incident.insert(
+            Incident(
+                reference=f"Q-{n}",
+                occurred_at=when,
+                category=kind,
+                lat=lat,
+                lng=lng,
+                cell=cell_of(lat, lng),
+                location=location,
+                source="test",
+            )
+        ).run_sync()
+    north = (CENTRE[0] + 0.001, CENTRE[1])
+    _crimes(
+        [("2024-03", "Shoplifting", *north, "On or near Corn Market")] * 3
+        + [("2024-03", "Burglary", *CENTRE, "On or near Iron Gate")]
+        + [("2024-02", "Burglary", *CENTRE, "On or near Iron Gate")]
+    )
+    return seeded
+
+
+def _independent_counts(seeded, now, radius, days):
+    """Incidents by type within radius (geopy's distance) in the last `days` and the days before."""
+    from geopy.distance import geodesic
+
+    current, before = {}, {}
+    for when, kind, _, lat, lng in seeded:
+        if geodesic(CENTRE, (lat, lng)).meters > radius:
+            continue
+        if when >= now - timedelta(days=days):
+            current[kind] = current.get(kind, 0) + 1
+        elif when >= now - timedelta(days=2 * days):
+            before[kind] = before.get(kind, 0) + 1
+    kinds = sorted(set(current) | set(before))
+    return {k: (current.get(k, 0), before.get(k, 0)) for k in kinds}
+
+
+def test_civilians_see_incidents_only_as_counts_and_crimes_as_police_uk_gives_them():
+    now = datetime.now(UTC).replace(microsecond=0)
+    seeded = _seed_incidents_and_crimes(now)
+    here = place(lat=CENTRE[0], lng=CENTRE[1], radius=1000)
+    police = sync(service.briefing(make_actor("pcso"), *here, now=now)).briefing
+    volunteer = sync(service.briefing(make_actor("volunteer"), *here, now=now)).briefing
+    # Police see the incidents one by one, with their times and exact places.
+    assert police.detail is True and police.recent_kind == "incidents"
+    assert {r["location"] for r in police.recent} <= {s[2] for s in seeded}
+    assert all(r["occurred_at"] for r in police.recent)
+    assert "Secret Yard" in [p["location"] for p in police.repeat_places]
+    # Volunteers see police.uk's crimes (month, type, "on or near"), never an incident.
+    assert volunteer.detail is False and volunteer.recent_kind == "crimes"
+    assert volunteer.crime_month == "2024-03"
+    assert sorted(r["location"] for r in volunteer.recent) == [
+        "On or near Corn Market",
+        "On or near Corn Market",
+        "On or near Corn Market",
+        "On or near Iron Gate",
+    ]
+    assert all("occurred_at" not in r and r["month"] == "2024-03" for r in volunteer.recent)
+    assert [(p["location"], p["kind"]) for p in volunteer.repeat_places] == [
+        ("On or near Corn Market", "crimes in the latest month")
+    ]
+    # The extract's span in days; police have its times.
+    assert type(volunteer.incident_span["last"]) is date
+    assert volunteer.incident_span["last"] == max(s[0] for s in seeded).date()
+    # Counts by type are the same for both, and as an independent count gives them.
+    assert [(p.name, p.label, p.counts) for p in volunteer.periods] == [
+        (p.name, p.label, p.counts) for p in police.periods
+    ]
+    for period, days in zip(volunteer.periods[:2], (7, 90), strict=True):
+        expected = _independent_counts(seeded, now, 1000, days)
+        assert {kind: (c, p) for kind, c, p in period.counts} == expected, period.name
+    assert sum(c for p in volunteer.periods[:2] for _, c, _ in p.counts) > 10

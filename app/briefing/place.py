@@ -1,5 +1,10 @@
 """The place part of a briefing for a point and radius: recent incidents, counts by type,
-repeat places (no people)."""
+repeat places (no people).
+
+Two levels of detail (app/briefing/levels.py): police roles see the force's incidents one by
+one (time, place, distance); civilians see what data.police.uk publishes (street crimes by
+month at an anonymised "on or near" place) and the force's incidents only as counts by type for
+each period, counted by the database: no incident's time or place is read for them."""
 
 from __future__ import annotations
 
@@ -39,8 +44,10 @@ class Briefing:
     periods: list[Period]
     repeat_places: list[dict]
     crime_months: list[dict]  # the force-months covering this place
-    incident_span: dict
+    incident_span: dict  # first and last incident: times for police, days for civilians
     incident_sources: list[str]
+    detail: bool = True  # the force's incidents one by one (police); False: counts only
+    crime_month: str | None = None  # the latest police.uk month covering the place
 
 
 def month_before(month: str, months: int) -> str:
@@ -116,9 +123,8 @@ def _crime_period(counts: Counts, current: Counter, before: Counter) -> None:
     counts.periods.append(_period(CRIME_PERIOD, counts.latest, previous, current, before))
 
 
-async def counts_only(lat: float, lng: float, radius: int, now: datetime) -> Counts:
-    """The counts table alone (for the CSV): counted by the database, no rows fetched."""
-    counts = await _coverage(lat, lng, radius)
+async def _counted_incidents(counts: Counts, lat: float, lng: float, radius: int, now) -> None:
+    """The incident periods, counted by the database (no incident row is read)."""
     windows = _windows(now)
     bounds = [b for _, _, start, earlier in windows for b in ((start, None), (earlier, start))]
     since = now - timedelta(days=INCIDENT_DAYS)
@@ -133,6 +139,12 @@ async def counts_only(lat: float, lng: float, radius: int, now: datetime) -> Cou
                 before[row["kind"]] += int(row[f"w{2 * n + 1}"] or 0)
             tallies.append((current, before))
         _incident_periods(counts, now, tallies)
+
+
+async def counts_only(lat: float, lng: float, radius: int, now: datetime) -> Counts:
+    """The counts table alone (for the CSV): counted by the database, no rows fetched."""
+    counts = await _coverage(lat, lng, radius)
+    await _counted_incidents(counts, lat, lng, radius, now)
     if counts.latest:
         by_month = {counts.latest: Counter(), counts.previous: Counter()}
         months = [m for m in (counts.latest, counts.previous) if m]
@@ -150,28 +162,38 @@ def _placed(rows: list[dict], lat: float, lng: float) -> list[dict]:
     return rows
 
 
-async def build(lat: float, lng: float, radius: int, now: datetime | None = None) -> Briefing:
+async def build(
+    lat: float, lng: float, radius: int, now: datetime | None = None, *, detail: bool = True
+) -> Briefing:
     """The place part of the briefing for a circle (no personal data in it): one read of the
     circle's crimes (two months) and one of its incidents (180 days), both nearest first,
-    counted here; the CSV's counts_only counts the same circle in the database."""
+    counted here; the CSV's counts_only counts the same circle in the database.
+
+    `detail` False (civilians): the incidents are counted by the database, by type and period,
+    and nothing else of them is read; the recent list and the repeat places are police.uk's
+    street crimes, and the incident extract's span is given in days."""
     now = (now or datetime.now(UTC)).replace(microsecond=0)
     counts = await _coverage(lat, lng, radius)
-    incidents = await nearby.incidents_in(lat, lng, radius, now - timedelta(days=INCIDENT_DAYS))
-    for row in incidents:
-        row["occurred_at"] = as_time(row["occurred_at"])
-    counts.sources = sorted({i["source"] for i in incidents})
-    if incidents:
-        tallies = []
-        for _, _, start, earlier in _windows(now):
-            current, before = Counter(), Counter()
-            for row in incidents:
-                at = row["occurred_at"]
-                if at >= start:
-                    current[row["category"]] += 1
-                elif at >= earlier:
-                    before[row["category"]] += 1
-            tallies.append((current, before))
-        _incident_periods(counts, now, tallies)
+    incidents = []
+    if detail:
+        incidents = await nearby.incidents_in(lat, lng, radius, now - timedelta(days=INCIDENT_DAYS))
+        for row in incidents:
+            row["occurred_at"] = as_time(row["occurred_at"])
+        counts.sources = sorted({i["source"] for i in incidents})
+        if incidents:
+            tallies = []
+            for _, _, start, earlier in _windows(now):
+                current, before = Counter(), Counter()
+                for row in incidents:
+                    at = row["occurred_at"]
+                    if at >= start:
+                        current[row["category"]] += 1
+                    elif at >= earlier:
+                        before[row["category"]] += 1
+                tallies.append((current, before))
+            _incident_periods(counts, now, tallies)
+    else:
+        await _counted_incidents(counts, lat, lng, radius, now)
     latest_crimes = []
     if counts.latest:
         months = [m for m in (counts.latest, counts.previous) if m]
@@ -184,6 +206,8 @@ async def build(lat: float, lng: float, radius: int, now: datetime | None = None
     quarter = [i for i in incidents if i["occurred_at"] >= now - timedelta(days=90)]
     places = repeat_places(latest_crimes, quarter, lat, lng)
     span = await nearby.incident_times()
+    if not detail:
+        span = {k: as_time(v).date() if v is not None else None for k, v in span.items()}
     return Briefing(
         now,
         _placed(recent[:RECENT_SHOWN], lat, lng),
@@ -193,6 +217,8 @@ async def build(lat: float, lng: float, radius: int, now: datetime | None = None
         counts.months,
         span,
         counts.sources,
+        detail,
+        counts.latest,
     )
 
 

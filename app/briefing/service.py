@@ -1,9 +1,11 @@
 """The briefing's use cases: the briefing for a place, the named people in it (police only), the
-counts as CSV. Each takes the actor first.
+counts as CSV. Each takes the actor first; how much each role sees is app/briefing/levels.py
+(a role given no briefing is refused with NotOffered).
 
 A page's reads run in one `snapshot()` (one connection: each costs on SQLite); the audit entry
-for what was shown is written after them, in its own `atomic()`: a write inside SQLite's read
-transaction could fail under load.
+for what was shown is written after them, through the shared commit (app/audit.py), so it is on
+disk before the page that shows it is sent: a write inside SQLite's read transaction could fail
+under load.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from datetime import UTC, datetime
 
 from app.actor import Actor
 from app.audit import Operation, record
+from app.briefing.levels import FULL, check_offered
 from app.briefing.people import PeopleSection, build_people
 from app.briefing.place import Briefing, build, counts_only
 from app.briefing.where import Where, resolve
@@ -73,12 +76,14 @@ async def briefing(
 
     `full`: the briefing page (the actor's own taskings nearby, the area's priorities and, for
     police roles, its key contacts, whose showing is audited); else the public version's
-    place part only."""
+    place part only. Civilians get the place-only detail (levels.PLACE); raises NotOffered for
+    a role given no briefing."""
+    detail = check_offered(actor.role) == FULL
     async with snapshot():
         where = await resolve(actor, values, errors)
         page = BriefingPage(where, errors, teams=await team_choices())
         if where is not None:
-            page.briefing = await build(where.lat, where.lng, where.radius, now)
+            page.briefing = await build(where.lat, where.lng, where.radius, now, detail=detail)
         if where is not None and full:
             team_id = where.team["id"] if where.team else None
             page.taskings_nearby = await my_taskings_near(
@@ -130,7 +135,9 @@ async def counts_csv(
     """The counts table as CSV: type, period, count, previous count (the page's figures,
     counted by the database: nothing else of the briefing is read). Every cell goes through
     safe_row: a type that starts like a formula is not run by a spreadsheet.
-    Raises Refused (saying why) when no place is given or it is wrong."""
+    Raises Refused (saying why) when no place is given or it is wrong, NotOffered for a role
+    given no briefing."""
+    check_offered(actor.role)
     now = (now or datetime.now(UTC)).replace(microsecond=0)
     async with snapshot():
         where = await resolve(actor, values, errors)

@@ -5,18 +5,20 @@ from __future__ import annotations
 from litestar import Controller, Request, Response, get
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromQuery
-from litestar.response import Template
+from litestar.response import Redirect, Template
 
 from app import navigation
 from app.access import allow
 from app.briefing import service
 from app.briefing.forms import PlaceForm
+from app.briefing.levels import NotOffered, offered_to
 from app.briefing.where import FALLBACKS, RADII
 from app.outcomes import Refused
 from app.roles import EVERYONE, POLICE
 from app.web import Acting, is_fragment_request, page
 
-NAV = navigation.register("Briefing", "briefing:index", "briefing", 10)
+# Offered to the roles given a briefing (mentors only when BEATBOOK_MENTOR_BRIEFING allows).
+NAV = navigation.register("Briefing", "briefing:index", "briefing", 10, audience=offered_to)
 
 
 async def place_query(
@@ -37,9 +39,21 @@ PLACE = {"place": Provide(place_query)}
 Place = NamedDependency[dict[str, str]]
 
 
-async def _page(actor, place: dict, template: str, full: bool) -> Template:
+def _not_offered() -> Template:
+    """What a role given no briefing (a peer mentor, by default) sees instead: why, not a 403."""
+    return page("briefing/not_offered.html")
+
+
+def _to_briefing() -> Redirect:
+    return Redirect(path="/briefing", status_code=303)
+
+
+async def _page(actor, place: dict, template: str, full: bool) -> Template | Redirect:
     values, errors = PlaceForm.parse(place)
-    shown = await service.briefing(actor, values, errors, full=full)
+    try:
+        shown = await service.briefing(actor, values, errors, full=full)
+    except NotOffered:
+        return _not_offered() if full else _to_briefing()
     return page(
         template,
         values=PlaceForm.echo(place),
@@ -54,11 +68,11 @@ class BriefingController(Controller):
     dependencies = PLACE
 
     @get("/", opt=allow(EVERYONE), name="briefing:index")
-    async def index(self, actor: Acting, place: Place) -> Template:
+    async def index(self, actor: Acting, place: Place) -> Template | Redirect:
         return await _page(actor, place, "briefing/index.html", full=True)
 
     @get("/public", opt=allow(EVERYONE), name="briefing:public")
-    async def public(self, actor: Acting, place: Place) -> Template:
+    async def public(self, actor: Acting, place: Place) -> Template | Redirect:
         """For neighbourhood meetings: counts and police.uk repeat places, no personal data."""
         return await _page(actor, place, "briefing/public.html", full=False)
 
@@ -83,11 +97,13 @@ class BriefingCsvController(Controller):
     dependencies = PLACE
 
     @get("/", opt=allow(EVERYONE), name="briefing:csv")
-    async def counts(self, actor: Acting, place: Place) -> Response:
+    async def counts(self, actor: Acting, place: Place) -> Response | Redirect:
         """The counts table: type, period, count, previous count (same query as the page)."""
         values, errors = PlaceForm.parse(place)
         try:
             text = await service.counts_csv(actor, values, errors)
+        except NotOffered:
+            return _to_briefing()  # which says why
         except Refused as refusal:
             return Response(f"{refusal}\n", status_code=400, media_type="text/plain")
         return Response(

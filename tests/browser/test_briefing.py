@@ -1,12 +1,17 @@
-"""The briefing on a phone: geolocation near the demo cluster, refused, and a volunteer's view."""
+"""The briefing on a phone: geolocation near the demo cluster, refused, a volunteer's view (no
+incident times or places), and the people section audited only once shown."""
 
 from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
 
 import pytest
 from playwright.sync_api import expect
 
+from app.clock import LOCAL_TIME
 from app.demo.briefing import CLUSTER
-from tests.browser.conftest import controlled_by_service_worker, sign_in
+from tests.browser.conftest import controlled_by_service_worker, sign_in, wait_until
 
 
 @pytest.fixture
@@ -65,7 +70,7 @@ def test_a_volunteer_never_sees_the_people_section(phone):
     sign_in(page, "volunteer")
     page.goto("/briefing")
     page.wait_for_url("**/briefing?lat=*")
-    expect(page.locator("ol.incidents li").first).to_be_visible()
+    expect(page.locator(".counts-by-type table.counts").first).to_be_visible()
     expect(page.locator("#people")).to_have_count(0)
     expect(page.get_by_text("DEMO-VICTIM", exact=False)).to_have_count(0)
     expect(page.get_by_text("DEMO-SUSPECT", exact=False)).to_have_count(0)
@@ -120,3 +125,76 @@ def test_the_first_load_transfers_at_most_60_kb(browser, browser_context_args, l
         assert total <= 60 * 1024, entries
     finally:
         fresh.close()
+
+
+def test_a_volunteers_briefing_shows_no_incident_times_or_places(phone, live_server):
+    lat, lng = 52.917, -1.5  # Abbey: the demo's incidents all around
+    page = phone(
+        geolocation={"latitude": lat, "longitude": lng, "accuracy": 15}, permissions=["geolocation"]
+    )
+    sign_in(page, "volunteer")
+    page.goto("/briefing")
+    page.wait_for_url("**/briefing?lat=*")
+    expect(page.locator(".counts-by-type table.counts").first).to_be_visible()
+    assert page.viewport_size == {"width": 390, "height": 844}
+    incidents = live_server.query("SELECT occurred_at, location, lat, lng FROM incident")
+    assert len(incidents) > 100
+    shown = page.content()
+    for occurred_at, location, ilat, ilng in incidents:
+        when = datetime.fromisoformat(occurred_at).replace(tzinfo=UTC).astimezone(LOCAL_TIME)
+        assert when.strftime("%d %b %Y %H:%M") not in shown, occurred_at
+        assert location not in shown
+        assert f"{ilat:.6f}" not in shown and f"{ilng:.6f}" not in shown
+    # No time of day at all, apart from the briefing's own "as of", the page's rendering time,
+    # the person's own taskings and the priorities their supervisor wrote.
+    rest = page.evaluate(
+        """() => {
+          const copy = document.documentElement.cloneNode(true);
+          copy.querySelectorAll('.as-of, meta[name=rendered-at], [data-slot=taskings], .area-notes')
+            .forEach(node => node.remove());
+          return copy.outerHTML;
+        }"""
+    )
+    assert re.findall(r"\b\d{1,2}:\d{2}\b", rest) == []
+    # Counted by type: the panels are there, and the list is police.uk's street crime.
+    expect(page.locator(".period h3", has_text="Last 7 days (incidents)")).to_have_count(1)
+    expect(page.locator(".recent h2")).to_contain_text("Street crime")
+
+
+# Holds the phone's position until the test lets it arrive (window.__releasePosition).
+HOLD_POSITION = """
+(() => {
+  const held = [];
+  navigator.geolocation.getCurrentPosition = (found) => { held.push(found); };
+  window.__positionsAsked = () => held.length;
+  window.__releasePosition = (latitude, longitude, accuracy) => {
+    held.splice(0).forEach((found) =>
+      found({coords: {latitude, longitude, accuracy}, timestamp: Date.now()}));
+  };
+})();
+"""
+
+
+def test_the_people_sections_audit_entry_appears_only_once_it_is_shown(phone, live_server):
+    page = phone()
+    sign_in(page, "pcso")
+    page.add_init_script(HOLD_POSITION)
+    (start,) = live_server.query("SELECT COALESCE(MAX(id), 0) FROM audit_entry")[0]
+
+    def looks():
+        return live_server.query(
+            "SELECT record_id FROM audit_entry WHERE id > ? AND record_type = 'briefing-people' "
+            "AND actor_username = 'pcso'",
+            start,
+        )
+
+    page.goto("/briefing")  # the home area, while the phone looks for its position
+    wait_until(page, "window.__positionsAsked() === 1")
+    page.wait_for_load_state("networkidle")  # whatever the page was going to fetch, it has
+    expect(page.locator("#people [data-people]")).to_have_count(0)
+    assert looks() == []
+    lat, lng = 52.917, -1.5  # in Abbey, where the demo's repeat victims are
+    page.evaluate(f"window.__releasePosition({lat}, {lng}, 20)")
+    page.wait_for_url("**/briefing?lat=*")
+    expect(page.locator("#people [data-people=repeat-victims]")).to_contain_text("DEMO-VICTIM")
+    assert looks() == [(f"lat={lat:.5f}&lng={lng:.5f}&radius=500",)]

@@ -7,10 +7,14 @@ import gzip
 import io
 import math
 import random
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from app.audit import Operation
+from app.clock import LOCAL_TIME
 from app.geo import cell_of
 from app.tables.audit import AuditEntry
 from app.tables.briefing import Incident
@@ -199,7 +203,7 @@ def test_volunteers_get_the_place_only_briefing(as_role):
     assert page.select_one("#people") is None
     assert not page.select('[hx-get^="/briefing/people"]')
     assert "VIC-77" not in page.get_text() and "SUS-9" not in page.get_text()
-    assert page.select("ol.incidents li")  # the places are there
+    assert page.select_one(".counts-by-type table.counts")  # the incidents, counted
     assert volunteer.get(f"/briefing/people?area={team.id}").status_code == 403
     officer = html(as_role("officer", home_team=team.id).get("/briefing"))
     assert officer.select_one("#people")["hx-get"].startswith("/briefing/people?area=")
@@ -314,3 +318,231 @@ def test_csv_cells_never_run_as_formulas(as_role):
     assert kinds == {'\'=HYPERLINK("http://evil.example","x")', "'+1-2", "'@SUM(A1)", "'-3"}
     for row in csv_rows(response):
         assert row["count"].isdigit() and row["previous count"].isdigit()
+
+
+# ---- Who sees what: civilians get police.uk-level detail, mentors none unless allowed ------
+
+
+@pytest.fixture
+def mentor_briefing(monkeypatch):
+    """mentor_briefing('place') sets BEATBOOK_MENTOR_BRIEFING for the rest of the test (each
+    as_role session is a new app, so its navigation is worked out again)."""
+    from app.settings import get_settings
+
+    def set_to(value: str) -> None:
+        monkeypatch.setenv("BEATBOOK_MENTOR_BRIEFING", value)
+        get_settings.cache_clear()
+
+    yield set_to
+    get_settings.cache_clear()
+
+
+def seed_secrets(tmp_path):
+    """Incidents at minute times (hours away from now, so no 'as of' time can match) and exact
+    places, three at one place; police.uk crimes, three on or near one street. Returns the
+    incidents as (local time, category, location, lat, lng)."""
+    from app.crime.importer import CrimeImport
+
+    local_now = datetime.now(LOCAL_TIME)
+    rng = random.Random(17)
+    seeded = []
+    for n, days in enumerate((1, 2, 3, 5, 6, 20, 40, 60)):
+        when = (local_now - timedelta(days=days)).replace(
+            hour=(local_now.hour + 6) % 24, minute=11 + 4 * n, second=0, microsecond=0
+        )
+        lat, lng = offset(*CENTRE, rng.uniform(80, 400), rng.uniform(80, 400))
+        seeded.append((when, KINDS[n % 3], f"Hidden Close {n}", lat, lng))
+    yard = offset(*CENTRE, -150, -170)
+    for n in range(3):
+        when = (local_now - timedelta(days=4 + n)).replace(
+            hour=(local_now.hour + 7) % 24, minute=43 + n, second=0, microsecond=0
+        )
+        seeded.append((when, "Robbery", "Secret Yard", *yard))
+    for n, (when, kind, location, lat, lng) in enumerate(seeded):
+        Incident.insert(
+            Incident(
+                reference=f"H-{n}",
+                occurred_at=when.astimezone(UTC),
+                category=kind,
+                lat=lat,
+                lng=lng,
+                cell=cell_of(lat, lng),
+                location=location,
+                source="test",
+            )
+        ).run_sync()
+    corn = offset(*CENTRE, 60, 60)
+    crimes = tmp_path / "street.csv"
+    from app.crime.importer import HEADER
+
+    with crimes.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(HEADER)
+        for n in range(3):
+            row = [f"c{n}", "2024-03", "Test Police", "Test Police", corn[1], corn[0]]
+            writer.writerow(row + ["On or near Corn Market", "E1", "A", "Shoplifting", "", ""])
+    sync(CrimeImport(quiet=True).run([crimes]))
+    return seeded
+
+
+def leaks(text: str, seeded) -> list[str]:
+    """What of the seeded incidents a response shows: its times (local and UTC, to the minute),
+    its exact places, its coordinates."""
+    found = []
+    for when, _, location, lat, lng in seeded:
+        utc = when.astimezone(UTC)
+        for shown in (
+            when.strftime("%H:%M"),
+            utc.strftime("%H:%M"),
+            location,
+            f"{lat:.4f}",
+            f"{lng:.4f}",
+        ):
+            if shown in text:
+                found.append(shown)
+    return found
+
+
+def civilian_responses(session, team_id):
+    """Every briefing answer a person can ask for: pages, htmx requests for them, the CSV."""
+    point = f"lat={CENTRE[0]}&lng={CENTRE[1]}&radius=500"
+    urls = [
+        f"/briefing?{point}",
+        f"/briefing?{point}&acc=12",
+        f"/briefing?area={team_id}&radius=1000",
+        "/briefing",
+        f"/briefing/public?{point}",
+        f"/briefing/public?area={team_id}",
+        f"/briefing.csv?{point}",
+        f"/briefing.csv?area={team_id}&radius=1000",
+    ]
+    answers = {}
+    for url in urls:
+        for headers in ({}, {"hx-request": "true"}):
+            response = session.get(url, headers=headers)
+            assert response.status_code == 200, (url, response.status_code)
+            answers[(url, bool(headers))] = response
+    return answers
+
+
+def test_a_civilians_briefing_pages_fragments_and_csv_show_no_incident_times_or_places(
+    as_role, tmp_path, mentor_briefing
+):
+    seeded = seed_secrets(tmp_path)
+    team = make_team("Abbey", *CENTRE)
+    mentor_briefing("place")
+    for role in ("volunteer", "mentor"):
+        session = as_role(role, home_team=team.id)
+        for (url, fragment), response in civilian_responses(session, team.id).items():
+            where = f"{role} {url}{' (htmx)' if fragment else ''}"
+            assert leaks(response.text, seeded) == [], where
+            if "text/html" in response.headers["content-type"]:
+                page = html(response)
+                whens = [w.get_text() for w in page.select("ol.incidents li .when")]
+                assert all(re.fullmatch(r"\d{4}-\d{2}", w) for w in whens), where  # months
+                attributes = " ".join(
+                    str(v) for node in page.find_all(True) for v in node.attrs.values()
+                )
+                assert leaks(attributes, seeded) == [], where
+        page = html(session.get(f"/briefing?lat={CENTRE[0]}&lng={CENTRE[1]}&radius=500"))
+        # police.uk's crimes, by month and "on or near" place, are what civilians see
+        listed = [li.get_text(" ", strip=True) for li in page.select("ol.incidents li")]
+        assert len(listed) == 3 and all("On or near Corn Market" in t for t in listed), listed
+        repeat = page.select_one(".repeat-places ol").get_text(" ", strip=True)
+        assert repeat.startswith("On or near Corn Market : 3 crimes in the latest month")
+        assert "Secret Yard" not in page.get_text()
+    # Police keep what they have: the times and exact places of the incidents.
+    police = as_role("pcso", home_team=team.id)
+    text = police.get(f"/briefing?lat={CENTRE[0]}&lng={CENTRE[1]}&radius=500").text
+    shown = leaks(text, seeded)
+    week = [s for s in seeded if s[0] >= datetime.now(LOCAL_TIME) - timedelta(days=7)]
+    for when, _, location, _, _ in week:
+        assert when.strftime("%d %b %Y %H:%M") in text and location in shown
+    repeat = html(police.get(f"/briefing?lat={CENTRE[0]}&lng={CENTRE[1]}")).select_one(
+        ".repeat-places"
+    )
+    assert "Secret Yard" in repeat.get_text()
+
+
+def test_a_civilians_counts_by_type_are_an_independent_count(as_role, tmp_path):
+    seeded = seed_secrets(tmp_path)
+    page = html(as_role("volunteer").get(f"/briefing?lat={CENTRE[0]}&lng={CENTRE[1]}&radius=1000"))
+    now = datetime.now(LOCAL_TIME)
+    for name, days in (("Last 7 days (incidents)", 7), ("Last 90 days (incidents)", 90)):
+        panel = next(p for p in page.select(".period") if p.h3.get_text() == name)
+        shown = {}
+        for row in panel.select("tbody tr"):
+            cells = [int(td.get_text()) for td in row.select("td")[:2]]
+            shown[row.th.get_text()] = tuple(cells)
+        expected = {}
+        for when, kind, _, lat, lng in seeded:
+            if haversine(*CENTRE, lat, lng) > 1000:
+                continue
+            current, before = expected.get(kind, (0, 0))
+            if when >= now - timedelta(days=days):
+                expected[kind] = (current + 1, before)
+            elif when >= now - timedelta(days=2 * days):
+                expected[kind] = (current, before + 1)
+        assert shown == expected, name
+        assert sum(c for c, _ in shown.values()) > 0
+
+
+def nav_paths(response) -> list[str]:
+    return [a["href"] for a in html(response).select("nav.app-nav a")]
+
+
+def test_a_mentor_is_told_why_there_is_no_briefing_and_not_offered_one(as_role, mentor_briefing):
+    team = make_team("Abbey", *CENTRE)
+    add_incident(1, *CENTRE)
+    mentor = as_role("mentor", home_team=team.id)
+    response = mentor.get("/briefing")
+    assert response.status_code == 200
+    page = html(response)
+    explained = page.select_one("[data-not-offered]").get_text(" ", strip=True)
+    assert "not given to peer mentors" in explained and "referring agency" in explained
+    assert page.select_one("[data-briefing]") is None and "Burglary" not in response.text
+    assert "/briefing" not in nav_paths(mentor.get("/mentoring"))
+    assert "/briefing" not in nav_paths(response)
+    for url in (f"/briefing/public?area={team.id}", f"/briefing.csv?lat={CENTRE[0]}&lng=1"):
+        answer = mentor.get(url)
+        assert (answer.status_code, answer.headers["location"]) == (303, "/briefing"), url
+    assert mentor.get(f"/briefing/people?area={team.id}").status_code == 403
+    assert "/briefing" in nav_paths(as_role("volunteer").get("/"))
+    # The setting allows the place-only briefing: offered in the navigation, and shown.
+    mentor_briefing("place")
+    allowed = as_role("mentor", home_team=team.id)
+    page = html(allowed.get("/briefing"))
+    assert "/briefing" in nav_paths(allowed.get("/mentoring"))
+    assert page.select_one("[data-briefing]") and page.select_one("[data-not-offered]") is None
+    assert page.select_one("#people") is None
+
+
+def test_the_people_section_waits_while_the_phone_looks_for_its_position(as_role):
+    team = make_team("Abbey", *CENTRE)
+    pcso = as_role("pcso", home_team=team.id)
+    locating = html(pcso.get("/briefing")).select_one("#people")
+    assert locating["hx-trigger"] == "place-settled" and locating.has_attr("data-wait-for-place")
+    for url in (f"/briefing?area={team.id}", f"/briefing?lat={CENTRE[0]}&lng={CENTRE[1]}&acc=9"):
+        settled = html(pcso.get(url)).select_one("#people")
+        assert settled["hx-trigger"] == "load" and not settled.has_attr("data-wait-for-place")
+    fell_back = html(pcso.get(f"/briefing?area={team.id}&fallback=slow")).select_one("#people")
+    assert fell_back["hx-trigger"] == "load"
+    # Nothing was fetched, so nothing is in the audit log.
+    assert not AuditEntry.select().where(AuditEntry.record_type == "briefing-people").run_sync()
+
+
+def test_a_civilians_briefing_reads_no_incident_row(as_role, tmp_path):
+    """The incidents are counted by the database for civilians: no row of one (time, place) is
+    read, so none can reach a page; police read them."""
+    seed_secrets(tmp_path)
+    for role, reads_rows in (("volunteer", False), ("pcso", True)):
+        session = as_role(role)
+        statements, stop = recording_statements()
+        try:
+            response = session.get(f"/briefing?lat={CENTRE[0]}&lng={CENTRE[1]}&radius=1000")
+        finally:
+            stop()
+        assert response.status_code == 200
+        on_incidents = [s for s in statements if re.search(r"\bFROM incident\b", s)]
+        rows = [s for s in on_incidents if "GROUP BY" not in s and "MIN(occurred_at)" not in s]
+        assert on_incidents and bool(rows) is reads_rows, (role, on_incidents)

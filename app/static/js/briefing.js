@@ -1,5 +1,8 @@
 /* Briefing: find the phone's position and load the briefing for it. If the position is
-   refused, slow or less accurate than the radius, the home team area stays, saying why. */
+   refused, slow or less accurate than the radius, the home team area stays, saying why.
+   The people section (police only; each look is audited) waits until the place has settled:
+   it is fetched for the home area only once the home area is what stays on screen, never
+   while the page is about to switch to the phone's position. */
 (function () {
   "use strict";
   var root = document.querySelector("[data-briefing]");
@@ -8,8 +11,27 @@
   var button = root.querySelector("[data-use-position]");
   var radius = parseInt(root.getAttribute("data-radius"), 10) || 500;
   var home = root.getAttribute("data-home") || root.getAttribute("data-home-area");
+  var waiting = root.querySelector("[data-wait-for-place]");
+  // htmx binds its triggers on DOMContentLoaded (its listener was added first, by its script
+  // before this one): an event sent before then would be lost.
+  var loaded = document.readyState === "complete";
+  var queued = null;
+  document.addEventListener("DOMContentLoaded", function () {
+    loaded = true;
+    if (queued) queued();
+  });
 
   function say(text) { if (status) status.textContent = text; }
+
+  // The place on screen is the one that stays: ask htmx for the people section now.
+  function settled() {
+    var section = waiting;
+    waiting = null;
+    if (!section) return;
+    var send = function () { if (window.htmx) window.htmx.trigger(section, "place-settled"); };
+    if (loaded) send();
+    else queued = send;
+  }
 
   function fallBack(reason) {
     say("");
@@ -19,10 +41,12 @@
       // offline copy is this page's, so the URL stays as it is).
       root.querySelector("[data-where]").hidden = true;
       message.hidden = false;
+      settled();
     } else if (home) {
       window.location.assign("/briefing?area=" + home + "&radius=" + radius + "&fallback=" + reason);
     } else {
       say("Your position is not available: choose a place below.");
+      settled();
     }
   }
 
@@ -32,6 +56,7 @@
     navigator.geolocation.getCurrentPosition(function (position) {
       var c = position.coords;
       if (c.accuracy > radius) { fallBack("inaccurate"); return; }
+      // The briefing for the position is another page: its people section loads there.
       window.location.replace("/briefing?lat=" + c.latitude.toFixed(5) + "&lng=" +
         c.longitude.toFixed(5) + "&radius=" + radius + "&acc=" + Math.round(c.accuracy));
     }, function (error) {
@@ -44,5 +69,7 @@
     button.addEventListener("click", locate);
   }
   // Opened without a place (the home area is shown meanwhile): try the phone's position once.
+  // Offline, the home area stays.
   if (root.hasAttribute("data-locate") && navigator.onLine) locate();
+  else settled();
 })();
