@@ -140,6 +140,11 @@ class Settings:
     checkin_radius_m: float = field(default_factory=lambda: float(_env("CHECKIN_RADIUS_M", "100")))
     """A patrol check-in within this many metres of the point is accepted automatically."""
 
+    retention: str = field(default_factory=lambda: _env("RETENTION", ""))
+    """Days each kind of record is kept before `beatbook retention` finds it due, as
+    "kind=days,kind=days" (e.g. "engagement=365,audit_log=3650"); kinds not named keep their
+    defaults (app/retention/schedule.py, docs/privacy.md "Retention")."""
+
     var_dir: Path = field(default_factory=var_dir)
     """Where the embedded database, kept keys and secrets live (BEATBOOK_VAR_DIR, default ./var)."""
 
