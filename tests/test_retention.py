@@ -20,9 +20,10 @@ from app.tables.audit import AuditEntry
 from app.tables.briefing import Incident
 from app.tables.engagement import Engagement, KeyIndividual
 from app.tables.mentoring import MentorClient, MentorContact
+from app.tables.patrol import PatrolCheckIn, PatrolPlan, PatrolPoint
 from app.tables.retention import RetentionHold, Tombstone
-from app.tables.sessions import SignInAttempt
-from app.tables.taskings import Tasking
+from app.tables.sessions import SignInAttempt, UserSession
+from app.tables.taskings import PushSubscription, Tasking
 from app.tables.visits import (
     ChecklistTemplate,
     FollowUp,
@@ -270,8 +271,67 @@ def build_world() -> World:
             at=ago(3000), operation="consultation", record_type="engagement", detail="ancient"
         )
     )
-    for kind in ("patrol_checkin",):
-        d.setdefault(kind, set())
+    start = ago(800)
+    plan = _save(
+        PatrolPlan(
+            team=team.id,
+            day=start.date(),
+            shift_start=start,
+            shift_end=start + timedelta(hours=8),
+            assignee=pcso.id,
+            status="published",
+        )
+    )
+    point = _save(
+        PatrolPoint(
+            plan=plan.id,
+            label="Abbey Street shops",
+            lat=52.9,
+            lng=-1.47,
+            window_start=start,
+            window_end=start + timedelta(hours=1),
+        )
+    )
+
+    def checkin(days: int, note: str, lat: float) -> int:
+        return _save(
+            PatrolCheckIn(
+                uuid=uuid.uuid4(),
+                point=point.id,
+                person=pcso.id,
+                at=ago(days),
+                lat=lat,
+                lng=-1.47,
+                accuracy_m=8.0,
+                distance_m=12.0,
+                note=note,
+            )
+        ).id
+
+    d["patrol_checkin"] = {checkin(800, "OLD-CHECKIN-NOTE", 52.90123)}
+    k["patrol_checkin"] = {checkin(700, "NEWER-CHECKIN-NOTE", 52.90456)}
+    world.secrets += ["OLD-CHECKIN-NOTE", "52.90123"]
+
+    # An ended session with a device, and a live one with its device.
+    for name, expires in (("OLD", ago(40)), ("LIVE", NOW + timedelta(hours=1))):
+        session = _save(
+            UserSession(
+                token_hash=name.ljust(64, "x"),
+                person=pcso.id,
+                expires_at=expires,
+                user_agent=f"{name}-PHONE-AGENT",
+            )
+        )
+        _save(
+            PushSubscription(
+                person=pcso.id,
+                session=session.id,
+                endpoint=f"https://push.example/{name}-ENDPOINT",
+                p256dh="key",
+                auth="auth",
+            )
+        )
+    world.secrets += ["OLD-PHONE-AGENT", "OLD-ENDPOINT"]
     return world
 
 
@@ -289,7 +349,7 @@ def test_the_report_lists_exactly_what_is_due_and_changes_nothing():
     for kind, kept in world.kept.items():
         assert not found[kind] & kept, kind
     bulk = {k.kind: k.count for k in report if k.bulk}
-    assert bulk["sign_in_attempt"] == 1 and bulk["audit_log"] == 1
+    assert bulk == {"sign_in_attempt": 1, "audit_log": 1, "session": 1, "push_subscription": 1}
     assert sync(Engagement.select().order_by(Engagement.id)) == before
     assert sync(Tombstone.count()) == 0
 
@@ -309,7 +369,8 @@ def test_apply_blanks_personal_fields_keeps_tombstones_and_logs_no_erased_value(
     erased = sync(service.apply(service.COMMAND_LINE))
     for kind, expected in world.due.items():
         assert erased[kind] == len(expected), kind
-    assert erased["sign_in_attempt"] == 1 and erased["audit_log"] == 1
+    bulk = {"sign_in_attempt": 1, "audit_log": 1, "session": 1, "push_subscription": 1}
+    assert {kind: erased[kind] for kind in bulk} == bulk
 
     # The personal values are gone from every table they were in...
     for table in (
@@ -323,6 +384,9 @@ def test_apply_blanks_personal_fields_keeps_tombstones_and_logs_no_erased_value(
         MentorContact,
         Tasking,
         Incident,
+        PatrolCheckIn,
+        UserSession,
+        PushSubscription,
     ):
         text = rows_text(table)
         for secret in world.secrets:
@@ -357,6 +421,11 @@ def test_apply_blanks_personal_fields_keeps_tombstones_and_logs_no_erased_value(
     row = sync(Engagement.select().where(Engagement.id == old_engagement).first())
     assert (row["note"], row["follow_up"], row["lat"], row["kind"]) == ("", "", None, "street")
     assert "NEW-NOTE-KEEP" in rows_text(Engagement) and "9 Current Lane" in rows_text(Tasking)
+    assert "LIVE-ENDPOINT" in rows_text(PushSubscription) and "NEWER-CHECKIN" in rows_text(
+        PatrolCheckIn
+    )
+    checkin = sync(PatrolCheckIn.select().where(PatrolCheckIn.note == "").first())
+    assert (checkin["lat"], checkin["distance_m"]) == (None, 12.0)
 
     # Nothing is due any more, and a second run erases nothing.
     assert all(not ids for ids in due_ids(sync(service.report(service.COMMAND_LINE))).values())

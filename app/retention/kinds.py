@@ -550,7 +550,6 @@ BULK_KINDS: dict[str, BulkKind] = {
     k.name: k
     for k in (
         BulkKind("sign_in_attempt", _counter(SignInAttempt.at), _deleter(SignInAttempt.at)),
-        # Devices before sessions: a session's deletion would take its devices uncounted.
         BulkKind("push_subscription", _count_subscriptions, _delete_push_subscriptions),
         BulkKind("session", _counter(UserSession.expires_at), _delete_sessions),
         BulkKind("audit_log", _counter(AuditEntry.at), _deleter(AuditEntry.at)),

@@ -29,8 +29,9 @@ DEFAULTS: tuple[Period, ...] = (
     Period("patrol_checkin", 730, "the check-in", "Patrol check-ins"),
     Period("incident", 730, "when it occurred", "Incidents' victim and suspect references"),
     Period("sign_in_attempt", 90, "the attempt", "Failed sign-in attempts"),
-    Period("session", 30, "when it expired", "Sessions"),
+    # Devices before sessions: erasing a session takes its devices with it, uncounted.
     Period("push_subscription", 30, "when its session expired", "Push subscriptions"),
+    Period("session", 30, "when it expired", "Sessions"),
     Period("audit_log", 2555, "the entry", "Audit log entries"),
 )
 KINDS = {p.kind: p for p in DEFAULTS}
