@@ -6,9 +6,11 @@ import sqlite3
 import uuid
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import PHONE, sign_in
+from tests.browser.test_accessibility import violations
 
 
 def add_old_entries(live_server, notes: list[str]) -> list[int]:
@@ -66,3 +68,24 @@ def test_a_supervisor_keeps_one_record_and_erases_another(page, live_server):
     assert live_server.query("SELECT record_id FROM tombstone WHERE kind = 'engagement'") == [
         (erase_id,)
     ]
+
+
+@pytest.fixture
+def axe_page(browser, live_server):
+    # The injected axe script is inline: this one context bypasses the CSP to run it.
+    context = browser.new_context(
+        base_url=live_server.url, viewport=PHONE, is_mobile=True, has_touch=True, bypass_csp=True
+    )
+    yield context.new_page()
+    context.close()
+
+
+def test_the_review_page_has_no_accessibility_violations(axe_page, live_server):
+    [entry] = add_old_entries(live_server, ["BROWSER-AXE-NOTE"])
+    sign_in(axe_page, "supervisor")
+    axe_page.goto("/retention")
+    assert violations(axe_page) == []
+    record = axe_page.locator(f'[data-record="engagement-{entry}"]')
+    record.get_by_role("button", name=f"Keep number {entry}").click()  # no reason: errors
+    expect(axe_page.locator(f"#reason-engagement-{entry}-error")).to_be_visible()
+    assert violations(axe_page) == []
