@@ -1,4 +1,5 @@
-"""The `beatbook` command: serve, migrate, create-user, demo, import-crimes, import-incidents."""
+"""The `beatbook` command: serve, migrate, create-user, demo, import-crimes, import-incidents,
+retention."""
 
 from __future__ import annotations
 
@@ -163,6 +164,37 @@ def cmd_import_incidents(args: argparse.Namespace) -> int:
     return 1 if summary.refused else 0
 
 
+def cmd_retention(args: argparse.Namespace) -> int:
+    """What the retention schedule finds due (nothing changes), or with --apply, erase it."""
+    from app.database import migrate
+    from app.retention import service
+    from app.retention.schedule import ScheduleError
+
+    async def run():
+        await migrate()
+        if args.apply:
+            return await service.apply(service.COMMAND_LINE)
+        return await service.report(service.COMMAND_LINE)
+
+    try:
+        result = asyncio.run(run())
+    except ScheduleError as error:
+        print(error, file=sys.stderr)
+        return 2
+    if args.apply:
+        print("Erased (personal fields blanked, tombstones kept; bulk kinds deleted):")
+        for kind, count in result.items():
+            print(f"  {kind:<18} {count:>7}")
+        return 0
+    print("Due under the retention schedule (nothing changed; --apply erases it):")
+    for entry in result:
+        print(f"  {entry.kind:<18} {entry.count:>7}  {entry.days} days from {entry.counted_from}")
+        if args.list:
+            for r in entry.records:
+                print(f"    {r.kind} {r.id} dated {r.date:%Y-%m-%d}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="beatbook", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -192,6 +224,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("import-incidents", help="import a force incident extract (see docs)")
     p.add_argument("path")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p = sub.add_parser(
+        "retention", help="report what the retention schedule finds due (--apply erases it)"
+    )
+    p.add_argument("--apply", action="store_true", help="erase what is due")
+    p.add_argument("--list", action="store_true", help="name each record due (kind, number, date)")
     return parser
 
 
@@ -202,6 +239,7 @@ COMMANDS = {
     "demo": cmd_demo,
     "import-crimes": cmd_import_crimes,
     "import-incidents": cmd_import_incidents,
+    "retention": cmd_retention,
 }
 
 

@@ -19,6 +19,7 @@ FEATURES = [
     "mentoring",
     "patrol",
     "people",
+    "retention",
     "taskings",
     "visits",
 ]
