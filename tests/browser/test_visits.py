@@ -70,7 +70,7 @@ def walk(page, answers, online: bool):
             page.locator(f"form[data-section='{section}'] button[type=submit]").click()
             section += 1
             expect(page.locator(f"form[data-section='{section}'] .progress")).to_have_text(
-                f"{section} of 10"
+                f"{section} of 11"
             )
         if online:
             with page.expect_response(lambda r, key=key: r.url.endswith(f"/answers/{key}")) as sent:
