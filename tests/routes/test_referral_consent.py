@@ -138,7 +138,9 @@ def test_the_consent_questions_come_as_a_new_version_and_older_visits_stay_reada
     page = html(pcso.get(f"/visits/{earlier}"))
     assert page.select_one("[data-referral-consent]").get_text(strip=True) == "given"
     # Someone edited the default family: their version stays current, no upgrade over it.
-    sync(ChecklistTemplate.update({ChecklistTemplate.current: False}).where(ChecklistTemplate.id > 0))
+    sync(
+        ChecklistTemplate.update({ChecklistTemplate.current: False}).where(ChecklistTemplate.id > 0)
+    )
     sync(
         ChecklistTemplate.insert(
             ChecklistTemplate(
