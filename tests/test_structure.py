@@ -19,6 +19,7 @@ FEATURES = [
     "mentoring",
     "patrol",
     "people",
+    "subject_access",
     "taskings",
     "visits",
 ]
