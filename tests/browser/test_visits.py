@@ -115,6 +115,8 @@ def test_a_visit_survives_the_connection_dropping_half_way(page, context, live_s
     expect(page.locator("[data-visit-queue]")).to_be_hidden()
 
     page.locator("form[data-section='10'] button[type=submit]").click()
+    expect(page.locator("form[data-section='11'] .progress")).to_have_text("11 of 11")
+    page.locator("form[data-section='11'] button[type=submit]").click()  # consent: unanswered
     page.wait_for_url(f"**/visits/{visit_uuid}/check")
     page.locator("label[for='referral_fire']").click()  # refer now
     page.locator("label[for='referral_food-bank']").click()
