@@ -20,6 +20,7 @@ FEATURES = [
     "patrol",
     "people",
     "retention",
+    "subject_access",
     "taskings",
     "visits",
 ]

@@ -48,6 +48,21 @@ def test_no_route_gives_civilians_crime_records_about_named_people(app):
             assert rule != PUBLIC_RULE and not (set(rule) & CIVILIAN), f"{method} {path}"
 
 
+def test_subject_access_is_for_admins_only(app):
+    """Disclosing everything held about a person is an admin's job alone (issue 12)."""
+    found = {
+        (method, path): rule
+        for method, path, rule, _ in every_route(app)
+        if path.startswith("/subject-access")
+    }
+    assert set(found) == {
+        ("GET", "/subject-access"),
+        ("GET", "/subject-access/export"),
+        ("GET", "/subject-access/export.json"),
+    }
+    assert set(found.values()) == {frozenset({Role.ADMIN})}
+
+
 @pytest.mark.parametrize("role", [None, *ALL_ROLES], ids=["signed-out", *ALL_ROLES])
 def test_every_route_answers_each_role_as_declared(app, as_role, web, role):
     session = as_role(role.value) if role else web

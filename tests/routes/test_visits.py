@@ -55,8 +55,8 @@ def test_starting_with_consent_keeps_the_household_and_audits_it(as_role):
     audit = sync(AuditEntry.select().where(AuditEntry.record_type == "home_visit"))
     assert [a["operation"] for a in audit] == ["collection"]
     page = html(pcso.get(f"/visits/{visit_uuid}"))
-    assert page.select_one("[data-section='1'] .progress").get_text(strip=True) == "1 of 10"
-    assert len(page.select("form[data-section]")) == 10
+    assert page.select_one("[data-section='1'] .progress").get_text(strip=True) == "1 of 11"
+    assert len(page.select("form[data-section]")) == 11
 
 
 def test_starting_the_same_visit_twice_makes_one_visit(as_role):
