@@ -16,6 +16,7 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from litestar.types import Scope
 
+from app.access import JOINING_PATH, StillJoining
 from app.auth.sessions import COOKIE_NAME, viewer_for_token
 from app.outcomes import NotAllowed, NotFound, Refused
 
@@ -49,6 +50,9 @@ def not_signed_in(request: Request, exc: NotAuthorizedException) -> Response:
 
 
 def refused(request: Request, exc: PermissionDeniedException) -> Response:
+    joining = isinstance(exc, StillJoining)
+    if joining and request.url.path == "/" and request.method == "GET":
+        return Redirect(path=JOINING_PATH, status_code=303)  # the home screen, after sign-in
     csrf = "CSRF" in str(exc.detail)
     if csrf:
         log.info("CSRF check failed on %s %s", request.method, request.url.path)
@@ -56,7 +60,7 @@ def refused(request: Request, exc: PermissionDeniedException) -> Response:
         return Response(content={"detail": exc.detail}, status_code=403)
     return Template(
         template_name="errors/403.html",
-        context={"csrf_failed": csrf},
+        context={"csrf_failed": csrf, "still_joining": joining, "joining_path": JOINING_PATH},
         status_code=403,
         media_type="text/html",
     )
