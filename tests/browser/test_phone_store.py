@@ -172,3 +172,31 @@ def test_todays_plan_stays_readable_offline_while_signed_in_and_other_pages_do_n
         expect(page.locator("h1")).to_have_text("You are offline")
     finally:
         context.set_offline(False)
+
+
+def test_a_visit_under_way_is_kept_offline_until_it_is_discarded(page, context):
+    from tests.browser.test_visits import start_visit
+
+    sign_in(page, "pcso")
+    visit_uuid = start_visit(page, "3 Kedleston Road, Derby")
+    controlled_by_service_worker(page)
+    page.goto(f"/visits/{visit_uuid}")
+    wait_until(page, kept(page, f"/visits/{visit_uuid}"))
+    context.set_offline(True)
+    try:
+        page.reload()  # under way: the phone keeps it for the visit
+        expect(page.locator("[data-visit]")).to_be_visible()
+    finally:
+        context.set_offline(False)
+    page.goto(f"/visits/{visit_uuid}/check")
+    page.locator("details.discard summary").click()
+    page.get_by_role("button", name="Discard the visit and its answers").click()
+    page.wait_for_url("**/visits?discarded=1")
+    wait_until(page, f"{kept(page, f'/visits/{visit_uuid}')}.then(has => !has)")
+    context.set_offline(True)
+    try:
+        page.goto(f"/visits/{visit_uuid}")
+        expect(page.locator("h1")).to_have_text("You are offline")
+        assert "Kedleston" not in page.content()
+    finally:
+        context.set_offline(False)
