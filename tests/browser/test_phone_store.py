@@ -200,3 +200,27 @@ def test_a_visit_under_way_is_kept_offline_until_it_is_discarded(page, context):
         assert "Kedleston" not in page.content()
     finally:
         context.set_offline(False)
+
+
+def test_a_plan_kept_on_an_earlier_day_is_not_shown(page, context):
+    sign_in(page, "pcso")
+    controlled_by_service_worker(page)
+    page.goto("/plan")
+    wait_until(page, kept(page, "/plan"))
+    # The same kept page, as if loaded two days ago (the server's Date header says when).
+    page.evaluate(
+        """() => caches.open('beatbook-pages').then(async cache => {
+             const old = new Date(Date.now() - 2 * 86400000).toUTCString();
+             const kept = await cache.match('/plan');
+             const headers = new Headers(kept.headers);
+             headers.set('date', old);
+             await cache.put('/plan', new Response(await kept.text(), {headers}));
+           })"""
+    )
+    context.set_offline(True)
+    try:
+        page.goto("/plan")
+        expect(page.locator("h1")).to_have_text("You are offline")
+    finally:
+        context.set_offline(False)
+    wait_until(page, f"{kept(page, '/plan')}.then(has => !has)")  # and forgotten
