@@ -139,20 +139,22 @@ async def security_headers(message: Message, scope: Scope) -> None:
         headers["cache-control"] = "public, max-age=31536000, immutable"
         return
     keep = _keep_for(scope, status, template)
-    if keep is not None:
-        headers["cache-control"] = headers.get("cache-control") or "private, no-cache"
-        if NO_STORE not in headers["cache-control"]:
-            headers[KEEP_HEADER] = keep
-    elif not (_public(scope) and "cache-control" in headers):
+    if keep is not None and NO_STORE not in headers.get("cache-control", ""):
+        headers["cache-control"] = "private, no-cache"  # this browser's only, revalidated
+        headers[KEEP_HEADER] = keep
+    elif keep is None and not (_public(scope) and "cache-control" in headers):
         # Only a public route (the service worker's script, the health check) sets its own.
         headers["cache-control"] = NO_STORE
     if _session_gone(scope) and "clear-site-data" not in headers:
         headers["clear-site-data"] = CLEAR_CACHE
-        # Said once: the dead cookie goes, so the next answers do not clear again.
-        secure = "; Secure" if scope.get("scheme") == "https" else ""
-        headers.add(
-            "set-cookie", f"{COOKIE_NAME}=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax{secure}"
-        )
+        # Said once: the dead cookie goes, so the next answers do not clear again (unless
+        # this answer sets a new one: signing in again).
+        prefix = f"{COOKIE_NAME}="
+        if not any(c.startswith(prefix) for c in headers.getall("set-cookie", [])):
+            secure = "; Secure" if scope.get("scheme") == "https" else ""
+            headers.add(
+                "set-cookie", f"{prefix}; Max-Age=0; Path=/; HttpOnly; SameSite=Lax{secure}"
+            )
 
 
 def offline_handlers(handlers: Iterable) -> dict[str, dict]:

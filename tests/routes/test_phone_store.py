@@ -141,3 +141,20 @@ def test_a_record_sent_by_the_outbox_without_a_session_is_told_401(web):
     )
     assert response.status_code == 401
     assert response.json() == {"detail": "Sign in to continue"}
+
+
+def test_signing_in_again_over_a_dead_session_keeps_the_new_one(web):
+    from app.tables.sessions import UserSession
+    from tests.factories import make_person
+    from tests.routes.test_auth import sign_in
+
+    person = make_person("officer")
+    assert sign_in(web, person.username).status_code == 303
+    sync(UserSession.delete().where(UserSession.person == person.id))  # e.g. a password reset
+    response = sign_in(web, person.username)  # the browser still sends the dead cookie
+    assert response.status_code == 303
+    assert response.headers["clear-site-data"] == '"cache"'  # the old session's copies go
+    set_cookies = response.headers.get_list("set-cookie")
+    mine = [c for c in set_cookies if c.startswith(f"{COOKIE_NAME}=")]
+    assert len(mine) == 1 and "Max-Age=0" not in mine[0], set_cookies
+    assert web.get("/plan").status_code == 200  # signed in
