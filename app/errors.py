@@ -44,7 +44,9 @@ def not_signed_in(request: Request, exc: NotAuthorizedException) -> Response:
     login = f"/login?next={quote(target, safe='')}" if request.method == "GET" else "/login"
     if request.headers.get("hx-request") == "true":
         return Response(content="", status_code=401, headers={"HX-Redirect": login})
-    if not _wants_html(request) and request.method == "GET":
+    if wants_json(request) or (not _wants_html(request) and request.method == "GET"):
+        # A script's request (the outbox, whose POSTs do not follow redirects) is told plainly,
+        # so the phone knows the session has gone and forgets the pages it kept.
         return Response(content={"detail": "Sign in to continue"}, status_code=401)
     return Redirect(path=login, status_code=303)
 

@@ -11,6 +11,7 @@ from litestar.response import Redirect, Template
 from app import navigation
 from app.access import allow
 from app.forms import FormErrors
+from app.headers import offline
 from app.roles import EVERYONE, Role
 from app.taskings import queries, service, states
 from app.taskings.forms import AnswerForm
@@ -49,7 +50,7 @@ async def _show(actor, tasking_id: int, errors: FormErrors) -> Template:
 class TaskingsController(Controller):
     path = "/tasks"
 
-    @get("/", opt=allow(TASKED), name="taskings:index")
+    @get("/", opt=allow(TASKED) | offline(), name="taskings:index")
     async def index(
         self,
         actor: Acting,
@@ -65,7 +66,7 @@ class TaskingsController(Controller):
             labels=states.LABELS,
         )
 
-    @get("/{tasking_id:int}", opt=allow(TASKED), name="taskings:show")
+    @get("/{tasking_id:int}", opt=allow(TASKED) | offline(), name="taskings:show")
     async def show(self, actor: Acting, tasking_id: FromPath[int]) -> Template:
         return await _show(actor, tasking_id, FormErrors())
 
