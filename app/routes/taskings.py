@@ -34,8 +34,11 @@ ANSWER_LABELS = {
 
 async def _show(actor, tasking_id: int, errors: FormErrors) -> Template:
     found = await queries.my_tasking(actor, tasking_id)
+    # A phone keeps only the work still before its person; a finished part is not kept.
+    finished = states.State(found["part"]["state"]) in states.FINAL
     return page(
         "taskings/show.html",
+        headers={"Cache-Control": "no-store"} if finished else None,
         tasking=found["tasking"],
         part=found["part"],
         moves=[(m, ANSWER_LABELS[m]) for m in found["moves"]],

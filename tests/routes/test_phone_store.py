@@ -158,3 +158,26 @@ def test_signing_in_again_over_a_dead_session_keeps_the_new_one(web):
     mine = [c for c in set_cookies if c.startswith(f"{COOKIE_NAME}=")]
     assert len(mine) == 1 and "Max-Age=0" not in mine[0], set_cookies
     assert web.get("/plan").status_code == 200  # signed in
+
+
+def test_a_tasking_is_kept_while_it_is_work_to_do_and_not_once_finished(as_role):
+    """Today's taskings assigned to the person stay on the phone; a finished one does not."""
+    from tests.factories import make_team
+    from tests.routes.test_taskings import create
+    from tests.taskings_helpers import tasking_form
+
+    team = make_team("Abbey")
+    pcso = as_role("pcso", home_team=team.id)
+    tasking_id = create(
+        as_role("supervisor"), tasking_form(team.id, mode="assign", staff=str(pcso.person.id))
+    )
+    assert pcso.get(f"/tasks/{tasking_id}").headers[KEEP_HEADER] == TODAY
+    for step in ("acknowledged", "in_progress"):
+        assert pcso.post(f"/tasks/{tasking_id}/answer", {"state": step}).status_code == 303
+    assert pcso.get(f"/tasks/{tasking_id}").headers[KEEP_HEADER] == TODAY
+    done = pcso.post(f"/tasks/{tasking_id}/answer", {"state": "done", "note": "Delivered"})
+    assert done.status_code == 303
+    finished = pcso.get(f"/tasks/{tasking_id}")
+    assert finished.status_code == 200
+    assert finished.headers["cache-control"] == "no-store"
+    assert KEEP_HEADER not in finished.headers
