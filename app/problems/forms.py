@@ -131,15 +131,21 @@ class PlaceForm(Form):
         required=True,
         max_length=120,
         too_long="Enter a name of 120 characters or fewer",
+        name="place_label",
     )
     lat = Number(
-        "Enter a latitude between -90 and 90, like 52.9163", required=True, minimum=-90, maximum=90
+        "Enter a latitude between -90 and 90, like 52.9163",
+        required=True,
+        minimum=-90,
+        maximum=90,
+        name="place_lat",
     )
     lng = Number(
         "Enter a longitude between -180 and 180, like -1.4860",
         required=True,
         minimum=-180,
         maximum=180,
+        name="place_lng",
     )
 
 
@@ -151,6 +157,7 @@ class ActionForm(Form):
         required=True,
         max_length=200,
         too_long="Use 200 characters or fewer",
+        name="action_title",
     )
     owner_kind = Choice(OWNER_KINDS, "Choose who owns the action", required=True)
     owner_person = Integer("Choose the person from the list", minimum=1)
@@ -190,9 +197,9 @@ class MakeForm(Form):
 
 
 class LinkForm(Form):
-    kind = Choice(LINK_KINDS, "Choose what kind of record to link", required=True)
+    kind = Choice(LINK_KINDS, "Choose what kind of record to link", required=True, name="link_kind")
     record_id = Integer("Enter the record's number", required=True, minimum=1)
-    note = Text(max_length=200, too_long="Use 200 characters or fewer")
+    note = Text(max_length=200, too_long="Use 200 characters or fewer", name="link_note")
 
 
 class PersonForm(Form):
@@ -207,12 +214,12 @@ class PersonForm(Form):
 
 
 class CommentForm(Form):
-    text = Text("Write the comment", required=True, max_length=4000)
+    text = Text("Write the comment", required=True, max_length=4000, name="comment_text")
 
 
 class CloseForm(Form):
     result = Choice(ProblemResult, "Choose the result", required=True)
-    note = Text(max_length=4000)
+    note = Text(max_length=4000, name="close_note")
 
 
 class PowerForm(Form):
@@ -240,3 +247,12 @@ class SearchForm(Form):
     kind = Choice(ProblemKind, "Choose a kind")
     owner = Integer("Choose an owner", minimum=1)
     q = Text(max_length=200)
+
+
+class SignOffForm(Form):
+    decision = Choice(
+        {"approve": "Sign off: close it", "send_back": "Send it back: not closed"},
+        "Choose whether to sign it off or send it back",
+        required=True,
+    )
+    note = Text(max_length=4000, name="sign_note")

@@ -95,8 +95,8 @@ async def problems_near(actor: Actor, lat: float, lng: float, radius_m: float) -
         return []
     where, args = _circle(lat, lng, radius_m)
     rows = await Problem.raw(
-        "SELECT p.id, p.title, p.state, p.kind, p.updated_at, p.next_review, x.lat, x.lng "
-        f"FROM problem_place x JOIN problem p ON p.id = x.problem "  # noqa: S608 - marks only
+        "SELECT p.id, p.title, p.state, p.kind, p.updated_at, p.next_review, x.lat, x.lng "  # noqa: S608
+        "FROM problem_place x JOIN problem p ON p.id = x.problem "
         f"WHERE {where} AND p.state <> {{}}",
         *args,
         ProblemState.CLOSED.value,

@@ -84,13 +84,14 @@ async def search(actor: Actor, values: dict) -> dict:
     async with snapshot():
         rows = await _rows(actor, values)
         teams = await team_choices()
-        owners = []
+        people = []
         if actor.is_police:
-            owners = (
+            people = (
                 await Person.select(Person.id, Person.display_name)
                 .where(Person.role.is_in([*STAFF, Role.VOLUNTEER]) & Person.active.eq(True))
                 .order_by(Person.display_name)
             )
+    owners = [(p["id"], p["display_name"]) for p in people]
     return {"rows": rows, "teams": teams, "owners": owners, "limit": LIMIT}
 
 
