@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get, post
-from litestar.params import FromPath
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Response, Template
 
 from app import navigation
@@ -115,7 +115,7 @@ class ProblemsController(Controller):
         )
 
     @get("/new", opt=WORK, name="problems:new")
-    async def new(self, actor: Acting, priority: int | None = None) -> Template:
+    async def new(self, actor: Acting, priority: FromQuery[int | None] = None) -> Template:
         found = await service.new_problem(actor, priority)
         return page("problems/new.html", errors=FormErrors(), **found)
 
@@ -136,7 +136,7 @@ class ProblemsController(Controller):
         return page("problems/review.html", **await service.review_list(actor), **LABELS)
 
     @get("/powers", opt=WORK, name="problems:powers")
-    async def powers_list(self, actor: Acting, area: int | None = None) -> Template:
+    async def powers_list(self, actor: Acting, area: FromQuery[int | None] = None) -> Template:
         found = await powers.powers_page(actor, area)
         return page("problems/powers.html", errors=FormErrors(), values={}, **found)
 
