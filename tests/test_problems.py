@@ -378,6 +378,8 @@ def test_a_volunteer_sees_only_their_areas_place_and_theme_problems_and_their_ac
     assert {p["id"] for p in sync(panel.problems_near(pcso, *CENTRE, 300))} == {place, victim}
     assert {p["id"] for p in sync(panel.problems_in_area(volunteer, mine.id))} == {place, theme}
     assert sync(panel.powers_used_near(volunteer, *CENTRE, 300))["total"] == 0
+    both = sync(panel.panel_near(volunteer, *CENTRE, 300))
+    assert [p["id"] for p in both["problems"]] == [place] and both["powers"]["total"] == 0
     # a volunteer may move their own action on, not another's
     own = next(a for a in page["actions"])
     sync(service.set_action_state(volunteer, place, own["id"], "done"))
@@ -568,6 +570,9 @@ def test_the_panel_finds_open_problems_in_the_circle_and_powers_of_the_last_28_d
     used = sync(panel.powers_used_near(pcso, *CENTRE, 300))
     assert used["total"] == 2 and used["counts"] == [("Dispersal direction", 2)]
     assert sync(panel.powers_used_in_area(pcso, team.id))["total"] == 3
+    both = sync(panel.panel_near(pcso, *CENTRE, 300))
+    assert both["problems"] == shown
+    assert both["powers"] == used
     assert len(sync(service.page(pcso, near, assess=False))["powers"]) == 4
 
 

@@ -1,26 +1,29 @@
 """What the briefing shows of problem solving (the lead wires these into the briefing):
 
-    await problems_near(actor, lat, lng, radius_m)   # problems with a place in the circle
-    await problems_in_area(actor, team_id)           # problems of a team area
+    await panel_near(actor, lat, lng, radius_m)      # both of these in one read:
+    await problems_near(actor, lat, lng, radius_m)   # problems with a place in the circle (20)
     await powers_used_near(actor, lat, lng, radius_m)  # powers used in the last 28 days
+    await problems_in_area(actor, team_id)           # problems of a team area
     await powers_used_in_area(actor, team_id)
 
 Each problem: id, title, state, state_label, updated_at, next_review, url; closed ones are
-left out. Need to know as on the problem's page: police roles see every problem; a volunteer
-the place and theme problems of their team areas; others none. Powers: police roles only
-(others get an empty list). Plain SQL through the cells' index: on every briefing.
+left out; the most recently updated first (problems_near: 20 unless `limit` says otherwise;
+area_summary(problems_in_area(...)) gives a ward's open count and last update). Need to know
+as on the problem's page: police roles see every problem; a volunteer the place and theme
+problems of their team areas; others none. Powers: police roles only (others get an empty
+list). Plain SQL through the cells' index: on every briefing.
 """
 
 from __future__ import annotations
 
 import math
 from collections import Counter
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from app.actor import Actor
 from app.clock import LOCAL_TIME
-from app.crime.nearby import as_time
-from app.geo import EARTH_RADIUS_M, cells_around, haversine_m
+from app.crime.nearby import METRES_PER_DEGREE, as_time
+from app.geo import EARTH_RADIUS_M, cells_around
 from app.problems.forms import POWER_LABELS, STATE_LABELS
 from app.roles import Role
 from app.tables.problems import PowerUse, Problem, ProblemKind, ProblemState
@@ -34,12 +37,21 @@ def _marks(values: list) -> str:
 
 
 def _circle(lat: float, lng: float, radius: float) -> tuple[str, list]:
+    """Rows of x within the circle: the cells' index, the bounding box, then the distance in
+    degrees scaled to a plane at the centre (as the briefing's reads: within a metre of the
+    great-circle distance at these radii)."""
     cells = cells_around(lat, lng, radius)
     dlat = math.degrees(radius / EARTH_RADIUS_M) * 1.001
     dlng = dlat / max(math.cos(math.radians(lat)), 0.01)
-    box = "x.lat BETWEEN {} AND {} AND x.lng BETWEEN {} AND {}"
-    sql = f"x.cell IN ({_marks(cells)}) AND {box}"
-    return sql, [*cells, lat - dlat, lat + dlat, lng - dlng, lng + dlng]
+    squeeze = math.cos(math.radians(lat)) ** 2
+    limit = (radius / METRES_PER_DEGREE) ** 2
+    sql = (
+        f"x.cell IN ({_marks(cells)}) AND x.lat BETWEEN {{}} AND {{}} "
+        "AND x.lng BETWEEN {} AND {} "
+        "AND (x.lat - {}) * (x.lat - {}) + (x.lng - {}) * (x.lng - {}) * {} <= {}"
+    )
+    box = [lat - dlat, lat + dlat, lng - dlng, lng + dlng]
+    return sql, [*cells, *box, lat, lat, lng, lng, squeeze, limit]
 
 
 def _shown(row: dict) -> dict:
@@ -49,76 +61,68 @@ def _shown(row: dict) -> dict:
         "title": row["title"],
         "state": row["state"],
         "state_label": STATE_LABELS.get(row["state"], row["state"]),
-        "updated_at": as_time(updated) if updated is not None else None,
+        # to the second: the database's converters and text read back differ below it
+        "updated_at": as_time(updated).replace(microsecond=0) if updated is not None else None,
         "next_review": row["next_review"],
         "url": f"/problems/{row['id']}",
     }
 
 
-async def _volunteer_filter(actor: Actor, rows: list[dict]) -> list[dict]:
-    """Keep the place and theme problems of the volunteer's team areas."""
-    rows = [r for r in rows if r["kind"] not in POLICE_ONLY]
-    if not rows:
-        return []
+async def _seen(actor: Actor) -> tuple[str, list] | None:
+    """The SQL condition (on problem p) for the problems the actor may see, or None for none."""
+    if actor.is_police:
+        return "", []
+    if actor.role != Role.VOLUNTEER:
+        return None
     teams = list(await actor.team_ids())
     if not teams:
-        return []
-    ids = [r["id"] for r in rows]
-    mine = await Problem.raw(
-        f"SELECT DISTINCT problem FROM problem_area WHERE problem IN ({_marks(ids)}) "  # noqa: S608
-        f"AND team IN ({_marks(teams)})",
-        *ids,
-        *teams,
+        return None
+    hidden = [str(k) for k in POLICE_ONLY]
+    return (
+        f" AND p.kind NOT IN ({_marks(hidden)}) AND p.id IN "  # noqa: S608 - marks only
+        f"(SELECT problem FROM problem_area WHERE team IN ({_marks(teams)}))",
+        [*hidden, *teams],
     )
-    keep = {r["problem"] for r in mine}
-    return [r for r in rows if r["id"] in keep]
 
 
-async def _for(actor: Actor, rows: list[dict]) -> list[dict]:
-    if actor.is_police:
-        return rows
-    if actor.role == Role.VOLUNTEER:
-        return await _volunteer_filter(actor, rows)
-    return []
-
-
-def _ordered(rows: list[dict]) -> list[dict]:
-    shown = [_shown(r) for r in rows]
-    shown.sort(key=lambda r: r["updated_at"] or datetime.min.replace(tzinfo=UTC), reverse=True)
-    return shown
-
-
-async def problems_near(actor: Actor, lat: float, lng: float, radius_m: float) -> list[dict]:
-    """The problems (not closed) with a place within radius_m metres of the point, most recently
-    updated first."""
-    if not (actor.is_police or actor.role == Role.VOLUNTEER):
+async def _problems(actor: Actor, where: str, args: list, limit: int | None) -> list[dict]:
+    """The open problems the actor may see whose ids `where` gives, newest update first."""
+    seen = await _seen(actor)
+    if seen is None:
         return []
-    where, args = _circle(lat, lng, radius_m)
+    extra, extra_args = seen
+    top = " LIMIT {}" if limit else ""
     rows = await Problem.raw(
-        "SELECT p.id, p.title, p.state, p.kind, p.updated_at, p.next_review, x.lat, x.lng "  # noqa: S608
-        "FROM problem_place x JOIN problem p ON p.id = x.problem "
-        f"WHERE {where} AND p.state <> {{}}",
+        "SELECT p.id, p.title, p.state, p.updated_at, p.next_review FROM problem p "  # noqa: S608
+        f"WHERE p.state <> {{}} AND p.id IN ({where}){extra} "
+        f"ORDER BY p.updated_at DESC, p.id DESC{top}",
+        ProblemState.CLOSED.value,
         *args,
-        ProblemState.CLOSED.value,
+        *extra_args,
+        *([limit] if limit else []),
     )
-    found: dict[int, dict] = {}
-    for row in rows:
-        if haversine_m(lat, lng, row["lat"], row["lng"]) <= radius_m:
-            found.setdefault(row["id"], row)
-    return _ordered(await _for(actor, list(found.values())))
+    return [_shown(r) for r in rows]
 
 
-async def problems_in_area(actor: Actor, team_id: int) -> list[dict]:
+async def problems_near(
+    actor: Actor, lat: float, lng: float, radius_m: float, limit: int | None = 20
+) -> list[dict]:
+    """The problems (not closed) with a place within radius_m metres of the point, most recently
+    updated first (`limit` of them; None: all)."""
+    where, args = _circle(lat, lng, radius_m)
+    return await _problems(
+        actor,
+        f"SELECT x.problem FROM problem_place x WHERE {where}",  # noqa: S608 - marks only
+        args,
+        limit,
+    )
+
+
+async def problems_in_area(actor: Actor, team_id: int, limit: int | None = None) -> list[dict]:
     """The problems (not closed) of a team area, most recently updated first."""
-    if not (actor.is_police or actor.role == Role.VOLUNTEER):
-        return []
-    rows = await Problem.raw(
-        "SELECT p.id, p.title, p.state, p.kind, p.updated_at, p.next_review FROM problem_area a "
-        "JOIN problem p ON p.id = a.problem WHERE a.team = {} AND p.state <> {}",
-        team_id,
-        ProblemState.CLOSED.value,
+    return await _problems(
+        actor, "SELECT a.problem FROM problem_area a WHERE a.team = {}", [team_id], limit
     )
-    return _ordered(await _for(actor, rows))
 
 
 def area_summary(problems: list[dict]) -> dict:
@@ -158,7 +162,6 @@ async def powers_used_near(
         *args,
         _since(days),
     )
-    rows = [r for r in rows if haversine_m(lat, lng, r["lat"], r["lng"]) <= radius_m]
     return _power_counts(rows)
 
 
@@ -173,3 +176,39 @@ async def powers_used_in_area(actor: Actor, team_id: int, days: int = POWERS_DAY
         _since(days),
     )
     return _power_counts(rows)
+
+
+async def panel_near(
+    actor: Actor, lat: float, lng: float, radius_m: float, limit: int = 20
+) -> dict:
+    """The briefing's panel in one read: {"problems": problems_near(...), "powers":
+    powers_used_near(...)} (the same rows, one statement instead of two)."""
+    seen = await _seen(actor)
+    if seen is None:
+        return {"problems": [], "powers": _power_counts([])}
+    extra, extra_args = seen
+    where, args = _circle(lat, lng, radius_m)
+    sql = (
+        "SELECT * FROM (SELECT 'problem' AS what, p.id, p.title, p.state, p.updated_at, "  # noqa: S608
+        "p.next_review, CAST(NULL AS DATE) AS used_on, '' AS place, '' AS kind FROM problem p "
+        f"WHERE p.state <> {{}} AND p.id IN (SELECT x.problem FROM problem_place x WHERE {where})"
+        f"{extra} ORDER BY p.updated_at DESC, p.id DESC LIMIT {{}}) AS found"
+    )
+    values = [ProblemState.CLOSED.value, *args, *extra_args, limit]
+    if actor.is_police:
+        sql += (
+            " UNION ALL SELECT 'power', x.id, '', '', CAST(NULL AS TIMESTAMPTZ), "  # noqa: S608
+            f"CAST(NULL AS DATE), x.used_on, x.place, x.kind FROM power_use x WHERE {where} "
+            "AND x.used_on >= {}"
+        )
+        values += [*args, _since(POWERS_DAYS)]
+    rows = await Problem.raw(sql, *values)
+    problems = [_shown(r) for r in rows if r["what"] == "problem"]
+    oldest = datetime.min.replace(tzinfo=UTC)
+    problems.sort(key=lambda r: (r["updated_at"] or oldest, r["id"]), reverse=True)
+    powers = [{**r, "used_on": _date(r["used_on"])} for r in rows if r["what"] == "power"]
+    return {"problems": problems, "powers": _power_counts(powers)}
+
+
+def _date(value):
+    return date.fromisoformat(value) if isinstance(value, str) else value

@@ -32,10 +32,10 @@ def _labelled(rows: list[dict]) -> list[dict]:
 
 
 async def powers_of_problem(problem_id: int) -> list[dict]:
-    rows = (
-        await PowerUse.select(*PowerUse.all_columns(), PowerUse.team.name.as_alias("area"))
-        .where(PowerUse.problem == problem_id)
-        .order_by(PowerUse.used_on, ascending=False)
+    rows = await PowerUse.raw(
+        "SELECT x.*, t.name AS area FROM power_use x JOIN team_area t ON t.id = x.team "
+        "WHERE x.problem = {} ORDER BY x.used_on DESC, x.id DESC",
+        problem_id,
     )
     return _labelled(rows)
 

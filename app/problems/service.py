@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from app.actor import Actor
 from app.audit import Operation, record
 from app.clock import LOCAL_TIME
+from app.crime.nearby import as_time
 from app.database import atomic, snapshot
 from app.forms import FormErrors
 from app.geo import cell_of
@@ -39,7 +40,7 @@ from app.tables.agencies import PartnerAgency
 from app.tables.briefing import AreaPriority
 from app.tables.engagement import Engagement
 from app.tables.patrol import PatrolCheckIn, PatrolPlan, PatrolPoint, PlanState, PointSource
-from app.tables.people import Person, PersonTeam
+from app.tables.people import Person
 from app.tables.places import TeamArea
 from app.tables.problems import (
     ActionState,
@@ -93,27 +94,39 @@ def _may_look(actor: Actor) -> None:
         raise NotAllowed("Problem-solving plans are for police roles and volunteers")
 
 
+# The page's reads are plain SQL: Piccolo builds a select's SQL slower than these run, and the
+# page is measured against the briefing (bench/problems_speed.py).
+
+
+def _marks(values: list) -> str:
+    return ", ".join("{}" for _ in values)
+
+
 async def _problem(problem_id: int) -> dict:
-    row = (
-        await Problem.select(
-            *Problem.all_columns(),
-            Problem.owner.display_name.as_alias("owner_name"),
-            Problem.signed_off_by.display_name.as_alias("signed_off_name"),
-        )
-        .where(Problem.id == problem_id)
-        .first()
+    rows = await Problem.raw(
+        "SELECT p.*, o.display_name AS owner_name, s.display_name AS signed_off_name "
+        "FROM problem p LEFT JOIN person o ON o.id = p.owner "
+        "LEFT JOIN person s ON s.id = p.signed_off_by WHERE p.id = {}",
+        problem_id,
     )
-    if row is None:
+    if not rows:
         raise NotFound(problem_id)
+    row = rows[0]
+    for name in ("updated_at", "created_at", "closed_at", "signed_off_at"):
+        if row[name] is not None:
+            row[name] = as_time(row[name])
     return row
 
 
 async def _areas(problem_ids: list[int]) -> dict[int, list[dict]]:
     if not problem_ids:
         return {}
-    rows = await ProblemArea.select(
-        ProblemArea.problem, ProblemArea.team, ProblemArea.team.name.as_alias("name")
-    ).where(ProblemArea.problem.is_in(problem_ids))
+    rows = await ProblemArea.raw(
+        "SELECT a.problem, a.team, t.name FROM problem_area a "  # noqa: S608 - marks only
+        f"JOIN team_area t ON t.id = a.team WHERE a.problem IN ({_marks(problem_ids)}) "
+        "ORDER BY t.name",
+        *problem_ids,
+    )
     found: dict[int, list[dict]] = {}
     for row in rows:
         found.setdefault(row["problem"], []).append({"id": row["team"], "name": row["name"]})
@@ -214,14 +227,15 @@ def _split(text: str) -> list[str]:
 
 
 async def _actions(actor: Actor, problem_id: int, whole: bool) -> list[dict]:
-    query = ProblemAction.select(
-        *ProblemAction.all_columns(),
-        ProblemAction.owner_person.display_name.as_alias("person_name"),
-        ProblemAction.owner_agency.name.as_alias("agency_name"),
-    ).where(ProblemAction.problem == problem_id)
-    if not whole:
-        query = query.where(ProblemAction.owner_person == actor.id)
-    actions = await query.order_by(ProblemAction.due_on).order_by(ProblemAction.id)
+    mine = "" if whole else " AND a.owner_person = {}"
+    actions = await ProblemAction.raw(
+        "SELECT a.*, o.display_name AS person_name, g.name AS agency_name "  # noqa: S608
+        "FROM problem_action a LEFT JOIN person o ON o.id = a.owner_person "
+        "LEFT JOIN partner_agency g ON g.id = a.owner_agency "
+        f"WHERE a.problem = {{}}{mine} ORDER BY a.due_on, a.id",
+        problem_id,
+        *([] if whole else [actor.id]),
+    )
     states = await tasking_states([a["tasking_id"] for a in actions if a["tasking_id"]], actor)
     points = [a["patrol_point_id"] for a in actions if a["patrol_point_id"]]
     progress = await patrol_progress(points)
@@ -268,7 +282,9 @@ async def page(actor: Actor, problem_id: int, *, assess: bool = True) -> dict:
         problem["state_label"] = STATE_LABELS.get(problem["state"], problem["state"])
         problem["kind_label"] = KIND_LABELS.get(problem["kind"], problem["kind"])
         problem["result_label"] = RESULT_LABELS.get(problem["result"], "")
-        places = await ProblemPlace.select().where(ProblemPlace.problem == problem_id)
+        places = await ProblemPlace.raw(
+            "SELECT * FROM problem_place WHERE problem = {} ORDER BY id", problem_id
+        )
         actions = await _actions(actor, problem_id, whole)
         found = {
             "problem": problem,
@@ -292,36 +308,42 @@ async def page(actor: Actor, problem_id: int, *, assess: bool = True) -> dict:
 async def _police_part(actor, problem, areas, places, assess: bool) -> dict:
     problem_id = problem["id"]
     team_ids = [a["id"] for a in areas]
-    links = await ProblemLink.select().where(ProblemLink.problem == problem_id)
+    links = await ProblemLink.raw(
+        "SELECT * FROM problem_link WHERE problem = {} ORDER BY id", problem_id
+    )
     linked_taskings = [lk["record_id"] for lk in links if lk["kind"] == "tasking"]
     states = await tasking_states(linked_taskings, actor)
     for link in links:
         link["progress"] = states.get(link["record_id"]) if link["kind"] == "tasking" else None
-    comments = (
-        await ProblemComment.select(
-            *ProblemComment.all_columns(), ProblemComment.author.display_name.as_alias("name")
-        )
-        .where(ProblemComment.problem == problem_id)
-        .order_by(ProblemComment.at)
+    comments = await ProblemComment.raw(
+        "SELECT c.*, p.display_name AS name FROM problem_comment c "
+        "LEFT JOIN person p ON p.id = c.author WHERE c.problem = {} ORDER BY c.at, c.id",
+        problem_id,
     )
-    people_count = await ProblemPerson.count().where(ProblemPerson.problem == problem_id)
+    for row in comments:
+        row["at"] = as_time(row["at"])
+    counted = await ProblemPerson.raw(
+        "SELECT COUNT(*) AS n FROM problem_person WHERE problem = {}", problem_id
+    )
+    people_count = counted[0]["n"]
     found = {
         "links": links,
         "comments": comments,
         "people_count": people_count,
         "powers": await powers_of_problem(problem_id),
         "owners": await owner_choices(team_ids),
-        "agencies": await PartnerAgency.select(PartnerAgency.id, PartnerAgency.name)
-        .where(PartnerAgency.active.eq(True))
-        .order_by(PartnerAgency.name),
+        "agencies": await PartnerAgency.raw(
+            "SELECT id, name FROM partner_agency WHERE active = {} ORDER BY name", True
+        ),
         "plans": await draft_plans(team_ids),
         "measures": [],
         "priority": None,
     }
     if problem["priority"]:
-        found["priority"] = (
-            await AreaPriority.select().where(AreaPriority.id == problem["priority"]).first()
+        rows = await AreaPriority.raw(
+            "SELECT * FROM area_priority WHERE id = {}", problem["priority"]
         )
+        found["priority"] = rows[0] if rows else None
     if assess and places:
         comparisons = [("Scanning: the last 90 days", now() - timedelta(days=SCANNING_DAYS))]
         started = problem["response_started_on"]
@@ -340,38 +362,34 @@ async def _police_part(actor, problem, areas, places, assess: bool) -> dict:
 
 async def owner_choices(team_ids: list[int]) -> dict[str, list[dict]]:
     """Who may own an action: active staff, and the volunteers of the problem's areas."""
-    staff = (
-        await Person.select(Person.id, Person.display_name, Person.role)
-        .where(Person.role.is_in(list(STAFF)) & Person.active.eq(True))
-        .order_by(Person.display_name)
+    teams = team_ids or [0]
+    staff = [str(r) for r in STAFF]
+    people = await Person.raw(
+        "SELECT id, display_name, role FROM person WHERE active = {} AND ("  # noqa: S608
+        f"role IN ({_marks(staff)}) OR (role = {{}} AND (home_team IN ({_marks(teams)}) "
+        f"OR id IN (SELECT person FROM person_team WHERE team IN ({_marks(teams)}))))) "
+        "ORDER BY display_name, id",
+        True,
+        *staff,
+        str(Role.VOLUNTEER),
+        *teams,
+        *teams,
     )
-    ids = [
-        r["person"]
-        for r in await PersonTeam.select(PersonTeam.person).where(
-            PersonTeam.team.is_in(team_ids or [0])
-        )
-    ]
-    where = Person.home_team.is_in(team_ids or [0])
-    if ids:
-        where = where | Person.id.is_in(ids)
-    volunteers = (
-        await Person.select(Person.id, Person.display_name)
-        .where((Person.role == Role.VOLUNTEER) & Person.active.eq(True) & where)
-        .order_by(Person.display_name)
-    )
-    return {"staff": staff, "volunteers": volunteers}
+    return {
+        "staff": [p for p in people if p["role"] != Role.VOLUNTEER],
+        "volunteers": [p for p in people if p["role"] == Role.VOLUNTEER],
+    }
 
 
 async def draft_plans(team_ids: list[int]) -> list[dict]:
     """The draft patrol plans of the areas from today on: where an action's point may go."""
-    return (
-        await PatrolPlan.select(PatrolPlan.id, PatrolPlan.title, PatrolPlan.day)
-        .where(
-            PatrolPlan.team.is_in(team_ids or [0])
-            & (PatrolPlan.status == PlanState.DRAFT)
-            & (PatrolPlan.day >= today())
-        )
-        .order_by(PatrolPlan.day)
+    teams = team_ids or [0]
+    return await PatrolPlan.raw(
+        "SELECT id, title, day FROM patrol_plan WHERE "  # noqa: S608 - marks only
+        f"team IN ({_marks(teams)}) AND status = {{}} AND day >= {{}} ORDER BY day, id",
+        *teams,
+        str(PlanState.DRAFT),
+        today(),
     )
 
 
