@@ -142,8 +142,15 @@ def _power_counts(rows: list[dict]) -> dict:
         "counts": counts.most_common(),
         "total": len(rows),
         "uses": [
-            {**r, "label": POWER_LABELS.get(r["kind"], r["kind"])}
-            for r in sorted(rows, key=lambda r: str(r["used_on"]), reverse=True)
+            {
+                "id": r["id"],
+                "kind": r["kind"],
+                "label": POWER_LABELS.get(r["kind"], r["kind"]),
+                "used_on": _date(r["used_on"]),
+                "place": r["place"],
+                "problem": r["problem"],
+            }
+            for r in sorted(rows, key=lambda r: (str(r["used_on"]), r["id"]), reverse=True)
         ],
     }
 
@@ -190,7 +197,8 @@ async def panel_near(
     where, args = _circle(lat, lng, radius_m)
     sql = (
         "SELECT * FROM (SELECT 'problem' AS what, p.id, p.title, p.state, p.updated_at, "  # noqa: S608
-        "p.next_review, CAST(NULL AS DATE) AS used_on, '' AS place, '' AS kind FROM problem p "
+        "p.next_review, CAST(NULL AS DATE) AS used_on, '' AS place, '' AS kind, "
+        "CAST(NULL AS INTEGER) AS problem FROM problem p "
         f"WHERE p.state <> {{}} AND p.id IN (SELECT x.problem FROM problem_place x WHERE {where})"
         f"{extra} ORDER BY p.updated_at DESC, p.id DESC LIMIT {{}}) AS found"
     )
@@ -198,7 +206,8 @@ async def panel_near(
     if actor.is_police:
         sql += (
             " UNION ALL SELECT 'power', x.id, '', '', CAST(NULL AS TIMESTAMPTZ), "  # noqa: S608
-            f"CAST(NULL AS DATE), x.used_on, x.place, x.kind FROM power_use x WHERE {where} "
+            "CAST(NULL AS DATE), x.used_on, x.place, x.kind, x.problem FROM power_use x "
+            f"WHERE {where} "
             "AND x.used_on >= {}"
         )
         values += [*args, _since(POWERS_DAYS)]
@@ -206,7 +215,7 @@ async def panel_near(
     problems = [_shown(r) for r in rows if r["what"] == "problem"]
     oldest = datetime.min.replace(tzinfo=UTC)
     problems.sort(key=lambda r: (r["updated_at"] or oldest, r["id"]), reverse=True)
-    powers = [{**r, "used_on": _date(r["used_on"])} for r in rows if r["what"] == "power"]
+    powers = [r for r in rows if r["what"] == "power"]
     return {"problems": problems, "powers": _power_counts(powers)}
 
 
