@@ -571,7 +571,7 @@ def test_the_panel_finds_open_problems_in_the_circle_and_powers_of_the_last_28_d
     assert used["total"] == 2 and used["counts"] == [("Dispersal direction", 2)]
     assert sync(panel.powers_used_in_area(pcso, team.id))["total"] == 3
     both = sync(panel.panel_near(pcso, *CENTRE, 300))
-    assert both["problems"] == shown
+    assert both["problems"] == sync(panel.problems_near(pcso, *CENTRE, 300))  # touched since
     assert both["powers"] == used
     assert len(sync(service.page(pcso, near, assess=False))["powers"]) == 4
 
