@@ -30,7 +30,14 @@ async def _open(actor, team_id: int, title: str, summary: str, method: dict) -> 
     if errors:
         raise RuntimeError(f"The demo problem was refused: {dict(errors)}")
     values, errors = MethodForm.parse(
-        {"title": title, "summary": summary, "radius_m": "150", "owner": str(actor.id), **method}
+        {
+            "title": title,
+            "summary": summary,
+            "radius_m": "150",
+            "owner": str(actor.id),
+            "next_review": (date.today() + timedelta(days=service.REVIEW_DAYS)).isoformat(),
+            **method,
+        }
     )
     errors = errors or await service.save_method(actor, problem_id, values)
     if errors:
