@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import PHONE, sign_in
+from tests.browser.test_accessibility import violations
 
 
 def test_a_priority_becomes_a_problem_in_three_screens_and_an_action_a_tasking(page, live_server):
@@ -56,3 +58,37 @@ def test_a_priority_becomes_a_problem_in_three_screens_and_an_action_a_tasking(p
         tasking_id,
     ) == [("pcso", "assigned")]
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+PAGES = {
+    "supervisor": [
+        "/problems",
+        "/problems/new",
+        "/problems/1",
+        "/problems/2",
+        "/problems/3/people",
+        "/problems/3/sara",
+        "/problems/review",
+        "/problems/powers",
+    ],
+    "volunteer": ["/problems", "/problems/2"],
+}
+
+
+@pytest.mark.parametrize("role", list(PAGES))
+def test_problem_pages_have_no_accessibility_violations(browser, live_server, role):
+    context = browser.new_context(
+        base_url=live_server.url, viewport=PHONE, is_mobile=True, has_touch=True, bypass_csp=True
+    )
+    page = context.new_page()
+    try:
+        sign_in(page, role)
+        found = {}
+        for url in PAGES[role]:
+            page.goto(url)
+            problems = violations(page)
+            if problems:
+                found[url] = problems
+        assert found == {}
+    finally:
+        context.close()
