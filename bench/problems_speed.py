@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.briefing_speed import configure, load, signed_in_token  # noqa: E402
 
-ROUNDS = 40
+ROUNDS = 60
 PROBLEMS = 2_000
 POWERS = 500
 
@@ -143,16 +143,20 @@ async def ratios(lat: float, lng: float, problem_id: int) -> None:
         async def problem_page():
             return await problems.page(actor, problem_id)
 
+        async def panel_alone(radius=radius):
+            return await panel.panel_near(actor, lat, lng, radius)
+
         _, near, used = await with_panel()
         calls = {
             "briefing": the_briefing,
             "briefing + panel": with_panel,
             "problem page": problem_page,
+            "panel alone": panel_alone,
         }
         times = {name: [] for name in calls}
         names = list(calls)
         for n in range(ROUNDS):
-            for name in names[n % 3 :] + names[: n % 3]:  # each goes first as often
+            for name in names[n % 4 :] + names[: n % 4]:  # each goes first as often
                 started = time.perf_counter()
                 await calls[name]()
                 times[name].append((time.perf_counter() - started) * 1000)
@@ -161,7 +165,8 @@ async def ratios(lat: float, lng: float, problem_id: int) -> None:
         print(
             f"at {radius} m ({len(near)} problems and {used['total']} powers in the panel): "
             "briefing + panel / briefing = "
-            f"{median['briefing + panel'] / base:.2f} (target <= 1.1); "
+            f"{median['briefing + panel'] / base:.2f} (target <= 1.1; from the panel's own "
+            f"median: {1 + median['panel alone'] / base:.2f}); "
             f"problem page with assessment / briefing = {median['problem page'] / base:.2f} "
             f"(target <= 1.0)",
             flush=True,
