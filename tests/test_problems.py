@@ -448,6 +448,10 @@ def test_an_action_becomes_a_tasking_in_one_step_and_shows_its_progress():
     sync(taskings.answer_tasking(actor_of(pcso_person), tasking["id"], "acknowledged"))
     shown = sync(service.page(supervisor, problem_id, assess=False))["actions"][0]
     assert shown["tasking"]["state"].startswith("Acknowledged")
+    # the tasking knows the problem it is part of (for the taskings' pages)
+    linked = sync(panel.problems_linked_to(actor_of(pcso_person), "tasking", tasking["id"]))
+    assert [p["id"] for p in linked] == [problem_id]
+    assert sync(panel.problems_linked_to(supervisor, "tasking", tasking["id"] + 1)) == []
 
 
 def test_an_agency_action_cannot_become_a_tasking_and_a_refusal_stores_nothing():

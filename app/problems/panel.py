@@ -5,6 +5,7 @@
     await powers_used_near(actor, lat, lng, radius_m)  # powers used in the last 28 days
     await problems_in_area(actor, team_id)           # problems of a team area
     await powers_used_in_area(actor, team_id)
+    await problems_linked_to(actor, "tasking", tasking_id)  # for other features' pages
 
 Each problem: id, title, state, state_label, updated_at, next_review, url; closed ones are
 left out; the most recently updated first (problems_near: 20 unless `limit` says otherwise;
@@ -221,3 +222,31 @@ async def panel_near(
 
 def _date(value):
     return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+LINKABLE = {"engagement", "tasking", "patrol_point", "visit", "referral"}
+
+
+async def problems_linked_to(actor: Actor, kind: str, record_id: int) -> list[dict]:
+    """The problems (closed ones too) a record is part of, for the other features' pages ('part
+    of the problem ...'): linked to it, or with an action that became it (a tasking or a patrol
+    point). Need to know as everywhere here."""
+    if kind not in LINKABLE:
+        raise ValueError(f"not a linkable kind: {kind!r}")
+    where = "SELECT problem FROM problem_link WHERE kind = {} AND record_id = {}"
+    args: list = [kind, record_id]
+    column = {"tasking": "tasking_id", "patrol_point": "patrol_point_id"}.get(kind)
+    if column:
+        where += f" UNION SELECT problem FROM problem_action WHERE {column} = {{}}"  # noqa: S608
+        args.append(record_id)
+    seen = await _seen(actor)
+    if seen is None:
+        return []
+    extra, extra_args = seen
+    rows = await Problem.raw(
+        "SELECT p.id, p.title, p.state, p.updated_at, p.next_review FROM problem p "  # noqa: S608
+        f"WHERE p.id IN ({where}){extra} ORDER BY p.updated_at DESC, p.id DESC",
+        *args,
+        *extra_args,
+    )
+    return [_shown(r) for r in rows]
