@@ -19,6 +19,7 @@ FEATURES = [
     "mentoring",
     "patrol",
     "people",
+    "problems",
     "retention",
     "subject_access",
     "taskings",

@@ -25,6 +25,7 @@ from app.database import snapshot
 from app.forms import FormErrors
 from app.outcomes import NotAllowed, Refused
 from app.places import team_choices
+from app.problems.panel import panel_near, problems_in_area
 from app.spreadsheet import safe_row
 from app.tables.briefing import AreaPriority, KeyContact
 from app.taskings.nearby import my_taskings_near
@@ -43,10 +44,21 @@ class BriefingPage:
     taskings_nearby: list[dict] = field(default_factory=list)
     priorities: list[dict] = field(default_factory=list)
     contacts: list[dict] | None = None
+    # Problem-solving plans with a place in the circle, and powers used there (28 days).
+    problems: list[dict] = field(default_factory=list)
+    powers: dict | None = None
 
     def context(self) -> dict:
         """The template's context (shallow: the briefing keeps its properties)."""
         return {**self.__dict__, "attribution": ATTRIBUTION}
+
+
+def _merged(near: list[dict], in_area: list[dict], limit: int = 20) -> list[dict]:
+    """Problems placed in the circle and problems of the area, once each, newest update first."""
+    oldest = datetime.min.replace(tzinfo=UTC)
+    found = {p["id"]: p for p in [*near, *in_area]}
+    ordered = sorted(found.values(), key=lambda p: (p["updated_at"] or oldest, p["id"]))
+    return ordered[::-1][:limit]
 
 
 async def _area_notes(actor: Actor, page: BriefingPage) -> None:
@@ -90,6 +102,11 @@ async def briefing(
                 actor, where.lat, where.lng, where.radius, team_id
             )
             await _area_notes(actor, page)
+            panel = await panel_near(actor, where.lat, where.lng, where.radius)
+            page.problems, page.powers = panel["problems"], panel["powers"]
+            if where.how in ("area", "home") and where.team:
+                # An area's briefing: its problems too, placed or not yet (newest update first).
+                page.problems = _merged(page.problems, await problems_in_area(actor, team_id))
     if page.contacts:
         # A look: its entry shares a commit (no transaction of its own; app/audit.py).
         await record(

@@ -58,6 +58,14 @@ def test_a_priority_becomes_a_problem_in_three_screens_and_an_action_a_tasking(p
         tasking_id,
     ) == [("pcso", "assigned")]
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    # The problem shows in its area's briefing, in the problem-solving panel.
+    [(team_id,)] = live_server.query(
+        "SELECT team_area FROM area_priority WHERE id = ?", priority_id
+    )
+    page.goto(f"/briefing?area={team_id}")
+    panel = page.locator("[data-slot=problem-solving]")
+    expect(panel.get_by_role("link", name=issue)).to_be_visible()
+    expect(panel).to_contain_text("Open")
 
 
 PAGES = {
