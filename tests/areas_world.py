@@ -212,7 +212,7 @@ def build(seed: int = 7) -> dict:
                 else:
                     counts["to_come"] += 1
             # Engagement over ten weeks, and follow-ups.
-            for n in range(25):
+            for _n in range(25):
                 at = NOW - timedelta(days=rng.uniform(0, 70))
                 kind = rng.choice(KINDS)
                 due = TODAY + timedelta(days=rng.randint(-5, 5)) if rng.random() < 0.4 else None
@@ -273,7 +273,7 @@ def build(seed: int = 7) -> dict:
                 counts["followups_soon"] += (not done) and TODAY <= due <= TODAY + timedelta(days=7)
             counts["households"] = len(households)
             # Abstraction over ten weeks.
-            for n in range(12):
+            for _n in range(12):
                 at = NOW - timedelta(days=rng.uniform(0, 70))
                 minutes = rng.choice([60, 120, 240, 480])
                 person = rng.choice([who["pcso"], who["sup"]])

@@ -90,7 +90,7 @@ def test_the_records_behind_each_figure_are_as_many_as_the_figure(world):
         family = "crimes" if key.startswith("c") else "incidents"
         assert total(family, key=key) == compare.total
         assert total(family, key=key, which="previous") == compare.previous_total
-        for kind, n, before in compare.rows:
+        for kind, n, _before in compare.rows:
             assert total(family, key=key, type=kind) == n
     assert total("taskings", which="open") == len(area.open_taskings)
     assert total("taskings", which="urgent") == len(area.urgent)
