@@ -23,6 +23,8 @@ from app.crime.nearby import as_time
 from app.tables.places import TeamArea
 
 SHOWN = 500
+# The query parameters that choose the rows behind a figure.
+QUERY = ("key", "which", "type", "kind", "week", "person", "state", "cause")
 FIGURES = (
     "crimes",
     "incidents",
