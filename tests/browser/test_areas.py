@@ -82,3 +82,21 @@ def test_a_pcso_records_abstraction_in_three_taps(browser, live_server):
         expect(page.locator("[data-recent]")).to_contain_text("Court, 2.0 hours")
     finally:
         context.close()
+
+
+def test_the_area_pages_have_no_accessibility_violations(browser, live_server):
+    from tests.browser.test_accessibility import violations
+
+    context = browser.new_context(base_url=live_server.url, viewport=DESK, bypass_csp=True)
+    try:
+        page = context.new_page()
+        sign_in(page, "supervisor")
+        found = {}
+        for url in ("/areas", "/areas/1", "/areas/1/records/taskings?which=open", "/abstraction"):
+            page.goto(url)
+            problems = violations(page)
+            if problems:
+                found[url] = problems
+        assert found == {}
+    finally:
+        context.close()
