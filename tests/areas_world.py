@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 import uuid
 from collections import Counter, defaultdict
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from app.clock import LOCAL_TIME
 from app.geo import cell_of
@@ -159,10 +159,15 @@ def build(seed: int = 7) -> dict:
                     mode="offer",
                 )
                 await t.save()
-                part = TaskingAssignment(tasking=t.id, person=who["vol"].id, state="done")
-                await part.save()
                 started = NOW - timedelta(days=n * 15, minutes=90)
                 minutes = 30 + 20 * n
+                part = TaskingAssignment(
+                    tasking=t.id,
+                    person=who["vol"].id,
+                    state="done",
+                    updated_at=started + timedelta(minutes=minutes),  # as the app sets it
+                )
+                await part.save()
                 for state, at in (
                     ("accepted", started - timedelta(hours=1)),
                     ("in_progress", started),
@@ -199,14 +204,16 @@ def build(seed: int = 7) -> dict:
                 )
                 await point.save()
                 counts["points"] += 1
-                if rng.random() < 0.5 and start < NOW:
-                    await PatrolCheckIn(
-                        uuid=uuid.uuid4(),
-                        point=point.id,
-                        person=who["pcso"].id,
-                        at=start + timedelta(minutes=10),
-                    ).save()
+                # A check-in early, in the window or late (a second one later never counts).
+                offset, how = rng.choice([(-10, "early"), (10, "in_window"), (75, "late")])
+                first = start + timedelta(minutes=offset)
+                if rng.random() < 0.6 and first < NOW:
+                    for at in (first, first + timedelta(minutes=5)):
+                        await PatrolCheckIn(
+                            uuid=uuid.uuid4(), point=point.id, person=who["pcso"].id, at=at
+                        ).save()
                     counts["patrol_done"] += 1
+                    counts[how] += 1
                 elif end < NOW:
                     counts["missed"] += 1
                 else:
@@ -289,7 +296,3 @@ def build(seed: int = 7) -> dict:
 
     sync(write())
     return {"teams": teams, "people": people, "expected": expected}
-
-
-def first_monday_week(value: date) -> int:
-    return (MONDAY - (value - timedelta(days=value.weekday()))).days // 7

@@ -36,6 +36,8 @@ def check_area(area, want):
     assert area.patrol.done == counts["patrol_done"]
     assert area.patrol.missed == counts["missed"]
     assert area.patrol.to_come == counts["to_come"]
+    for how in ("early", "in_window", "late"):
+        assert getattr(area.patrol, how) == counts[how], how
     engagement = Counter()
     for kind, weeks in area.engagement.items():
         for week, n in enumerate(weeks):

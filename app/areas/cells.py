@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from app.geo import CELL_DEGREES, LNG_SPAN, cells_around
+from app.geo import CELL_DEGREES, EARTH_RADIUS_M, LNG_SPAN, cell_of, cells_around
 
 MAX_METRES = 15_000
 _METRES_PER_DEGREE = 111_195.0
@@ -30,6 +30,7 @@ class AreaMap:
     centres: tuple[tuple[int, float, float], ...]  # (team id, lat, lng)
     _owner: dict[int, int | None] = field(default_factory=dict)
     _cells: dict[int, list[int]] = field(default_factory=dict)
+    _band: tuple[int, int, int, int] | None = None
 
     def area_of(self, cell: int) -> int | None:
         if cell in self._owner:
@@ -50,8 +51,39 @@ class AreaMap:
         if team_id not in self._cells:
             centre = next((c for c in self.centres if c[0] == team_id), None)
             around = cells_around(centre[1], centre[2], MAX_METRES) if centre else []
-            self._cells[team_id] = [c for c in around if self.area_of(c) == team_id]
+            # Only centres within twice the reach can own a cell within reach of this one.
+            reach = (2.2 * MAX_METRES / _METRES_PER_DEGREE) ** 2
+            squeeze = math.cos(math.radians(centre[1])) ** 2 if centre else 1
+            near = AreaMap(
+                tuple(
+                    c
+                    for c in self.centres
+                    if (c[1] - centre[1]) ** 2 + (c[2] - centre[2]) ** 2 * squeeze <= reach
+                )
+            )
+            mine = []
+            for cell in around:
+                if cell not in self._owner:
+                    self._owner[cell] = near.area_of(cell)
+                if self._owner[cell] == team_id:
+                    mine.append(cell)
+            self._cells[team_id] = mine
         return self._cells[team_id]
+
+    def band(self) -> tuple[int, int, int, int] | None:
+        """(lowest cell, highest cell, westmost column, eastmost column) of every area's reach:
+        a range the cell index can scan, and a column test, for reads of all areas."""
+        if not self.centres:
+            return None
+        if self._band is None:
+            lats = [c[1] for c in self.centres]
+            lngs = [c[2] for c in self.centres]
+            dlat = math.degrees(MAX_METRES / EARTH_RADIUS_M)
+            dlng = dlat / max(math.cos(math.radians(max(map(abs, lats)))), 0.01)
+            low = cell_of(min(lats) - dlat, min(lngs) - dlng)
+            high = cell_of(max(lats) + dlat, max(lngs) + dlng)
+            self._band = (low, high, low % LNG_SPAN, high % LNG_SPAN)
+        return self._band
 
 
 _maps: dict[tuple, AreaMap] = {}

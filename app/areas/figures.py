@@ -16,7 +16,7 @@ from app.areas import hooks
 from app.areas.cells import AreaMap, area_map
 from app.clock import LOCAL_TIME
 from app.crime.nearby import as_time
-from app.patrol.compliance import TO_COME, classify
+from app.geo import LNG_SPAN
 from app.tables.places import TeamArea
 from app.tables.taskings import State
 
@@ -238,9 +238,20 @@ async def all_centres() -> list[dict]:
     return await TeamArea.raw("SELECT id, centre_lat, centre_lng FROM team_area")
 
 
-def _cells_filter(amap: AreaMap, ids: list[int] | None, column: str) -> tuple[str, list]:
+def _cells_filter(
+    amap: AreaMap, ids: list[int] | None, column: str, band: bool = True
+) -> tuple[str, list]:
+    """The cells of the areas `ids`; for all areas, the band of cells their reach covers (data
+    of other forces' places, as a national import brings, is not read)."""
     if ids is None:
-        return "", []
+        reach = amap.band() if band else None
+        if reach is None:
+            return "", []
+        low, high, west, east = reach
+        return (
+            f" AND {column} BETWEEN {{}} AND {{}} AND {column} % {LNG_SPAN} BETWEEN {{}} AND {{}}",
+            [low, high, west, east],
+        )
     cells = sorted({c for team_id in ids for c in amap.cells_of(team_id)})
     return _in(column, cells)
 
@@ -285,7 +296,8 @@ async def _incidents(areas, amap: AreaMap, ids, now: datetime, windows) -> None:
     for _, _, start, earlier in windows:
         bounds += [(start, None), (earlier, start)]
     sums, args = _windows("occurred_at", bounds)
-    where, cell_args = _cells_filter(amap, ids, "cell")
+    # All areas: the time range is what narrows the read (the index on occurred_at).
+    where, cell_args = _cells_filter(amap, ids, "cell", band=False)
     since = min(b[0] for b in bounds)
     found = await TeamArea.raw(
         f"SELECT cell, category AS kind, {sums} FROM incident "  # noqa: S608
@@ -332,15 +344,27 @@ async def _taskings(areas, ids, now: datetime) -> None:
 
 
 async def _patrol(areas, ids, now: datetime) -> None:
+    """This week's published points by how they were kept, counted in the database: as
+    app/patrol/compliance.classify does (a point with no check-in is missed only once its
+    window has ended; before that it is to come)."""
     local = now.astimezone(LOCAL_TIME).date()
     monday = local - timedelta(days=local.weekday())
     where, args = _in("pl.team", ids)
     rows = await TeamArea.raw(
-        "SELECT pl.team, p.id, p.window_start, p.window_end, MIN(c.at) AS first_at "  # noqa: S608
+        "SELECT team, COUNT(*) AS points, "  # noqa: S608
+        "SUM(CASE WHEN first_at IS NULL AND window_end < {} THEN 1 ELSE 0 END) AS missed, "
+        "SUM(CASE WHEN first_at IS NULL AND window_end >= {} THEN 1 ELSE 0 END) AS to_come, "
+        "SUM(CASE WHEN first_at < window_start THEN 1 ELSE 0 END) AS early, "
+        "SUM(CASE WHEN first_at > window_end THEN 1 ELSE 0 END) AS late, "
+        "SUM(CASE WHEN first_at >= window_start AND first_at <= window_end THEN 1 ELSE 0 END) "
+        "AS in_window FROM ("
+        "SELECT pl.team, p.window_start, p.window_end, MIN(c.at) AS first_at "
         "FROM patrol_point p JOIN patrol_plan pl ON pl.id = p.plan "
         "LEFT JOIN patrol_check_in c ON c.point = p.id "
         f"WHERE pl.status = {{}} AND pl.day >= {{}} AND pl.day <= {{}}{where} "
-        "GROUP BY pl.team, p.id, p.window_start, p.window_end",
+        "GROUP BY pl.team, p.id, p.window_start, p.window_end) kept GROUP BY team",
+        now,
+        now,
         "published",
         monday,
         monday + timedelta(days=6),
@@ -350,11 +374,12 @@ async def _patrol(areas, ids, now: datetime) -> None:
         area = areas.get(row["team"])
         if area is None:
             continue
-        first = as_time(row["first_at"]) if row["first_at"] else None
-        kind = str(classify(first, as_time(row["window_start"]), as_time(row["window_end"]), now))
-        area.patrol.points += 1
-        name = "to_come" if kind == TO_COME else kind
-        setattr(area.patrol, name, getattr(area.patrol, name) + 1)
+        area.patrol = Patrol(
+            **{
+                name: int(row[name] or 0)
+                for name in ("points", "in_window", "early", "late", "missed", "to_come")
+            }
+        )
 
 
 async def _engagement(areas, ids, now: datetime, today: date) -> None:
@@ -446,12 +471,17 @@ async def _volunteers(areas, ids, now: datetime) -> None:
         "MIN(CASE WHEN e.to_state = {} THEN e.at END) AS started, "
         "MAX(CASE WHEN e.to_state = {} THEN e.at END) AS finished "
         "FROM tasking_assignment a JOIN tasking t ON t.id = a.tasking "
-        "JOIN person p ON p.id = a.person JOIN tasking_event e ON e.assignment = a.id "
-        f"WHERE p.role = {{}} AND a.state = {{}}{where} GROUP BY t.team, p.display_name, a.id",
+        "JOIN person p ON p.id = a.person "
+        # By the tasking (indexed), then the part: tasking_event.assignment has no index.
+        "JOIN tasking_event e ON e.tasking = t.id AND e.assignment = a.id "
+        # A part's updated_at is when it became done (done is final): only recent ones.
+        f"WHERE p.role = {{}} AND a.state = {{}} AND a.updated_at >= {{}}{where} "
+        "GROUP BY t.team, p.display_name, a.id",
         "in_progress",
         "done",
         "volunteer",
         "done",
+        since,
         *args,
     )
     for row in rows:

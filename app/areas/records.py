@@ -335,7 +335,8 @@ async def volunteers(team_id: int, now: datetime, q: dict) -> Records:
         "MIN(CASE WHEN e.to_state = {} THEN e.at END) AS started, "
         "MAX(CASE WHEN e.to_state = {} THEN e.at END) AS finished "
         "FROM tasking_assignment a JOIN tasking t ON t.id = a.tasking "
-        "JOIN person p ON p.id = a.person JOIN tasking_event e ON e.assignment = a.id "
+        "JOIN person p ON p.id = a.person "
+        "JOIN tasking_event e ON e.tasking = t.id AND e.assignment = a.id "
         "WHERE p.role = {} AND a.state = {} AND t.team = {} GROUP BY p.display_name, t.id, t.title",
         "in_progress",
         "done",
