@@ -8,9 +8,11 @@ import pytest
 
 from app.areas import abstraction, figures, service
 from app.areas.forms import AbstractionForm
+from app.geo import cell_of
 from app.outcomes import NotAllowed, NotFound
 from app.tables.areas import Abstraction
 from app.tables.audit import AuditEntry
+from app.tables.briefing import CrimeCellCount, CrimeMonth
 from tests.areas_world import NOW, build
 from tests.factories import actor_of, make_actor
 from tests.helpers import sync
@@ -180,3 +182,23 @@ def test_abstraction_is_recorded_by_police_staff_against_their_area():
 def test_abstraction_form_says_what_is_wrong(data, field):
     _, errors = AbstractionForm.parse(data)
     assert field in errors
+
+
+def test_street_crime_counts_are_read_again_after_an_import(world):
+    team = world["teams"]["Abbey"]
+    before = sync(figures.gather([team.id], NOW))[team.id].compare("c3").total
+    # A month replaced by a new copy: its digest and counts change.
+    latest = sync(CrimeMonth.objects().order_by(CrimeMonth.month, ascending=False).first())
+    sync(
+        CrimeCellCount(
+            batch=latest.id,
+            cell=cell_of(team.centre_lat, team.centre_lng),
+            crime_type="Drugs",
+            count=5,
+        ).save()
+    )
+    assert (
+        sync(figures.gather([team.id], NOW))[team.id].compare("c3").total == before
+    )  # counts kept until the month changes
+    sync(CrimeMonth.update({CrimeMonth.digest: "new copy"}).where(CrimeMonth.id == latest.id))
+    assert sync(figures.gather([team.id], NOW))[team.id].compare("c3").total == before + 5

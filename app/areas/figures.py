@@ -37,6 +37,8 @@ INCIDENT_DAYS = (
 )
 # Street crime is published by month: the latest months against the months before.
 CRIME_MONTHS = ((3, "Latest 3 months"), (12, "Latest 12 months"))
+# The roll-up's incidents: this week against the week before (the area page has every window).
+ROLLUP_INCIDENT_DAYS = 7
 WEEKS = 8  # engagement and abstraction by week: this week and the seven before
 RECENT_DAYS = 28  # volunteers' hours, visits made, roll-up's engagement
 DUE_SOON = timedelta(days=7)
@@ -239,25 +241,36 @@ async def all_centres() -> list[dict]:
 
 
 def _cells_filter(
-    amap: AreaMap, ids: list[int] | None, column: str, band: bool = True
+    amap: AreaMap, ids: list[int] | None, column: str, indexed: bool = True
 ) -> tuple[str, list]:
     """The cells of the areas `ids`; for all areas, the band of cells their reach covers (data
-    of other forces' places, as a national import brings, is not read)."""
-    if ids is None:
-        reach = amap.band() if band else None
-        if reach is None:
-            return "", []
-        low, high, west, east = reach
-        return (
-            f" AND {column} BETWEEN {{}} AND {{}} AND {column} % {LNG_SPAN} BETWEEN {{}} AND {{}}",
-            [low, high, west, east],
-        )
-    cells = sorted({c for team_id in ids for c in amap.cells_of(team_id)})
-    return _in(column, cells)
+    of other forces' places, as a national import brings, is not read). `indexed`: the band is
+    read from the cell index; else tested on each row (`+ 0`), when a time range is narrower."""
+    if ids is not None:
+        cells = sorted({c for team_id in ids for c in amap.cells_of(team_id)})
+        return _in(column, cells)
+    reach = amap.band()
+    if reach is None:
+        return "", []
+    low, high, west, east = reach
+    cell = column if indexed else f"{column} + 0"
+    return (
+        f" AND {cell} BETWEEN {{}} AND {{}} AND {column} % {LNG_SPAN} BETWEEN {{}} AND {{}}",
+        [low, high, west, east],
+    )
+
+
+# Street crime counts change only when a force-month is imported: the counts read for a set of
+# areas are kept, keyed on every stored month's id, digest, row count and import time (read each
+# time: one small query), so an import, a replaced month or a removed one reads them afresh.
+_crime_counts: dict[tuple, list[dict]] = {}
+CRIME_COUNTS_KEPT = 256
 
 
 async def _crimes(areas: dict[int, AreaFigures], amap: AreaMap, ids, by_type: bool) -> None:
-    rows = await TeamArea.raw("SELECT DISTINCT month FROM crime_month")
+    rows = await TeamArea.raw(
+        "SELECT id, month, digest, rows, imported_at FROM crime_month ORDER BY id"
+    )
     stored = {r["month"] for r in rows}
     if not stored:
         return
@@ -270,14 +283,25 @@ async def _crimes(areas: dict[int, AreaFigures], amap: AreaMap, ids, by_type: bo
     where, cell_args = _cells_filter(amap, ids, "c.cell")
     kind = "c.crime_type" if by_type else "'all'"
     earliest = min(b[0] for b in bounds)
-    found = await TeamArea.raw(
-        f"SELECT c.cell, {kind} AS kind, {sums} FROM crime_cell_count c "  # noqa: S608
-        f"JOIN crime_month m ON m.id = c.batch WHERE m.month >= {{}}{where} "
-        f"GROUP BY c.cell{', c.crime_type' if by_type else ''}",
-        *args,
-        earliest,
-        *cell_args,
+    key = (
+        tuple(tuple(str(v) for v in r.values()) for r in rows),
+        amap.centres,
+        None if ids is None else tuple(ids),
+        by_type,
     )
+    found = _crime_counts.get(key)
+    if found is None:
+        found = await TeamArea.raw(
+            f"SELECT c.cell, {kind} AS kind, {sums} FROM crime_cell_count c "  # noqa: S608
+            f"JOIN crime_month m ON m.id = c.batch WHERE m.month >= {{}}{where} "
+            f"GROUP BY c.cell{', c.crime_type' if by_type else ''}",
+            *args,
+            earliest,
+            *cell_args,
+        )
+        if len(_crime_counts) >= CRIME_COUNTS_KEPT:
+            _crime_counts.pop(next(iter(_crime_counts)))
+        _crime_counts[key] = found
     for area in areas.values():
         for n, label, first, before in periods:
             known = all(month_before(latest, k) in stored for k in range(n, 2 * n))
@@ -297,11 +321,12 @@ async def _incidents(areas, amap: AreaMap, ids, now: datetime, windows) -> None:
         bounds += [(start, None), (earlier, start)]
     sums, args = _windows("occurred_at", bounds)
     # All areas: the time range is what narrows the read (the index on occurred_at).
-    where, cell_args = _cells_filter(amap, ids, "cell", band=False)
+    where, cell_args = _cells_filter(amap, ids, "cell", indexed=False)
     since = min(b[0] for b in bounds)
     found = await TeamArea.raw(
+        # Category first: grouping by cell first leads SQLite to walk the whole cell index.
         f"SELECT cell, category AS kind, {sums} FROM incident "  # noqa: S608
-        f"WHERE occurred_at >= {{}}{where} GROUP BY cell, category",
+        f"WHERE occurred_at >= {{}}{where} GROUP BY category, cell",
         *args,
         since,
         *cell_args,
@@ -388,8 +413,10 @@ async def _engagement(areas, ids, now: datetime, today: date) -> None:
     sums, args = _windows("occurred_at", bounds)
     where, team_args = _in("team", ids)
     rows = await TeamArea.raw(
-        f"SELECT team, kind, {sums} FROM engagement "  # noqa: S608
-        f"WHERE deleted_at IS NULL AND occurred_at >= {{}}{where} GROUP BY team, kind",
+        # kind || '': grouping by the bare column leads SQLite to walk the whole kind index
+        # instead of the few weeks the occurred_at index gives.
+        f"SELECT team, kind || '' AS kind, {sums} FROM engagement "  # noqa: S608
+        f"WHERE deleted_at IS NULL AND occurred_at >= {{}}{where} GROUP BY team, kind || ''",
         *args,
         min(weeks[-1][0], now - timedelta(days=RECENT_DAYS)),
         *team_args,
@@ -537,7 +564,7 @@ async def gather(
 ) -> dict[int, AreaFigures]:
     """The figures of the team areas `ids` (None: every area), by area id. `detail`: the area
     page's (crime by type, every incident window); else the roll-up's key figures (crime totals,
-    the last 28 days of incidents). Run it inside a snapshot()."""
+    the last 7 days of incidents). Run it inside a snapshot()."""
     now = (now or datetime.now(UTC)).replace(microsecond=0)
     today = now.astimezone(LOCAL_TIME).date()
     rows = await teams(ids)
@@ -551,7 +578,7 @@ async def gather(
     amap = area_map(await all_centres())
     windows = incident_windows(now)
     if not detail:
-        windows = [w for w in windows if w[0] == 28]
+        windows = [w for w in windows if w[0] == ROLLUP_INCIDENT_DAYS]
     await _crimes(areas, amap, wanted, by_type=detail)
     await _incidents(areas, amap, wanted, now, windows)
     await _taskings(areas, wanted, now)

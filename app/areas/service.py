@@ -23,8 +23,8 @@ from app.spreadsheet import safe_row
 ROLLUP_COLUMNS: list[tuple[str, str]] = [
     ("crimes_12", "Crimes, latest 12 months"),
     ("crimes_12_before", "The 12 before"),
-    ("incidents_28", "Incidents, last 28 days"),
-    ("incidents_28_before", "The 28 before"),
+    ("incidents_7", "Incidents, last 7 days"),
+    ("incidents_7_before", "The 7 before"),
     ("open", "Open taskings"),
     ("urgent", "Urgent"),
     ("overdue", "Overdue"),
@@ -51,12 +51,12 @@ def _only_supervisors(actor: Actor) -> None:
 def key_figures(area: AreaFigures) -> dict[str, object]:
     """The roll-up's figures of one area, by column key."""
     year = area.compare("c12")
-    month = area.compare("i28")
+    week = area.compare(f"i{figures.ROLLUP_INCIDENT_DAYS}")
     return {
         "crimes_12": year.total if year else None,
         "crimes_12_before": (year.previous_total if year and year.previous_known else None),
-        "incidents_28": month.total if month else 0,
-        "incidents_28_before": month.previous_total if month else 0,
+        "incidents_7": week.total if week else 0,
+        "incidents_7_before": week.previous_total if week else 0,
         "open": len(area.open_taskings),
         "urgent": len(area.urgent),
         "overdue": len(area.overdue),
