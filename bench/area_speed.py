@@ -17,7 +17,7 @@ the use cases as the web calls them:
 - `areas.service.rollup` of every area;
 
 and prints the medians and the ratios area page / briefing and roll-up / area page (the issue
-asks for at most 2 and at most 3).
+asks for at most 2 and at most 3). AREA_BENCH_ROUNDS sets the rounds (30).
 """
 
 from __future__ import annotations
