@@ -31,7 +31,7 @@ def test_a_supervisor_opens_the_rollup_an_area_and_the_records_behind_a_figure(
         [(areas,)] = live_server.query("SELECT COUNT(*) FROM team_area")
         expect(page.locator("table[data-rollup] tbody tr[data-team]")).to_have_count(areas)
         # Sort by open taskings, most first: the demo's home area has some.
-        page.locator("table[data-rollup] thead").get_by_role("link", name="Open taskings").click()
+        page.locator("table[data-rollup] thead").get_by_role("link", name="Open tasks").click()
         page.wait_for_url("**/areas?sort=open&order=desc")
         first = page.locator("table[data-rollup] tbody tr[data-team]").first
         team_id = int(first.get_attribute("data-team"))

@@ -107,7 +107,7 @@ def test_the_rollup_sorts_and_downloads(as_role):
     assert download.headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(download.text)))
     by_area = {r["area"]: r for r in rows}
-    assert by_area["Abbey"]["Open taskings"] == str(counts[abbey.id]["open"])
+    assert by_area["Abbey"]["Open tasks"] == str(counts[abbey.id]["open"])
     assert by_area["Rose Hill"]["Urgent"] == str(counts[rose.id]["urgent"])
     area_csv = sup.get(f"/areas/{abbey.id}/figures.csv")
     figures = {
