@@ -10,7 +10,7 @@ from app import audit
 from app.actor import Actor
 from app.audit import Operation
 from app.database import atomic, snapshot
-from app.outcomes import NotAllowed
+from app.outcomes import NotAllowed, NotFound
 from app.tables.areas import Abstraction
 
 RECENT_DAYS = 28
@@ -58,3 +58,17 @@ async def mine(actor: Actor, now: datetime | None = None) -> list[dict]:
             .where((Abstraction.person == actor.id) & (Abstraction.starts_at >= since))
             .order_by(Abstraction.starts_at, ascending=False)
         )
+
+
+async def remove(actor: Actor, abstraction_id: int) -> None:
+    """Take back one of the actor's own entries (a wrong tap). Raises NotFound for an entry
+    that is not theirs (as if it did not exist)."""
+    _may_record(actor)
+    async with atomic():
+        owned = await Abstraction.exists().where(
+            (Abstraction.id == abstraction_id) & (Abstraction.person == actor.id)
+        )
+        if not owned:
+            raise NotFound(abstraction_id)
+        await Abstraction.delete().where(Abstraction.id == abstraction_id)
+        await audit.record(actor, Operation.ERASURE, "abstraction", abstraction_id)

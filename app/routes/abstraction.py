@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, get, post
-from litestar.params import FromQuery
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from app import navigation
@@ -47,3 +47,13 @@ class AbstractionController(Controller):
             return await _page(actor, AbstractionForm.in_order(errors), AbstractionForm.echo(data))
         await abstraction.record(actor, values)
         return Redirect(path="/abstraction?saved=1", status_code=303)
+
+    @post(
+        "/{abstraction_id:int}/delete",
+        opt=allow(POLICE),
+        status_code=303,
+        name="abstraction:remove",
+    )
+    async def remove(self, actor: Acting, abstraction_id: FromPath[int]) -> Redirect:
+        await abstraction.remove(actor, abstraction_id)
+        return Redirect(path="/abstraction", status_code=303)

@@ -146,3 +146,15 @@ def test_abstraction_is_recorded_and_counted_on_the_area_page(as_role):
     section = page.select_one("#abstraction")
     assert "4.0" in section.select_one("tfoot").get_text()
     assert as_role("volunteer").get("/abstraction").status_code == 403
+
+
+def test_staff_take_back_their_own_abstraction_only(as_role):
+    team = make_team("Abbey")
+    pcso = as_role("pcso", home_team=team.id)
+    other = as_role("officer", home_team=team.id)
+    pcso.post("/abstraction", data={"cause": "custody", "length": "60"})
+    row = sync(Abstraction.objects().first())
+    assert other.post(f"/abstraction/{row.id}/delete").status_code == 404
+    assert sync(Abstraction.count()) == 1
+    assert pcso.post(f"/abstraction/{row.id}/delete").status_code == 303
+    assert sync(Abstraction.count()) == 0
