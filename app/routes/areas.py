@@ -14,12 +14,14 @@ from app import navigation
 from app.access import allow
 from app.areas import figures, records, service
 from app.areas.forms import CAUSES
+from app.engagement.forms import KINDS as ENGAGEMENT_KINDS
 from app.roles import Role
 from app.web import Acting, page
 
 SUPERVISORS = allow(Role.SUPERVISOR)
 NAV = navigation.register("Areas", "areas:rollup", "people", 5)
 CAUSE_LABELS = {str(k): v for k, v in CAUSES.items()}
+KIND_LABELS = {str(k): v for k, v in ENGAGEMENT_KINDS.items()}
 
 
 def _csv(text: str, name: str) -> Response:
@@ -59,6 +61,7 @@ class AreasController(Controller):
             area=area,
             weeks=figures.week_starts(datetime.now(UTC)),
             causes=CAUSE_LABELS,
+            kinds=KIND_LABELS,
         )
 
     @get("/{team_id:int}/figures.csv", opt=SUPERVISORS, name="areas:area_csv")
