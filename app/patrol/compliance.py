@@ -1,9 +1,10 @@
-"""Compliance: per plan, person and week, points visited in their window, early, late, missed."""
+"""Compliance: per plan, person and week, points visited in their window, early, late, missed,
+or still to come (no check-in yet, and its window has not ended: not missed yet)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from app import audit
 from app.actor import Actor
@@ -25,18 +26,37 @@ class Tally:
     early: int = 0
     late: int = 0
     missed: int = 0
+    to_come: int = 0
     manual: int = 0
     minutes_spent: float = 0.0
     plans: list[int] = field(default_factory=list)
 
     def add(self, other: Tally) -> None:
-        for name in ("points", "in_window", "early", "late", "missed", "manual", "minutes_spent"):
+        for name in (
+            "points",
+            "in_window",
+            "early",
+            "late",
+            "missed",
+            "to_come",
+            "manual",
+            "minutes_spent",
+        ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
-def classify(check_in_at: datetime | None, start: datetime, end: datetime) -> Timing:
-    """In the window, early, late or missed (the window's ends count as inside)."""
+# A point with no check-in whose window has not ended yet: not missed, still to come.
+TO_COME = "to_come"
+
+
+def classify(
+    check_in_at: datetime | None, start: datetime, end: datetime, now: datetime | None = None
+) -> Timing | str:
+    """In the window, early, late or missed (the window's ends count as inside). A point with no
+    check-in is missed only once its window has ended: before that (at `now`) it is TO_COME."""
     if check_in_at is None:
+        if now is not None and now <= end:
+            return TO_COME
         return Timing.MISSED
     if check_in_at < start:
         return Timing.EARLY
@@ -49,8 +69,12 @@ def week_bounds(monday: date) -> tuple[date, date]:
     return monday, monday + timedelta(days=6)
 
 
-async def week_report(team_id: int, monday: date) -> tuple[list[dict], dict[str, Tally]]:
-    """Each published plan of the week with its tally, and a tally per person who patrolled."""
+async def week_report(
+    team_id: int, monday: date, now: datetime | None = None
+) -> tuple[list[dict], dict[str, Tally]]:
+    """Each published plan of the week with its tally, and a tally per person who patrolled.
+    Points with no check-in whose window ends after `now` (default: the present) are to come."""
+    now = now or datetime.now(UTC)
     first, last = week_bounds(monday)
     plans = (
         await PatrolPlan.select(
@@ -80,8 +104,8 @@ async def week_report(team_id: int, monday: date) -> tuple[list[dict], dict[str,
         tally = Tally(points=len(points), plans=[plan["id"]])
         for point in points:
             c = first_at.get(point["id"])
-            kind = classify(c["at"] if c else None, point["window_start"], point["window_end"])
-            setattr(tally, kind.value, getattr(tally, kind.value) + 1)
+            kind = classify(c["at"] if c else None, point["window_start"], point["window_end"], now)
+            setattr(tally, str(kind), getattr(tally, str(kind)) + 1)
             if c and not c["automatic"]:
                 tally.manual += 1
             if c and c["checked_out_at"]:
@@ -92,13 +116,15 @@ async def week_report(team_id: int, monday: date) -> tuple[list[dict], dict[str,
     return rows, people
 
 
-async def report(actor: Actor, team_id: int, monday: date) -> tuple[list[dict], dict[str, Tally]]:
-    """A team area's week of patrol plans (week_report), for a supervisor: the look at who
-    patrolled where is audited. Raises NotFound when there is no such team area."""
+async def report(
+    actor: Actor, team_id: int, monday: date, now: datetime | None = None
+) -> tuple[list[dict], dict[str, Tally]]:
+    """A team area's week of patrol plans (week_report, as at `now`), for a supervisor: the look
+    at who patrolled where is audited. Raises NotFound when there is no such team area."""
     async with snapshot():
         if not await TeamArea.exists().where(TeamArea.id == team_id):
             raise NotFound(team_id)
-        rows, people = await week_report(team_id, monday)
+        rows, people = await week_report(team_id, monday, now)
         await audit.record(
             actor,
             Operation.CONSULTATION,

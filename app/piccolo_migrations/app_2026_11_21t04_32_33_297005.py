@@ -1,14 +1,15 @@
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-from piccolo.columns.base import OnDelete
-from piccolo.columns.base import OnUpdate
-from piccolo.columns.column_types import Boolean
-from piccolo.columns.column_types import DoublePrecision
-from piccolo.columns.column_types import ForeignKey
-from piccolo.columns.column_types import Integer
-from piccolo.columns.column_types import Serial
-from piccolo.columns.column_types import Text
-from piccolo.columns.column_types import Timestamptz
-from piccolo.columns.column_types import Varchar
+from piccolo.columns.base import OnDelete, OnUpdate
+from piccolo.columns.column_types import (
+    Boolean,
+    DoublePrecision,
+    ForeignKey,
+    Integer,
+    Serial,
+    Text,
+    Timestamptz,
+    Varchar,
+)
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.columns.indexes import IndexMethod
 from piccolo.table import Table
@@ -85,13 +86,9 @@ DESCRIPTION = ""
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="app", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="app", description=DESCRIPTION)
 
-    manager.add_table(
-        class_name="Person", tablename="person", schema=None, columns=None
-    )
+    manager.add_table(class_name="Person", tablename="person", schema=None, columns=None)
 
     manager.add_table(
         class_name="SignInAttempt",
@@ -121,21 +118,13 @@ async def forwards():
         columns=None,
     )
 
-    manager.add_table(
-        class_name="TeamArea", tablename="team_area", schema=None, columns=None
-    )
+    manager.add_table(class_name="TeamArea", tablename="team_area", schema=None, columns=None)
 
-    manager.add_table(
-        class_name="Division", tablename="division", schema=None, columns=None
-    )
+    manager.add_table(class_name="Division", tablename="division", schema=None, columns=None)
 
-    manager.add_table(
-        class_name="Force", tablename="force", schema=None, columns=None
-    )
+    manager.add_table(class_name="Force", tablename="force", schema=None, columns=None)
 
-    manager.add_table(
-        class_name="Section", tablename="section", schema=None, columns=None
-    )
+    manager.add_table(class_name="Section", tablename="section", schema=None, columns=None)
 
     manager.add_column(
         table_class_name="Person",

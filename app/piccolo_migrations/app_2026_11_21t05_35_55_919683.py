@@ -1,17 +1,18 @@
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-from piccolo.columns.base import OnDelete
-from piccolo.columns.base import OnUpdate
-from piccolo.columns.column_types import BigInt
-from piccolo.columns.column_types import Boolean
-from piccolo.columns.column_types import Date
-from piccolo.columns.column_types import DoublePrecision
-from piccolo.columns.column_types import ForeignKey
-from piccolo.columns.column_types import Integer
-from piccolo.columns.column_types import Serial
-from piccolo.columns.column_types import Text
-from piccolo.columns.column_types import Timestamptz
-from piccolo.columns.column_types import UUID
-from piccolo.columns.column_types import Varchar
+from piccolo.columns.base import OnDelete, OnUpdate
+from piccolo.columns.column_types import (
+    UUID,
+    BigInt,
+    Boolean,
+    Date,
+    DoublePrecision,
+    ForeignKey,
+    Integer,
+    Serial,
+    Text,
+    Timestamptz,
+    Varchar,
+)
 from piccolo.columns.defaults.date import DateNow
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.columns.defaults.uuid import UUID4
@@ -207,9 +208,7 @@ DESCRIPTION = ""
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="app", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="app", description=DESCRIPTION)
 
     manager.add_table(
         class_name="KeyContact",
@@ -225,9 +224,7 @@ async def forwards():
         columns=None,
     )
 
-    manager.add_table(
-        class_name="Incident", tablename="incident", schema=None, columns=None
-    )
+    manager.add_table(class_name="Incident", tablename="incident", schema=None, columns=None)
 
     manager.add_table(
         class_name="PushMessage",
@@ -243,9 +240,7 @@ async def forwards():
         columns=None,
     )
 
-    manager.add_table(
-        class_name="Referral", tablename="referral", schema=None, columns=None
-    )
+    manager.add_table(class_name="Referral", tablename="referral", schema=None, columns=None)
 
     manager.add_table(
         class_name="VolunteerProfile",
@@ -310,9 +305,7 @@ async def forwards():
         columns=None,
     )
 
-    manager.add_table(
-        class_name="Engagement", tablename="engagement", schema=None, columns=None
-    )
+    manager.add_table(class_name="Engagement", tablename="engagement", schema=None, columns=None)
 
     manager.add_table(
         class_name="MentorContact",
@@ -335,17 +328,11 @@ async def forwards():
         columns=None,
     )
 
-    manager.add_table(
-        class_name="PushKey", tablename="push_key", schema=None, columns=None
-    )
+    manager.add_table(class_name="PushKey", tablename="push_key", schema=None, columns=None)
 
-    manager.add_table(
-        class_name="Tasking", tablename="tasking", schema=None, columns=None
-    )
+    manager.add_table(class_name="Tasking", tablename="tasking", schema=None, columns=None)
 
-    manager.add_table(
-        class_name="FollowUp", tablename="follow_up", schema=None, columns=None
-    )
+    manager.add_table(class_name="FollowUp", tablename="follow_up", schema=None, columns=None)
 
     manager.add_table(
         class_name="PatrolPlan",
@@ -361,13 +348,9 @@ async def forwards():
         columns=None,
     )
 
-    manager.add_table(
-        class_name="Crime", tablename="crime", schema=None, columns=None
-    )
+    manager.add_table(class_name="Crime", tablename="crime", schema=None, columns=None)
 
-    manager.add_table(
-        class_name="HomeVisit", tablename="home_visit", schema=None, columns=None
-    )
+    manager.add_table(class_name="HomeVisit", tablename="home_visit", schema=None, columns=None)
 
     manager.add_table(
         class_name="MentorGoal",

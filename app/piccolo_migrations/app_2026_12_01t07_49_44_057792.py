@@ -1,5 +1,6 @@
-from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from enum import Enum
+
+from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.columns.column_types import Varchar
 
 ID = "2026-12-01T07:49:44:057792"
@@ -8,9 +9,7 @@ DESCRIPTION = ""
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="app", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="app", description=DESCRIPTION)
 
     manager.alter_column(
         table_class_name="Engagement",
@@ -105,11 +104,7 @@ async def forwards():
         tablename="patrol_plan",
         column_name="status",
         db_column_name="status",
-        params={
-            "choices": Enum(
-                "PlanState", {"DRAFT": "draft", "PUBLISHED": "published"}
-            )
-        },
+        params={"choices": Enum("PlanState", {"DRAFT": "draft", "PUBLISHED": "published"})},
         old_params={"choices": None},
         column_class=Varchar,
         old_column_class=Varchar,
