@@ -160,6 +160,8 @@ class AreaFigures:
             marks.append("patrol points missed")
         if self.followups_due:
             marks.append("follow-ups due")
+        if self.problems and self.problems["overdue_reviews"]:
+            marks.append("problem-solving reviews overdue")
         year = self.compare("c12")
         if year and year.previous_known and year.total > year.previous_total:
             marks.append("crime up on the year before")

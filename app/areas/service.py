@@ -37,6 +37,8 @@ ROLLUP_COLUMNS: list[tuple[str, str]] = [
     ("coverage", "Reached %"),
     ("referrals", "Referrals open"),
     ("followups", "Follow-ups due"),
+    ("problems", "Open problems"),
+    ("reviews_overdue", "Reviews overdue"),
     ("volunteer_hours", "Volunteer hours, 28 days"),
     ("abstraction_hours", "Abstraction hours, this week"),
 ]
@@ -69,6 +71,8 @@ def key_figures(area: AreaFigures) -> dict[str, object]:
         "coverage": area.coverage,
         "referrals": sum(area.referrals.values()),
         "followups": area.followups_due,
+        "problems": area.problems["open"] if area.problems else 0,
+        "reviews_overdue": area.problems["overdue_reviews"] if area.problems else 0,
         "volunteer_hours": round(area.volunteer_minutes / 60, 1),
         "abstraction_hours": round(area.abstraction_weeks[0] / 60, 1),
     }

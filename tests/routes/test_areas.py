@@ -91,7 +91,9 @@ def test_the_rollup_and_each_area_page_show_the_counts(as_role):
     records = html(sup.get(link))
     assert records.select_one("[data-total]").get_text() == str(counts[abbey.id]["overdue"])
     assert len(records.select("table[data-records] tbody tr")) == counts[abbey.id]["overdue"]
-    assert "problem solving is not in Beatbook yet" in area.get_text()
+    assert "0 open problem-solving plans" in " ".join(
+        area.select_one("#problems").get_text().split()
+    )
 
 
 def test_the_rollup_sorts_and_downloads(as_role):
@@ -158,3 +160,59 @@ def test_staff_take_back_their_own_abstraction_only(as_role):
     assert sync(Abstraction.count()) == 1
     assert pcso.post(f"/abstraction/{row.id}/delete").status_code == 303
     assert sync(Abstraction.count()) == 0
+
+
+def test_the_area_page_counts_its_open_problems_overdue_reviews_and_powers(as_role):
+    """Problem solving on the area page: counts equal the rows written, area by area."""
+    from datetime import date
+
+    from app.problems import powers, service
+    from app.tables.problems import PowerKind, Problem
+    from tests.factories import actor_of
+
+    mine, other = make_team("Mine"), make_team("Other", 52.95, -1.50)
+    supervisor = as_role("supervisor", home_team=mine.id)
+    boss = actor_of(supervisor.person)
+    made = []
+    for title, team in (("One", mine), ("Two", mine), ("Three", mine), ("Elsewhere", other)):
+        problem_id, errors = sync(
+            service.create(boss, {"title": title, "team": team.id, "summary": "In a sentence."})
+        )
+        assert not errors
+        made.append(problem_id)
+    overdue = date.today() - timedelta(days=3)
+    sync(Problem.update({Problem.next_review: overdue}).where(Problem.id.is_in(made[:2])))
+    sync(Problem.update({Problem.state: "closed"}).where(Problem.id == made[2]))
+    for kind, team in (
+        (PowerKind.DISPERSAL, mine),
+        (PowerKind.DISPERSAL, mine),
+        (PowerKind.CPW, other),
+    ):
+        _, errors = sync(
+            powers.record_power(
+                boss,
+                {
+                    "kind": kind,
+                    "used_on": date.today(),
+                    "place": "The parade",
+                    "lat": None,
+                    "lng": None,
+                    "team": team.id,
+                    "problem": None,
+                    "note": "",
+                },
+            )
+        )
+        assert not errors
+    page = html(supervisor.get(f"/areas/{mine.id}"))
+    text = page.select_one("#problems").get_text(" ", strip=True)
+    assert "2 open problem-solving plans" in text and "2 with a review overdue" in text
+    assert "Dispersal direction: 2" in text
+    assert "Community protection warning" not in text
+    link = page.select_one("#problems a[href^='/problems?area=']")
+    assert link["href"] == f"/problems?area={mine.id}"
+    other_text = html(supervisor.get(f"/areas/{other.id}")).select_one("#problems").get_text(" ")
+    assert "1 open problem-solving plans" in " ".join(other_text.split())
+    rollup = rollup_cells(supervisor.get("/areas"))
+    assert rollup[mine.id]["problems"] == "2" and rollup[mine.id]["reviews_overdue"] == "2"
+    assert rollup[other.id]["problems"] == "1" and rollup[other.id]["reviews_overdue"] == "0"
