@@ -37,7 +37,8 @@ def test_an_admin_searches_an_address_and_opens_the_export(browser, live_server)
         assert page.evaluate("document.documentElement.scrollWidth") <= DESK["width"]
         assert violations(page) == []
         entries = live_server.query(
-            "SELECT record_id, detail FROM audit_entry WHERE operation = 'disclosure'"
+            "SELECT record_id, detail FROM audit_entry "
+            "WHERE operation = 'disclosure' AND record_type = 'subject_access'"
         )
         assert [e[0] for e in entries] == ["household:12 abbey street derby"]
         assert "home_visits 1" in entries[0][1] and "referrals 2" in entries[0][1]
