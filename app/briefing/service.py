@@ -83,11 +83,13 @@ async def briefing(
         where = await resolve(actor, values, errors)
         page = BriefingPage(where, errors, teams=await team_choices())
         if where is not None:
-            page.briefing = await build(where.lat, where.lng, where.radius, now, detail=detail)
+            page.briefing = await build(
+                where.lat, where.lng, where.reach, now, detail=detail, shape=where.shape
+            )
         if where is not None and full:
             team_id = where.team["id"] if where.team else None
             page.taskings_nearby = await my_taskings_near(
-                actor, where.lat, where.lng, where.radius, team_id
+                actor, where.lat, where.lng, where.reach, team_id
             )
             await _area_notes(actor, page)
     if page.contacts:
@@ -113,7 +115,7 @@ async def people(
         where = await resolve(actor, values, errors)
         section = None
         if where is not None:
-            section = await build_people(where.lat, where.lng, where.radius, now)
+            section = await build_people(where.lat, where.lng, where.reach, now, where.shape)
     if where is not None:
         # A look: its entry shares a commit (no transaction of its own; app/audit.py).
         await record(
@@ -141,7 +143,9 @@ async def counts_csv(
     now = (now or datetime.now(UTC)).replace(microsecond=0)
     async with snapshot():
         where = await resolve(actor, values, errors)
-        found = await counts_only(where.lat, where.lng, where.radius, now) if where else None
+        found = None
+        if where:
+            found = await counts_only(where.lat, where.lng, where.reach, now, where.shape)
     if found is None:
         raise Refused("; ".join(errors.values()) or "Give ?lat=&lng= or ?area= (no home team area)")
     out = io.StringIO()
