@@ -36,14 +36,15 @@ class PatrolDemandController(Controller):
                 }
                 for p in places
             ],
-            points=demand.map_points(
-                places, team["centre_lat"], team["centre_lng"], demand.RADIUS_M
-            )
+            points=demand.map_points(places, team["lat"], team["lng"], team["radius"])
             if team
             else [],
+            outline=demand.outline_path(team["boundary"], team["lat"], team["lng"], team["radius"])
+            if team
+            else "",
             teams=await team_choices(),
             days=demand.DAYS,
-            radius=demand.RADIUS_M,
+            radius=team["radius"] if team else demand.RADIUS_M,
             cell=demand.CELL_M,
             incident_days=demand.INCIDENT_DAYS,
             half_life=demand.INCIDENT_HALF_LIFE_DAYS,
