@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from litestar.datastructures import MutableScopeHeaders
 from litestar.types import Message, Scope
 
@@ -22,6 +24,14 @@ CSP = "; ".join(
     ]
 )
 
+
+def csp_with_tiles(origin: str) -> str:
+    """The policy, with the map tile service's origin allowed as an image source."""
+    if not origin:
+        return CSP
+    return CSP.replace("img-src 'self' data:", f"img-src 'self' data: {origin}")
+
+
 HEADERS = {
     "content-security-policy": CSP,
     "x-content-type-options": "nosniff",
@@ -29,6 +39,13 @@ HEADERS = {
     "x-frame-options": "DENY",
     "permissions-policy": "geolocation=(self), camera=(), microphone=()",
 }
+
+
+@lru_cache(maxsize=1)
+def _policy() -> str:
+    from app.maps import tile_origin  # the settings are read once, at the first response
+
+    return csp_with_tiles(tile_origin())
 
 
 # Browsers that have seen this over https keep to https for a year, subdomains too.
@@ -45,6 +62,7 @@ async def security_headers(message: Message, scope: Scope) -> None:
     headers = MutableScopeHeaders.from_message(message)
     for key, value in HEADERS.items():
         headers[key] = value
+    headers["content-security-policy"] = _policy()
     if scope.get("scheme") == "https":
         headers["strict-transport-security"] = HSTS
     if scope["path"].startswith("/static/") and message["status"] < 400:

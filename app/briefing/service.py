@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from app.actor import Actor
 from app.audit import Operation, record
 from app.briefing.levels import FULL, check_offered
+from app.briefing.maps import briefing_map
 from app.briefing.people import PeopleSection, build_people
 from app.briefing.place import Briefing, build, counts_only
 from app.briefing.where import Where, resolve
@@ -43,6 +44,7 @@ class BriefingPage:
     taskings_nearby: list[dict] = field(default_factory=list)
     priorities: list[dict] = field(default_factory=list)
     contacts: list[dict] | None = None
+    map: dict | None = None  # app/briefing/maps.py
 
     def context(self) -> dict:
         """The template's context (shallow: the briefing keeps its properties)."""
@@ -86,6 +88,7 @@ async def briefing(
             page.briefing = await build(
                 where.lat, where.lng, where.reach, now, detail=detail, shape=where.shape
             )
+            page.map = briefing_map(where, page.briefing)
         if where is not None and full:
             team_id = where.team["id"] if where.team else None
             page.taskings_nearby = await my_taskings_near(

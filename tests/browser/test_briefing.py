@@ -55,7 +55,7 @@ def test_with_geolocation_refused_the_home_team_area_is_shown(phone):
     expect(shown).to_have_count(1)
     expect(shown).to_have_text(
         "Your phone did not share its position, so this is your home team area: "
-        "within 500 m of the centre of Abbey."
+        "the whole of Abbey (its boundary is approximate: Abbey)."
     )
     expect(page.locator(".area-notes h2")).to_contain_text("Abbey")
     # police see the people section, loaded by htmx
