@@ -36,6 +36,8 @@
     try { config = JSON.parse(element.getAttribute("data-map")); } catch (e) { return; }
     var map = L.map(element, { attributionControl: true, zoomSnap: 0.5, tap: false });
     map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
+    // A view first: layers are projected as they are added (fitted to them below).
+    map.setView(config.centre || [54.0, -2.5], config.centre ? 14 : 6);
     var layers = [];
     if (config.tiles) {
       L.tileLayer(config.tiles, {
@@ -65,10 +67,12 @@
     });
     if (config.circle) {
       var c = config.circle;
-      layers.push(L.circle([c.lat, c.lng], {
+      L.circle([c.lat, c.lng], {
         radius: c.radius, color: "#505a5f", weight: 1.5, dashArray: "4 4", fill: false,
         className: "map-circle", interactive: false,
-      }).addTo(map));
+      }).addTo(map);
+      // Its bounds from the radius (a circle's getBounds needs the map's view, not set yet).
+      layers.push({ bounds: L.latLng(c.lat, c.lng).toBounds(2 * c.radius) });
     }
     var route = [];
     (config.points || []).forEach(function (p) {
@@ -102,16 +106,13 @@
     }
     var bounds = null;
     layers.forEach(function (layer) {
-      var b = layer.getBounds ? layer.getBounds() : L.latLngBounds([layer.getLatLng()]);
-      if (b.isValid()) bounds = bounds ? bounds.extend(b) : L.latLngBounds(b.getSouthWest(), b.getNorthEast());
+      var b = layer.bounds || (layer instanceof L.GeoJSON ? layer.getBounds()
+        : L.latLngBounds([layer.getLatLng(), layer.getLatLng()]));
+      if (!b.isValid()) return;
+      if (bounds) bounds.extend(b);
+      else bounds = L.latLngBounds(b.getSouthWest(), b.getNorthEast());
     });
-    if (bounds && bounds.isValid()) {
-      map.fitBounds(bounds, { padding: [16, 16], maxZoom: 17 });
-    } else if (config.centre) {
-      map.setView(config.centre, 14);
-    } else {
-      map.setView([54.0, -2.5], 6);
-    }
+    if (bounds && bounds.isValid()) map.fitBounds(bounds, { padding: [16, 16], maxZoom: 17 });
     if (config.pick) pickOn(map, config.pick, element);
     // The person's position, only when already allowed (never asked for on load).
     if (config.follow && navigator.geolocation && navigator.permissions) {
