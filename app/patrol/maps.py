@@ -34,3 +34,43 @@ async def plan_map(team_id: int, team_name: str, points: list, *, pick: bool, fo
         line=True,
         follow=follow,
     )
+
+
+def today_map(plans: list[dict], here: tuple[float, float] | None, accuracy) -> dict | None:
+    """Today's plans on the phone: each plan's points in walking order (numbered, joined), and
+    where the person is (as the page was asked for, then followed while the page is open when
+    they have allowed their position). None without a point to show."""
+    shown = [
+        maps.point(p["lat"], p["lng"], p["label"], "plan", n=n)
+        for view in plans
+        for n, p in enumerate(view["points"], start=1)
+    ]
+    if not shown:
+        return None
+    you = {"lat": here[0], "lng": here[1], "accuracy": accuracy or 0} if here else None
+    return maps.config(
+        "Map of today's plan: the points in walking order, and you",
+        points=shown,
+        you=you,
+        line=True,
+        follow=True,
+    )
+
+
+def demand_map(team: dict, places: list) -> dict:
+    """The demand page's places (numbered as listed) on the team area's boundary, or the
+    circle around its centre without one."""
+    shown = [
+        maps.point(p.lat, p.lng, f"{p.label} (weight {p.score:.1f})", "place", n=n)
+        for n, p in enumerate(places, start=1)
+    ]
+    found = team.get("boundary")
+    circle = None if found else {"lat": team["lat"], "lng": team["lng"], "radius": team["radius"]}
+    return maps.config(
+        f"Map of the places with demand in {team['name']}, numbered as in the list",
+        boundaries=[maps.boundary(found, team["name"])] if found else [],
+        points=shown,
+        circle=circle,
+        centre=(team["lat"], team["lng"]),
+        attribution=[maps.POLICE_UK_ATTRIBUTION],
+    )

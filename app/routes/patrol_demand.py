@@ -9,6 +9,7 @@ from litestar.response import Template
 from app.access import allow
 from app.patrol import demand
 from app.patrol.forms import DemandForm
+from app.patrol.maps import demand_map
 from app.places import team_choices
 from app.roles import Role
 from app.web import Acting, page
@@ -42,6 +43,7 @@ class PatrolDemandController(Controller):
             outline=demand.outline_path(team["boundary"], team["lat"], team["lng"], team["radius"])
             if team
             else "",
+            map=demand_map(team, places) if team else None,
             teams=await team_choices(),
             days=demand.DAYS,
             radius=team["radius"] if team else demand.RADIUS_M,

@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from app import maps
 from app.actor import Actor
 from app.audit import Operation, record
 from app.boundaries.membership import boundary_of
@@ -108,7 +109,18 @@ async def points_svg(team_id: int, size: int = 320) -> dict:
         & (HomeVisit.state == VisitState.SUBMITTED)
     )
     boundary = await boundary_of(team_id)
-    shown = {"points": [], "size": size, "outline": "", "outside": 0, "boundary": boundary}
+    shown = {
+        "points": [],
+        "size": size,
+        "outline": "",
+        "outside": 0,
+        "boundary": boundary,
+        "map": maps.config(
+            "Map of the visited households",
+            boundaries=[maps.boundary(boundary, "Team area")] if boundary else [],
+            points=[maps.point(r["lat"], r["lng"], "Visited household", "visit") for r in rows],
+        ),
+    }
     lats = [r["lat"] for r in rows]
     lngs = [r["lng"] for r in rows]
     if boundary is not None:

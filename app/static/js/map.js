@@ -144,6 +144,8 @@
     map.on("click", function (e) {
       lat.value = e.latlng.lat.toFixed(5);
       lng.value = e.latlng.lng.toFixed(5);
+      var choice = pick.check && document.querySelector(pick.check);
+      if (choice) choice.checked = true;
       place(e.latlng);
       if (status) status.textContent = "Point set: " + lat.value + ", " + lng.value + ".";
     });
