@@ -54,7 +54,10 @@ class TileServer:
                 self.send_header("cache-control", "max-age=3600")
                 self.send_header("access-control-allow-origin", "*")
                 self.end_headers()
-                self.wfile.write(body)
+                try:
+                    self.wfile.write(body)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the page moved on before its tile came
 
             def log_message(self, *args):
                 pass
