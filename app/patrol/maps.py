@@ -36,10 +36,10 @@ async def plan_map(team_id: int, team_name: str, points: list, *, pick: bool, fo
     )
 
 
-def today_map(plans: list[dict], here: tuple[float, float] | None, accuracy) -> dict | None:
-    """Today's plans on the phone: each plan's points in walking order (numbered, joined), and
-    where the person is (as the page was asked for, then followed while the page is open when
-    they have allowed their position). None without a point to show."""
+async def today_map(plans: list[dict], here: tuple[float, float] | None, accuracy) -> dict | None:
+    """Today's plans on the phone: each plan's points in walking order (numbered, joined), its
+    team area's boundary, and where the person is (as the page was asked for, then followed
+    while the page is open when they have allowed their position). None without a point."""
     shown = [
         maps.point(p["lat"], p["lng"], p["label"], "plan", n=n)
         for view in plans
@@ -48,8 +48,14 @@ def today_map(plans: list[dict], here: tuple[float, float] | None, accuracy) -> 
     if not shown:
         return None
     you = {"lat": here[0], "lng": here[1], "accuracy": accuracy or 0} if here else None
+    boundaries = []
+    for team_id, name in {(v["plan"]["team"], v["plan"]["team_name"]) for v in plans}:
+        found = await boundary_of(team_id)
+        if found is not None:
+            boundaries.append(maps.boundary(found, name))
     return maps.config(
         "Map of today's plan: the points in walking order, and you",
+        boundaries=boundaries,
         points=shown,
         you=you,
         line=True,

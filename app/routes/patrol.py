@@ -41,7 +41,7 @@ class PatrolController(Controller):
         return page(
             template,
             plans=plans,
-            map=today_map(plans, position["here"], position["accuracy"]),
+            map=await today_map(plans, position["here"], position["accuracy"]),
             here=position["here"],
             accuracy=position["accuracy"],
             radius=get_settings().checkin_radius_m,

@@ -179,3 +179,19 @@ def test_a_supervisor_adds_a_plan_point_by_clicking_the_map(open_page, tiled_ser
     expect(row).to_contain_text(f"{float(lat):.5f}, {float(lng):.5f}")
     plan_map = page.locator("#plan-map[data-map-ready]")
     expect(plan_map.locator("path.map-point-plan")).to_have_count(1)
+
+
+def test_todays_plan_draws_tiles_the_boundary_and_its_points_in_order(open_page, tiled_server):
+    page = open_page(tiled_server)
+    sign_in(page, "pcso")
+    page.goto("/plan")
+    today_map = page.locator("#today-map[data-map-ready]")
+    expect(today_map.locator("img.leaflet-tile-loaded").first).to_be_visible()
+    expect(today_map.locator("path.map-boundary")).to_have_count(1)
+    listed = page.locator("ol.patrol-points > li").count()
+    assert listed > 0
+    expect(today_map.locator("path.map-point-plan")).to_have_count(listed)
+    expect(today_map.locator("path.map-route")).to_have_count(1)
+    numbers = today_map.locator(".map-number").all_inner_texts()
+    assert numbers == [str(n) for n in range(1, listed + 1)]
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
