@@ -166,3 +166,20 @@ def test_a_point_belongs_to_the_area_whose_boundary_holds_it(tmp_path):
     values, errors = place(lat=point[0], lng=point[1])
     found = sync(where.resolve(make_actor("pcso"), values, errors))
     assert found.team["id"] == west.id and not found.whole_area
+
+
+def test_a_whole_area_briefing_lists_the_actors_taskings_inside_the_boundary_only(tmp_path):
+    from app.taskings import service as taskings
+    from tests.test_taskings_service import values_for
+
+    team = make_team("Square", *PHONE)
+    sync(import_boundaries([boundary_file(tmp_path, [("Square", [square_around(PHONE, 300)])])]))
+    supervisor, pcso = make_actor("supervisor"), make_actor("pcso", home_team=team.id)
+    inside, outside = moved(PHONE, 250, 0), moved(PHONE, 350, 0)  # both within the reach
+    made = {}
+    for name, (lat, lng) in (("inside", inside), ("outside", outside)):
+        values = values_for(team.id, place_kind="point", lat=lat, lng=lng, title=name)
+        made[name] = sync(taskings.create(supervisor, values, [pcso.id]))
+    page = sync(service.briefing(pcso, *place(area=team.id)))
+    assert page.where.whole_area and page.where.reach > 400
+    assert [p["tasking"]["id"] for p in page.taskings_nearby] == [made["inside"]]

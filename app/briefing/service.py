@@ -92,7 +92,7 @@ async def briefing(
         if where is not None and full:
             team_id = where.team["id"] if where.team else None
             page.taskings_nearby = await my_taskings_near(
-                actor, where.lat, where.lng, where.reach, team_id
+                actor, where.lat, where.lng, where.reach, team_id, where.shape
             )
             await _area_notes(actor, page)
     if page.contacts:
