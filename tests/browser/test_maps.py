@@ -195,3 +195,17 @@ def test_todays_plan_draws_tiles_the_boundary_and_its_points_in_order(open_page,
     numbers = today_map.locator(".map-number").all_inner_texts()
     assert numbers == [str(n) for n in range(1, listed + 1)]
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def test_a_tasking_place_is_picked_on_the_map(open_page, tiled_server):
+    page = open_page(tiled_server, viewport=DESK)
+    sign_in(page, "supervisor")
+    page.goto("/tasks/manage/new")
+    tasking_map = page.locator("#tasking-map[data-map-ready]")
+    expect(tasking_map.locator("path.map-boundary")).to_have_count(1)
+    box = tasking_map.bounding_box()
+    tasking_map.click(position={"x": box["width"] * 0.4, "y": box["height"] * 0.6})
+    expect(page.locator("#lat")).not_to_have_value("")
+    assert 52.85 < float(page.locator("#lat").input_value()) < 52.98
+    expect(page.locator("input[name=place_kind][value=point]")).to_be_checked()
+    expect(tasking_map.locator("path.map-point-pick")).to_have_count(1)
