@@ -5,6 +5,11 @@
 
 A handler with no rule is refused for everyone (and the route-by-role test fails), so a new
 route cannot be reachable by accident.
+
+A volunteer who has not finished joining (no current initial vetting: the session's Viewer
+says so, from the one query that finds it) may use public routes and the routes declared
+`allow(..., while_joining=True)` (their own profile) and no other: the guard refuses them with
+StillJoining, whose page says why and where to see what is left.
 """
 
 from __future__ import annotations
@@ -22,14 +27,19 @@ PUBLIC_RULE = "public"
 PUBLIC = {RULE_KEY: PUBLIC_RULE}
 
 
-def allow(*roles: Role | Iterable[Role]) -> dict:
-    """The opt for a handler that the given roles (or groups of roles) may use."""
+class OpenWhileJoining(frozenset):
+    """A rule (the roles it lets in) that also lets in a volunteer who is still joining."""
+
+
+def allow(*roles: Role | Iterable[Role], while_joining: bool = False) -> dict:
+    """The opt for a handler that the given roles (or groups of roles) may use; with
+    `while_joining`, volunteers who have not finished joining may use it too."""
     allowed: set[Role] = set()
     for item in roles:
         allowed.update([item] if isinstance(item, Role) else item)
     if not allowed:
         raise ValueError("allow() needs at least one role")
-    return {RULE_KEY: frozenset(allowed)}
+    return {RULE_KEY: (OpenWhileJoining if while_joining else frozenset)(allowed)}
 
 
 def rule_of(handler: BaseRouteHandler) -> frozenset[Role] | str | None:
@@ -39,6 +49,23 @@ def rule_of(handler: BaseRouteHandler) -> frozenset[Role] | str | None:
 
 class MissingAccessRule(PermissionDeniedException):
     """A route that declared no rule: refused, and the route-by-role test names it."""
+
+
+# The page a volunteer who is still joining is sent to (their profile, what is left).
+JOINING_PATH = "/joining"
+STILL_JOINING = (
+    "You have not finished joining yet: until your initial vetting is current you can see only "
+    "your own profile."
+)
+
+
+class StillJoining(PermissionDeniedException):
+    """A volunteer without current initial vetting asked for a route not open to them."""
+
+
+def is_still_joining(user) -> bool:
+    """Whether this person (a Viewer, or anything else) has not finished joining."""
+    return bool(getattr(user, "still_joining", False))
 
 
 async def access_guard(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
@@ -53,6 +80,8 @@ async def access_guard(connection: ASGIConnection, handler: BaseRouteHandler) ->
         raise NotAuthorizedException("Sign in to continue")
     if user.role not in rule:
         raise PermissionDeniedException("Your role may not use this page")
+    if is_still_joining(user) and not isinstance(rule, OpenWhileJoining):
+        raise StillJoining(STILL_JOINING)
 
 
 def rules_by_name(route_handlers) -> dict[str, frozenset[Role] | str | None]:
@@ -65,6 +94,8 @@ def permits(rule: frozenset[Role] | str | None, user) -> bool:
     if rule == PUBLIC_RULE:
         return True
     if rule is None or user is None:
+        return False
+    if is_still_joining(user) and not isinstance(rule, OpenWhileJoining):
         return False
     return user.role in rule
 

@@ -1,5 +1,5 @@
 """The `beatbook` command: serve, migrate, create-user, demo, import-crimes, import-incidents,
-import-boundaries."""
+import-boundaries, retention."""
 
 from __future__ import annotations
 
@@ -181,6 +181,37 @@ def cmd_import_boundaries(args: argparse.Namespace) -> int:
     return 1 if report.refused else 0
 
 
+def cmd_retention(args: argparse.Namespace) -> int:
+    """What the retention schedule finds due (nothing changes), or with --apply, erase it."""
+    from app.database import migrate
+    from app.retention import service
+    from app.retention.schedule import ScheduleError
+
+    async def run():
+        await migrate()
+        if args.apply:
+            return await service.apply(service.COMMAND_LINE)
+        return await service.report(service.COMMAND_LINE)
+
+    try:
+        result = asyncio.run(run())
+    except ScheduleError as error:
+        print(error, file=sys.stderr)
+        return 2
+    if args.apply:
+        print("Erased (personal fields blanked, tombstones kept; bulk kinds deleted):")
+        for kind, count in result.items():
+            print(f"  {kind:<18} {count:>7}")
+        return 0
+    print("Due under the retention schedule (nothing changed; --apply erases it):")
+    for entry in result:
+        print(f"  {entry.kind:<18} {entry.count:>7}  {entry.days} days from {entry.counted_from}")
+        if args.list:
+            for r in entry.records:
+                print(f"    {r.kind} {r.id} dated {r.date:%Y-%m-%d}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="beatbook", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -217,6 +248,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", help="files or folders")
     p.add_argument("--mapping", help="CSV: team,parts[,approximate] (parts: names or codes, ';')")
     p.add_argument("--approximate", action="store_true", help="mark these boundaries approximate")
+    p = sub.add_parser(
+        "retention", help="report what the retention schedule finds due (--apply erases it)"
+    )
+    p.add_argument("--apply", action="store_true", help="erase what is due")
+    p.add_argument("--list", action="store_true", help="name each record due (kind, number, date)")
     return parser
 
 
@@ -228,6 +264,7 @@ COMMANDS = {
     "import-crimes": cmd_import_crimes,
     "import-incidents": cmd_import_incidents,
     "import-boundaries": cmd_import_boundaries,
+    "retention": cmd_retention,
 }
 
 

@@ -16,6 +16,7 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from litestar.types import Scope
 
+from app.access import JOINING_PATH, StillJoining
 from app.auth.sessions import COOKIE_NAME, viewer_for_token
 from app.outcomes import NotAllowed, NotFound, Refused
 
@@ -43,12 +44,17 @@ def not_signed_in(request: Request, exc: NotAuthorizedException) -> Response:
     login = f"/login?next={quote(target, safe='')}" if request.method == "GET" else "/login"
     if request.headers.get("hx-request") == "true":
         return Response(content="", status_code=401, headers={"HX-Redirect": login})
-    if not _wants_html(request) and request.method == "GET":
+    if wants_json(request) or (not _wants_html(request) and request.method == "GET"):
+        # A script's request (the outbox, whose POSTs do not follow redirects) is told plainly,
+        # so the phone knows the session has gone and forgets the pages it kept.
         return Response(content={"detail": "Sign in to continue"}, status_code=401)
     return Redirect(path=login, status_code=303)
 
 
 def refused(request: Request, exc: PermissionDeniedException) -> Response:
+    joining = isinstance(exc, StillJoining)
+    if joining and request.url.path == "/" and request.method == "GET":
+        return Redirect(path=JOINING_PATH, status_code=303)  # the home screen, after sign-in
     csrf = "CSRF" in str(exc.detail)
     if csrf:
         log.info("CSRF check failed on %s %s", request.method, request.url.path)
@@ -56,7 +62,7 @@ def refused(request: Request, exc: PermissionDeniedException) -> Response:
         return Response(content={"detail": exc.detail}, status_code=403)
     return Template(
         template_name="errors/403.html",
-        context={"csrf_failed": csrf},
+        context={"csrf_failed": csrf, "still_joining": joining, "joining_path": JOINING_PATH},
         status_code=403,
         media_type="text/html",
     )

@@ -19,7 +19,7 @@ from app import __version__
 from app.access import PUBLIC, access_guard, rules_by_name
 from app.auth.sessions import SessionMiddleware
 from app.errors import HANDLERS, know_the_viewer
-from app.headers import security_headers
+from app.headers import note_template, security_headers
 from app.routes import discover_controllers
 from app.settings import APP_DIR, get_settings
 from app.taskings.sender import sender_lifespan
@@ -65,6 +65,7 @@ def create_app() -> Litestar:
         guards=[access_guard, ids_in_range],
         middleware=[SessionMiddleware()],
         before_send=[security_headers],
+        after_request=note_template,  # the template, for which pages a phone may keep
         after_exception=[know_the_viewer],
         request_max_body_size=REQUEST_MAX_BODY_SIZE,
         csrf_config=CSRFConfig(

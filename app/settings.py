@@ -144,6 +144,10 @@ class Settings:
     """What peer mentors see of the briefing: 'none' (the default: no briefing; peer mentors
     meet their clients as the referring agency's, not as police) or 'place' (the place-only
     briefing volunteers see). Any other value counts as 'none'."""
+    retention: str = field(default_factory=lambda: _env("RETENTION", ""))
+    """Days each kind of record is kept before `beatbook retention` finds it due, as
+    "kind=days,kind=days" (e.g. "engagement=365,audit_log=3650"); kinds not named keep their
+    defaults (app/retention/schedule.py, docs/privacy.md "Retention")."""
 
     repeat_place_metres: float = field(
         default_factory=lambda: float(_env("REPEAT_PLACE_METRES", "50"))

@@ -40,15 +40,16 @@ def may(context, route_name: str) -> bool:
 @pass_context
 def nav_items(context) -> list[dict]:
     """The navigation items the viewer may open, each with its path (the same for everyone
-    of a role, so worked out once per role and app)."""
+    of a role, and whether they are still joining, so worked out once per those and app)."""
     request = context["request"]
     user = request.scope.get("user")
     if user is None:
         return []
     by_role = request.app.state.setdefault("nav_by_role", {})
-    if user.role not in by_role:
-        by_role[user.role] = _nav_for(request.app, user)
-    return by_role[user.role]
+    key = (user.role, bool(getattr(user, "still_joining", False)))  # joining: their profile only
+    if key not in by_role:
+        by_role[key] = _nav_for(request.app, user)
+    return by_role[key]
 
 
 def _nav_for(app, user) -> list[dict]:

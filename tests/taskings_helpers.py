@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from piccolo.utils.sync import run_sync
 
 from app.auth.sessions import start_session
+from app.clock import today
 from app.tables.sessions import UserSession
 from app.tables.taskings import PushSubscription, VolunteerProfile
 from app.taskings.kinds import TRAINING
@@ -34,15 +35,21 @@ def tasking_form(team_id: int, **overrides) -> dict:
 
 
 def make_profile(person, vetting: str = "full", training: tuple = ALL_TRAINING) -> None:
-    """A volunteer profile with the given vetting and training."""
+    """A volunteer profile with the given vetting and training, current for a year (replacing
+    the one the factory gave them)."""
+    last = today() + timedelta(days=365)
+    VolunteerProfile.delete().where(VolunteerProfile.person == person.id).run_sync()
     (
         VolunteerProfile.insert(
             VolunteerProfile(
                 person=person.id,
                 vetting=vetting,
                 initial_vetting_on=date(2026, 1, 5) if vetting != "none" else None,
+                initial_vetting_expires_on=last if vetting != "none" else None,
                 full_vetting_on=date(2026, 4, 1) if vetting == "full" else None,
+                full_vetting_expires_on=last if vetting == "full" else None,
                 **{t: t in training for t in ALL_TRAINING},
+                **{f"{t}_expires_on": last if t in training else None for t in ALL_TRAINING},
             )
         ).run_sync()
     )

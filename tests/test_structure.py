@@ -19,6 +19,8 @@ FEATURES = [
     "mentoring",
     "patrol",
     "people",
+    "retention",
+    "subject_access",
     "taskings",
     "visits",
 ]

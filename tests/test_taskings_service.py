@@ -232,9 +232,15 @@ def test_devices_turn_on_and_off_and_a_notification_answers_once():
 
 def test_volunteer_profiles_are_kept_and_looked_at_with_the_actor():
     supervisor = make_actor("supervisor")
-    person = make_person("volunteer")
+    person = make_person("volunteer", vetting=None)  # no profile yet: the save collects one
     values, errors = VolunteerProfileForm.parse(
-        {"vetting": "initial", "initial_vetting_on": "2026-02-01", "risk_management": "yes"}
+        {
+            "vetting": "initial",
+            "initial_vetting_on": "2026-02-01",
+            "initial_vetting_expires_on": "2199-02-01",
+            "risk_management": "yes",
+            "risk_management_expires_on": "2199-02-01",
+        }
     )
     assert not errors
     sync(volunteers.save_profile(supervisor, person.id, values))

@@ -28,7 +28,7 @@ def test_the_default_template_covers_the_sections_the_visits_promise():
     assert titles == [
         "Home security", "Vehicle security", "Safety in the home", "Fire safety", "Child safety",
         "Health and wellbeing", "Loneliness", "Anxiety and low mood", "Anti-social behaviour",
-        "Money and food",
+        "Money and food", "Consent",
     ]  # fmt: skip
     keys = [q["key"] for _, q in checklist.questions(CONTENT)]
     assert len(keys) == len(set(keys))

@@ -22,6 +22,7 @@ from app.tables.visits import (
     VisitState,
 )
 from app.visits import checklist, coverage, editor, outcomes, service, store, views
+from app.visits.consent import NeedsConsent
 from app.visits.followups import followups_to_taskings
 from app.visits.forms import QuestionForm, SectionChange, StartVisit
 from tests.factories import actor_of, make_actor, make_person, make_team
@@ -129,11 +130,11 @@ def test_listing_opening_checking_a_section_and_discarding():
     with pytest.raises(NotFound):
         sync(service.open_visit(other, visit_uuid))
     shown = sync(service.open_visit(actor, visit_uuid))
-    assert shown["editing"] and len(shown["content"]["sections"]) == 10
+    assert shown["editing"] and len(shown["content"]["sections"]) == 11
     saved = sync(service.save_section(actor, visit_uuid, 5, {"q_children": "99"}, 1000))
     assert saved["errors"] == {"q_children": "Enter a number from 0 to 15"}
     saved = sync(service.save_section(actor, visit_uuid, 5, {"q_children": "2"}, 1000))
-    assert (saved["errors"], saved["number"], saved["total"]) == ({}, 5, 10)
+    assert (saved["errors"], saved["number"], saved["total"]) == ({}, 5, 11)
     page = sync(service.check_page(actor, visit_uuid))
     assert "food" in page["missing"]
     with pytest.raises(NotFound):
@@ -159,7 +160,10 @@ def test_follow_ups_and_referrals_move_on_for_whom_the_rule_allows():
     [row] = listed["rows"]
     assert (row["may_move"], row["may_take_over"]) == (False, True)
     assert sync(outcomes.move_referral(officer, row["id"], "made")) is False
-    assert sync(outcomes.move_referral(pcso, row["id"], "made")) is True
+    with pytest.raises(NeedsConsent):  # no consent to share recorded: not made
+        sync(outcomes.move_referral(pcso, row["id"], "made"))
+    assert sync(Referral.select(Referral.state).first())["state"] == ReferralState.SUGGESTED
+    assert sync(outcomes.move_referral(pcso, row["id"], "made", {"consent": "given"})) is True
     assert sync(Referral.select(Referral.state).first())["state"] == ReferralState.MADE
     assert sync(outcomes.move_referral(officer, row["id"], "own")) is True
     with pytest.raises(NotFound):
@@ -195,7 +199,7 @@ def test_the_editor_saves_each_change_as_a_new_version():
     _, errors = sync(editor.change_section(supervisor, v1["id"], values))
     assert errors == {"title": editor.REPLACED}
     values, _ = QuestionForm.parse(
-        {"section": "11", "text": "Is the gate locked?", "kind": "yesno"}
+        {"section": "12", "text": "Is the gate locked?", "kind": "yesno"}
     )
     v3, errors = sync(editor.save_question(supervisor, v2, None, values))
     assert not errors
@@ -411,7 +415,7 @@ def test_the_editor_opens_a_question_as_its_form_and_refuses_an_unknown_one():
     sync(store.ensure_default_template())
     v1 = sync(ChecklistTemplate.select().first())
     row, content, values = sync(editor.question(supervisor, v1["id"], "smoke_alarm"))
-    assert row["id"] == v1["id"] and len(content["sections"]) == 10
+    assert row["id"] == v1["id"] and len(content["sections"]) == 11
     assert {k: values[k] for k in ("section", "key", "kind", "when", "required")} == {
         "section": 4,
         "key": "smoke_alarm",
@@ -503,7 +507,7 @@ def test_removing_a_question_asks_none_of_its_checks_but_a_stale_version_is_refu
         ("section", "Choose a section"),
     ]
     # A section past the version's last is refused by the use case.
-    values, errors = QuestionForm.parse({"section": "11", "text": "Q?", "kind": "yesno"})
+    values, errors = QuestionForm.parse({"section": "12", "text": "Q?", "kind": "yesno"})
     assert not errors
     _, refused = sync(editor.save_question(supervisor, v2, None, values, errors))
     assert refused == {"section": "Choose a section"}

@@ -15,6 +15,7 @@ from app.database import small_read
 from app.roles import Role
 from app.settings import get_settings
 from app.tables.sessions import UserSession
+from app.taskings.kinds import still_joining
 
 COOKIE_NAME = "beatbook_session"
 # The known-device token (app.auth.devices): kept across sign-outs, a little over a year.
@@ -37,6 +38,9 @@ class Viewer:
     collar_number: str | None
     home_team_id: int | None
     session_id: int
+    # A volunteer without current initial vetting: they may use only their own profile (and
+    # sign in and out) until they have finished joining (app/access.py).
+    still_joining: bool = False
 
     @property
     def is_police(self) -> bool:
@@ -85,8 +89,10 @@ async def end_sessions_of(person_id: int) -> None:
 
 VIEWER_QUERY = """
 SELECT s.id, s.last_seen_at, s.expires_at, p.id AS person_id, p.username, p.display_name,
-       p.role, p.collar_number, p.home_team AS home_team_id, p.active
+       p.role, p.collar_number, p.home_team AS home_team_id, p.active,
+       v.id AS profile_id, v.vetting, v.initial_vetting_expires_on, v.full_vetting_expires_on
 FROM user_session s JOIN person p ON p.id = s.person
+LEFT JOIN volunteer_profile v ON v.person = p.id
 WHERE s.token_hash = {}
 """
 
@@ -107,14 +113,18 @@ async def viewer_for_token(token: str) -> Viewer | None:
         await UserSession.update(
             {UserSession.last_seen_at: stamp, UserSession.expires_at: stamp + idle_limit()}
         ).where(UserSession.id == row["id"])
+    role = Role(row["role"])
     return Viewer(
         id=row["person_id"],
         username=row["username"],
         display_name=row["display_name"],
-        role=Role(row["role"]),
+        role=role,
         collar_number=row["collar_number"],
         home_team_id=row["home_team_id"],
         session_id=row["id"],
+        # The same query brings the vetting: no second query per request.
+        still_joining=role == Role.VOLUNTEER
+        and still_joining(row if row["profile_id"] is not None else None),
     )
 
 

@@ -16,6 +16,7 @@ from app.engagement.followups import followup_to_tasking
 from app.engagement.forms import KINDS, TOPICS
 from app.forms import FormErrors
 from app.outcomes import NotAllowed, NotFound
+from app.retention import replay as retention_replay
 from app.tables.engagement import Engagement, KeyIndividual
 from app.taskings import service as taskings
 from app.taskings.followups import tasking_states
@@ -98,6 +99,8 @@ async def log(actor: Actor, values: dict) -> tuple[int | None, bool, FormErrors]
     replay stores nothing twice and an entry is never kept without its tasking."""
     errors = FormErrors()
     async with atomic():
+        if (erased := await retention_replay.erased(values["uuid"])) is not None:
+            return erased, False, errors  # erased by retention: a late replay stores nothing
         await _check_key_individual(actor, values, errors)
         if errors:
             return None, False, errors

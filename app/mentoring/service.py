@@ -13,6 +13,7 @@ from app.audit import Operation, record
 from app.database import atomic, snapshot
 from app.forms import FormErrors
 from app.outcomes import NotAllowed, NotFound
+from app.retention import replay as retention_replay
 from app.roles import Role
 from app.tables.agencies import PartnerAgency
 from app.tables.mentoring import MentorClient, MentorContact, MentorCoordinator, MentorGoal
@@ -126,6 +127,8 @@ async def add_contact(
     UUID; returns (id, created, errors)."""
     errors = FormErrors()
     async with atomic():
+        if (erased := await retention_replay.erased(values["uuid"])) is not None:
+            return erased, False, errors  # erased by retention: a late replay stores nothing
         await client_for(actor, client_id, as_mentor=True)
         if values["agency"] is not None and not await PartnerAgency.exists().where(
             PartnerAgency.id == values["agency"]

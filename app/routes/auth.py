@@ -20,6 +20,7 @@ from app.auth.sessions import (
 )
 from app.auth.signing_in import sign_in, sign_out
 from app.forms import FormErrors
+from app.headers import CLEAR_ALL
 from app.web import Form, page
 
 
@@ -92,6 +93,13 @@ class AuthController(Controller):
         if request.user is not None:
             address = request.client.host if request.client else ""
             await sign_out(actor_for(request.user, address=address))
-        response = Redirect(path="/login?signed_out=true", status_code=303)
+        # Nothing of the session stays in this browser: its caches, IndexedDB (the outbox, the
+        # kept pages) and the service worker go (app.js does the same by script, and sign-out
+        # warns first about records not yet sent: README, "What stays on the phone").
+        response = Redirect(
+            path="/login?signed_out=true",
+            status_code=303,
+            headers={"clear-site-data": CLEAR_ALL},
+        )
         response.delete_cookie(COOKIE_NAME, path="/")
         return response

@@ -13,6 +13,7 @@ from app.briefing import service
 from app.briefing.forms import PlaceForm
 from app.briefing.levels import NotOffered, offered_to
 from app.briefing.where import FALLBACKS, RADII
+from app.headers import offline
 from app.outcomes import Refused
 from app.roles import EVERYONE, POLICE
 from app.web import Acting, is_fragment_request, page
@@ -67,7 +68,7 @@ class BriefingController(Controller):
     path = "/briefing"
     dependencies = PLACE
 
-    @get("/", opt=allow(EVERYONE), name="briefing:index")
+    @get("/", opt=allow(EVERYONE) | offline(), name="briefing:index")
     async def index(self, actor: Acting, place: Place) -> Template | Redirect:
         return await _page(actor, place, "briefing/index.html", full=True)
 

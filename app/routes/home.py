@@ -7,6 +7,7 @@ from litestar.response import Template
 
 from app.access import allow, may
 from app.engagement.service import quick_log_context
+from app.headers import SESSION, offline
 from app.people import service as people
 from app.roles import EVERYONE
 from app.web import Acting, page
@@ -16,7 +17,7 @@ class HomeController(Controller):
     path = "/"
 
     # The request: to ask the app's access rules whether the quick log's route lets them in.
-    @get("/", opt=allow(EVERYONE), name="home:index")
+    @get("/", opt=allow(EVERYONE) | offline(keep=SESSION), name="home:index")
     async def home(self, request: Request, actor: Acting) -> Template:
         quick_log = {}
         if may(request.app.state["access_rules"], "engagement:log", actor):

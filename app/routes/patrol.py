@@ -11,6 +11,7 @@ from litestar.response import Redirect, Template
 from app import navigation, phone_outbox
 from app.access import allow
 from app.forms import FormErrors
+from app.headers import offline
 from app.patrol import checkin
 from app.patrol.forms import CheckInForm, PositionForm
 from app.patrol.maps import today_map
@@ -24,7 +25,7 @@ NAV = navigation.register("Plan", "patrol:today", "plan", 50)
 class PatrolController(Controller):
     path = "/plan"
 
-    @get("/", opt=allow(POLICE), name="patrol:today")
+    @get("/", opt=allow(POLICE) | offline(), name="patrol:today")
     async def today(
         self,
         request: Request,

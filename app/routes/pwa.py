@@ -9,6 +9,7 @@ from functools import lru_cache
 from litestar import Controller, Response, get
 
 from app.access import PUBLIC
+from app.headers import SESSION, offline
 from app.web import HTMX, STATIC_DIR, page, shell_version, static_url
 
 THEME_COLOUR = "#1d3f73"
@@ -98,6 +99,6 @@ class PWAController(Controller):
             headers={"cache-control": "no-cache", "service-worker-allowed": "/"},
         )
 
-    @get("/offline", opt=PUBLIC, name="pwa:offline")
+    @get("/offline", opt=PUBLIC | offline(keep=SESSION), name="pwa:offline")
     async def offline(self) -> Response:
         return page("pwa/offline.html")

@@ -11,6 +11,7 @@ from litestar.response import Redirect, Template
 from app import navigation
 from app.access import allow
 from app.forms import FormErrors
+from app.headers import offline
 from app.roles import EVERYONE, Role
 from app.taskings import queries, service, states
 from app.taskings.forms import AnswerForm
@@ -33,8 +34,11 @@ ANSWER_LABELS = {
 
 async def _show(actor, tasking_id: int, errors: FormErrors) -> Template:
     found = await queries.my_tasking(actor, tasking_id)
+    # A phone keeps only the work still before its person; a finished part is not kept.
+    finished = states.State(found["part"]["state"]) in states.FINAL
     return page(
         "taskings/show.html",
+        headers={"Cache-Control": "no-store"} if finished else None,
         tasking=found["tasking"],
         part=found["part"],
         moves=[(m, ANSWER_LABELS[m]) for m in found["moves"]],
@@ -49,7 +53,7 @@ async def _show(actor, tasking_id: int, errors: FormErrors) -> Template:
 class TaskingsController(Controller):
     path = "/tasks"
 
-    @get("/", opt=allow(TASKED), name="taskings:index")
+    @get("/", opt=allow(TASKED) | offline(), name="taskings:index")
     async def index(
         self,
         actor: Acting,
@@ -65,7 +69,7 @@ class TaskingsController(Controller):
             labels=states.LABELS,
         )
 
-    @get("/{tasking_id:int}", opt=allow(TASKED), name="taskings:show")
+    @get("/{tasking_id:int}", opt=allow(TASKED) | offline(), name="taskings:show")
     async def show(self, actor: Acting, tasking_id: FromPath[int]) -> Template:
         return await _show(actor, tasking_id, FormErrors())
 

@@ -9,6 +9,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from app.access import allow
+from app.clock import today as clock_today
 from app.forms import FormErrors
 from app.roles import Role
 from app.taskings import volunteers
@@ -25,6 +26,7 @@ def _form(person: dict, values: dict, errors: FormErrors) -> Template:
         errors=errors,
         vetting=list(VETTING.items()),
         training=TRAINING,
+        today=clock_today(),
     )
 
 
@@ -33,9 +35,12 @@ class TaskingsVolunteersController(Controller):
 
     @get("/", opt=allow(Role.SUPERVISOR), name="taskings:volunteers")
     async def index(self, actor: Acting) -> Template:
+        people = await volunteers.volunteers(actor)
         return page(
             "taskings/volunteers.html",
-            people=await volunteers.volunteers(actor),
+            people=people,
+            expiring=volunteers.expiring(people),
+            within=volunteers.EXPIRING_WITHIN_DAYS,
             vetting=VETTING,
             training=TRAINING,
         )
@@ -56,6 +61,6 @@ class TaskingsVolunteersController(Controller):
         if errors:
             person = await volunteers.volunteer(actor, person_id)
             shown = {**VolunteerProfileForm.echo(data), **{k: values[k] for k in TRAINING}}
-            return _form(person, shown, errors)
+            return _form(person, shown, VolunteerProfileForm.in_order(errors))
         await volunteers.save_profile(actor, person_id, values)
         return Redirect(path="/tasks/volunteers?saved=1", status_code=303)

@@ -12,6 +12,7 @@ from litestar.response import Redirect, Template
 from app import navigation, phone_outbox
 from app.access import allow
 from app.forms import FormErrors
+from app.headers import UNTIL_DONE, offline
 from app.outcomes import NotFound
 from app.roles import FIELD
 from app.visits import checklist, forms, service
@@ -87,7 +88,11 @@ class VisitsController(Controller):
             return await start_form(actor, shown, started.errors, source=started.source)
         return Redirect(path=f"/visits/{started.uuid}", status_code=303)
 
-    @get("/{visit_uuid:uuid}", opt=allow(FIELD), name="visits:show")
+    @get(
+        "/{visit_uuid:uuid}",
+        opt=allow(FIELD) | offline("visits/visit.html", keep=UNTIL_DONE),
+        name="visits:show",
+    )
     async def show(
         self, actor: Acting, visit_uuid: FromPath[UUID], section: FromQuery[int] = 1
     ) -> Template:

@@ -11,6 +11,7 @@ from litestar.response import Redirect, Template
 from app.access import allow
 from app.roles import FIELD
 from app.visits import outcomes
+from app.visits.consent import NeedsConsent, ReferralConsent
 from app.visits.forms import MoveReferral
 from app.web import Acting, Form, bad_form, page
 
@@ -43,9 +44,23 @@ class VisitOutcomesController(Controller):
         name="visits:move_referral",
     )
     async def move_referral(self, actor: Acting, referral_id: FromPath[int], data: Form) -> Any:
-        """Move a referral on: its owner or a supervisor; taking it over makes you the owner."""
+        """Move a referral on: its owner or a supervisor; taking it over makes you the owner.
+        Its consent to share is recorded with the move; without consent (given, or not needed
+        with the lawful reason) it is not marked made: the page again, the message beside
+        the field."""
         values, errors = MoveReferral.parse(data)
         if errors:
             raise bad_form(errors)
-        await outcomes.move_referral(actor, referral_id, values["state"])
+        try:
+            await outcomes.move_referral(actor, referral_id, values["state"], data)
+        except NeedsConsent as refused:
+            shown = await outcomes.referrals(actor, "")
+            return page(
+                "visits/referrals.html",
+                status_code=400,
+                errors=refused.errors,
+                error_for=refused.referral_id,
+                typed=ReferralConsent.echo(data),
+                **shown,
+            )
         return Redirect(path="/visits/referrals", status_code=303)

@@ -67,16 +67,25 @@ class PushStatus(StrEnum):
 
 
 class VolunteerProfile(Table):
-    """A volunteer's vetting and training, kept by supervisors; decides what they may be offered."""
+    """A volunteer's vetting and training, each with the last day it holds, kept by supervisors;
+    decides what they may be offered and whether they have finished joining."""
 
     person = ForeignKey(references=Person, null=False, unique=True, on_delete=OnDelete.cascade)
     vetting = Varchar(length=10, default="none")
     initial_vetting_on = Date(null=True, default=None)
     full_vetting_on = Date(null=True, default=None)
+    # The last day each level holds: past it, the level counts as absent (app/taskings/kinds.py).
+    initial_vetting_expires_on = Date(null=True, default=None)
+    full_vetting_expires_on = Date(null=True, default=None)
     conflict_resolution = Boolean(default=False)
     crime_prevention_advice = Boolean(default=False)
     risk_management = Boolean(default=False)
     human_rights = Boolean(default=False)
+    # The last day each training holds (it must be renewed after).
+    conflict_resolution_expires_on = Date(null=True, default=None)
+    crime_prevention_advice_expires_on = Date(null=True, default=None)
+    risk_management_expires_on = Date(null=True, default=None)
+    human_rights_expires_on = Date(null=True, default=None)
     updated_at = Timestamptz(default=TimestamptzNow())
     updated_by = ForeignKey(references=Person, null=True, on_delete=OnDelete.set_null)
 

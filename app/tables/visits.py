@@ -38,6 +38,16 @@ class ReferralState(StrEnum):
     CLOSED = "closed"
 
 
+class ShareConsent(StrEnum):
+    """Whether a referral may share the household's details with the agency (stored as these
+    strings; "" while nobody has recorded it). Only GIVEN, or NOT_NEEDED with its lawful reason
+    stated, lets a referral be marked made."""
+
+    GIVEN = "given"
+    REFUSED = "refused"
+    NOT_NEEDED = "not-needed"
+
+
 class ChecklistTemplate(Table):
     """One version of a visit checklist; a change makes a new row, so visits keep theirs."""
 
@@ -98,6 +108,12 @@ class Referral(Table):
     made_at = Timestamptz(null=True, default=None)
     accepted_at = Timestamptz(null=True, default=None)
     closed_at = Timestamptz(null=True, default=None)
+    # Consent to share with the agency (ShareConsent, "" unrecorded); for NOT_NEEDED the lawful
+    # reason it is not needed. Who recorded it and when.
+    consent = Varchar(length=12, default="")
+    consent_reason = Varchar(length=300, default="")
+    consent_by = ForeignKey(references=Person, null=True)
+    consent_at = Timestamptz(null=True, default=None)
 
 
 class FollowUp(Table):

@@ -4,10 +4,10 @@ JSON a phone posts (a push subscription, a notification's button)."""
 from __future__ import annotations
 
 import re
-from datetime import date
 from typing import Any
 
 from app.clock import LOCAL_TIME
+from app.clock import today as clock_today
 from app.forms import (
     Checkbox,
     Choice,
@@ -21,7 +21,7 @@ from app.forms import (
 )
 from app.roles import Role
 from app.tables.taskings import State
-from app.taskings.kinds import KINDS, PRIORITIES, VETTING
+from app.taskings.kinds import KINDS, PRIORITIES, TRAINING, VETTING
 
 PLACE_KINDS = {
     "area": "The whole team area",
@@ -30,6 +30,7 @@ PLACE_KINDS = {
 }
 MODES = ("assign", "offer")
 STAFF = (Role.PCSO, Role.OFFICER, Role.SUPERVISOR)
+EXPIRY_MESSAGE = "Enter the last day it holds as a real date, for example 2027-03-31"
 
 
 class _Ids(Integer):
@@ -126,25 +127,55 @@ def form_values(row: dict) -> dict:
 
 
 class VolunteerProfileForm(Form):
-    """A volunteer's vetting (with the dates each level was passed) and training."""
+    """A volunteer's vetting (the day each level was passed and the last day it holds) and
+    training (each with the last day it holds): every level or training held needs its last
+    day, after the day it was passed; a past one may be kept, and then counts as absent."""
 
     vetting = Choice(VETTING, "Choose the vetting level", required=True)
     initial_vetting_on = Date("Enter a real date that is not in the future")
+    initial_vetting_expires_on = Date(EXPIRY_MESSAGE)
     full_vetting_on = Date("Enter a real date that is not in the future")
+    full_vetting_expires_on = Date(EXPIRY_MESSAGE)
     conflict_resolution = Checkbox()
+    conflict_resolution_expires_on = Date(EXPIRY_MESSAGE)
     crime_prevention_advice = Checkbox()
+    crime_prevention_advice_expires_on = Date(EXPIRY_MESSAGE)
     risk_management = Checkbox()
+    risk_management_expires_on = Date(EXPIRY_MESSAGE)
     human_rights = Checkbox()
+    human_rights_expires_on = Date(EXPIRY_MESSAGE)
 
     def check(self, values: dict[str, Any], errors) -> None:
-        today = date.today()
+        today = clock_today()
         for name in ("initial_vetting_on", "full_vetting_on"):
             if values[name] is not None and values[name] > today:
                 errors.add(name, "Enter a real date that is not in the future")
-        if values["vetting"] in ("initial", "full") and not values["initial_vetting_on"]:
-            errors.add("initial_vetting_on", "Enter the date initial vetting was passed")
-        if values["vetting"] == "full" and not values["full_vetting_on"]:
-            errors.add("full_vetting_on", "Enter the date full vetting was passed")
+        level = values["vetting"]
+        for key, held in (("initial", level in ("initial", "full")), ("full", level == "full")):
+            passed, last = f"{key}_vetting_on", f"{key}_vetting_expires_on"
+            what = f"{key} vetting"
+            if not held:  # a level not passed keeps no dates
+                values[passed] = values[last] = None
+                errors.pop(passed, None)
+                errors.pop(last, None)
+                continue
+            if not values[passed] and passed not in errors:
+                errors.add(passed, f"Enter the date {what} was passed")
+            if not values[last] and last not in errors:
+                errors.add(last, f"Enter the last day {what} holds")
+            elif values[passed] and values[last] and values[last] <= values[passed]:
+                errors.add(last, f"The last day {what} holds must be after the day it was passed")
+        for key, label in TRAINING.items():
+            last = f"{key}_expires_on"
+            if not values[key]:
+                if values[last] is not None or last in errors:
+                    errors.pop(last, None)
+                    errors.add(
+                        last, f"Tick {label.lower()} as completed, or leave its last day empty"
+                    )
+                continue
+            if not values[last] and last not in errors:
+                errors.add(last, f"Enter the last day {label.lower()} training holds")
 
 
 _B64URL = re.compile(r"[A-Za-z0-9_-]+=*\Z")  # a browser's subscription keys

@@ -31,6 +31,7 @@ from app.taskings.kinds import TRAINING, why_not
 from app.taskings.need_to_know import names_the_house
 from app.taskings.push_queue import enqueue
 from app.taskings.states import State
+from app.taskings.volunteers import why_not_accept
 
 TAKEN = (State.ACCEPTED, State.IN_PROGRESS, State.DONE)
 # An answer that cannot be taken (the message says why, for the person).
@@ -242,6 +243,8 @@ async def answer(actor: Actor, assignment_id: int, target: str, note: str = "") 
             raise Refused(_refusal(part["state"], target)) from exc
         if new in states.NOTE_REQUIRED and not note.strip():
             raise Refused(states.NOTE_REQUIRED[new])
+        if new == State.ACCEPTED and (lapsed := await why_not_accept(actor, tasking["kind"])):
+            raise Refused(f"You cannot accept this now: your volunteer profile {lapsed}")
         if new == State.ACCEPTED:
             taken = await TaskingAssignment.count().where(
                 (TaskingAssignment.tasking == tasking["id"])

@@ -4,14 +4,21 @@ their team area's and their own, supervisors all."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from app.actor import Actor
 from app.audit import Operation, record
 from app.database import atomic, snapshot
+from app.forms import FormErrors
 from app.outcomes import NotFound
 from app.roles import Role
-from app.tables.visits import FollowUp, Referral, ReferralState, VisitState
+from app.tables.visits import FollowUp, Referral, ReferralState, ShareConsent, VisitState
 from app.taskings.followups import tasking_states
 from app.visits import store
+from app.visits.consent import LABELS as CONSENT_LABELS
+from app.visits.consent import SHORT_LABELS as CONSENT_SHORT
+from app.visits.consent import NeedsConsent, ReferralConsent, sharing_problem
 
 # Each state a referral can move to, and the date column it stamps.
 NEXT_STATES = {
@@ -26,6 +33,7 @@ STATE_LABELS = {
     ReferralState.CLOSED: "Closed",
 }
 TAKE_OVER = "own"  # the move that makes the actor a referral's owner
+RECORD_CONSENT = "consent"  # the button that records the consent to share and moves nothing
 
 
 def _scope(query, table, actor: Actor):
@@ -100,30 +108,77 @@ async def referrals(actor: Actor, show: str = "") -> dict:
     for r in rows:
         r["may_move"] = may_move(r, actor)
         r["may_take_over"] = may_take_over(r, actor)
-    return {"rows": rows, "state": show, "labels": STATE_LABELS}
+    return {
+        "rows": rows,
+        "state": show,
+        "labels": STATE_LABELS,
+        "consent_labels": CONSENT_LABELS,
+        "consent_short": CONSENT_SHORT,
+    }
 
 
-async def move_referral(actor: Actor, referral_id: int, target: str) -> bool:
-    """Move a referral on (its owner or a supervisor), or take it over (`own`: staff). A move
-    the actor may not make changes nothing (False). NotFound if they may not see it."""
+async def move_referral(
+    actor: Actor, referral_id: int, target: str, data: Mapping[str, Any] | None = None
+) -> bool:
+    """Move a referral on (its owner or a supervisor), or take it over (`own`: staff); with
+    `data` (the consent fields) the consent to share is recorded in the same change, and
+    `consent` records only that. Marking it made needs consent given, or not needed with the
+    lawful reason: else NeedsConsent (its messages) and nothing changes. A move the actor may
+    not make changes nothing (False). NotFound if they may not see it."""
+    values_in, errors = ReferralConsent.parse(data or {})
     async with atomic():
         row = await _scope(
-            Referral.select(Referral.id, Referral.owner, Referral.state).where(
-                Referral.id == referral_id
-            ),
+            Referral.select(
+                Referral.id,
+                Referral.owner,
+                Referral.state,
+                Referral.consent,
+                Referral.consent_reason,
+            ).where(Referral.id == referral_id),
             Referral,
             actor,
         ).first()
         if row is None:
             raise NotFound("No such referral")
+        if errors:
+            raise NeedsConsent(referral_id, errors)
         values: dict = {}
+        open_to_move = may_move(row, actor) and row["state"] != ReferralState.CLOSED
+        taking_over = (
+            target == TAKE_OVER
+            and actor.role != Role.VOLUNTEER
+            and row["state"] != ReferralState.CLOSED
+        )
+        if values_in["consent"] and (open_to_move or taking_over):
+            values.update(
+                {
+                    Referral.consent: values_in["consent"],
+                    Referral.consent_reason: values_in["consent_reason"]
+                    if values_in["consent"] == ShareConsent.NOT_NEEDED
+                    else "",
+                    Referral.consent_by: actor.id,
+                    Referral.consent_at: store.now(),
+                }
+            )
         if target == TAKE_OVER and actor.role != Role.VOLUNTEER:
             values[Referral.owner] = actor.id
         elif target in NEXT_STATES and may_move(row, actor):
+            if target == ReferralState.MADE:
+                consent = values_in["consent"] or row["consent"]
+                reason = (
+                    values_in["consent_reason"] if values_in["consent"] else row["consent_reason"]
+                )
+                if problem := sharing_problem(consent, reason):
+                    raise NeedsConsent(referral_id, FormErrors({"consent": problem}))
             stamp = getattr(Referral, NEXT_STATES[ReferralState(target)])
-            values = {Referral.state: ReferralState(target), stamp: store.now()}
+            values.update({Referral.state: ReferralState(target), stamp: store.now()})
+        elif target == RECORD_CONSENT and not open_to_move:
+            return False
         if not values:
             return False
         await Referral.update(values).where(Referral.id == referral_id)
-        await record(actor, Operation.ALTERATION, "referral", referral_id, detail=f"to {target}")
+        said = [f"to {target}"] if target != RECORD_CONSENT else []
+        if values_in["consent"] and Referral.consent in values:
+            said.append(f"consent to share {values_in['consent']}")
+        await record(actor, Operation.ALTERATION, "referral", referral_id, detail="; ".join(said))
     return True

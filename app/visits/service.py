@@ -16,6 +16,7 @@ from app.database import atomic, snapshot
 from app.forms import FormErrors, whole_number
 from app.outcomes import NotFound, Refused
 from app.places import team_choices
+from app.retention import replay as retention_replay
 from app.roles import Role
 from app.tables.places import TeamArea
 from app.tables.taskings import State, TaskingAssignment, VolunteerProfile
@@ -246,7 +247,8 @@ async def answer(
     """Keep one answer (the latest given wins; a replay changes nothing), audited when kept.
     Raises NotFound when the visit is not open to the actor or has no such question."""
     async with atomic():
-        visit = await visit_for(actor, visit_uuid, editing=True)
+        gone = await retention_replay.erased(visit_uuid) is not None
+        visit = await visit_for(actor, visit_uuid, editing=not gone)
         _, content = await content_of(visit)
         found = checklist.find_question(content, question)
         if found is None:
@@ -255,6 +257,8 @@ async def answer(
         value, error = checklist.check_answer(q, raw)
         if error:
             return Answered(visit, q, raw, error)
+        if gone:  # erased by retention: a late replay is answered and nothing is kept
+            return Answered(visit, q, "", None)
         newer = await store.save_answer(visit, question, value, given_at)
         if newer:
             await record(

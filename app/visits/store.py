@@ -15,6 +15,7 @@ from app.tables.visits import (
     HomeVisit,
     Referral,
     ReferralState,
+    ShareConsent,
     VisitAnswer,
     VisitState,
 )
@@ -22,28 +23,68 @@ from app.visits import checklist
 
 DEFAULT_FILE = Path(__file__).with_name("default_template.json")
 DEFAULT_FAMILY = "default"
+# The checklist question whose answer is the household's consent to share with agencies.
+SHARE_QUESTION = "consent_share"
 
 
 def now() -> datetime:
     return datetime.now(UTC)
 
 
+def shipped_content() -> tuple[str, dict]:
+    """The shipped template's name and content (app/visits/default_template.json)."""
+    data = json.loads(DEFAULT_FILE.read_text(encoding="utf-8"))
+    return data["name"], {"sections": data["sections"]}
+
+
 async def ensure_default_template() -> None:
-    """Create the shipped template the first time anything asks for templates."""
+    """Create the shipped template the first time anything asks for templates; and when the
+    shipped file changed (a release added questions), add it as the default family's next
+    version, so visits already made keep theirs. Versioning rule: only while the current
+    default version is the shipped one (no person made it); once someone edited the family
+    in the editor, their version stays current and the new questions are theirs to add."""
+    name, content = shipped_content()
+    current = (
+        await ChecklistTemplate.select(ChecklistTemplate.content, ChecklistTemplate.created_by)
+        .where((ChecklistTemplate.family == DEFAULT_FAMILY) & ChecklistTemplate.current.eq(True))
+        .first()
+    )
+    if current is not None:
+        if current["created_by"] is None and current["content"] != checklist.dump(content):
+            await _upgrade_default(name, content)
+        return
     if await ChecklistTemplate.exists():
         return
-    data = json.loads(DEFAULT_FILE.read_text(encoding="utf-8"))
     async with atomic():
         if not await ChecklistTemplate.exists():
             await ChecklistTemplate.insert(
                 ChecklistTemplate(
                     family=DEFAULT_FAMILY,
-                    name=data["name"],
+                    name=name,
                     version=1,
-                    content=checklist.dump({"sections": data["sections"]}),
+                    content=checklist.dump(content),
                     current=True,
                 )
             )
+
+
+async def _upgrade_default(name: str, content: dict) -> None:
+    """The shipped content as the default family's next version (checked again in the change,
+    so two requests at once add it once)."""
+    async with atomic():
+        current = (
+            await ChecklistTemplate.select()
+            .where(
+                (ChecklistTemplate.family == DEFAULT_FAMILY) & ChecklistTemplate.current.eq(True)
+            )
+            .first()
+        )
+        if (
+            current
+            and current["created_by"] is None
+            and current["content"] != checklist.dump(content)
+        ):
+            await new_version(current, content, None, name)
 
 
 async def current_templates() -> list[dict]:
@@ -81,6 +122,18 @@ async def new_version(old: dict, content: dict, person_id: int | None, name: str
         )
         await row.save()
     return row.id
+
+
+def referral_consent(share, made_now: bool) -> tuple[str, bool]:
+    """(consent, made) for a referral a visit makes: its consent defaults from the visit's
+    answer to the sharing question (yes: given, no: refused, unanswered: not recorded).
+    Referring now ("Refer now: the household agrees") records consent given; but a household
+    that said no to sharing is never referred: that referral stays suggested, consent refused."""
+    if share == "no":
+        return ShareConsent.REFUSED, False
+    if share == "yes" or made_now:
+        return ShareConsent.GIVEN, made_now
+    return "", False
 
 
 def household_key(address: str, reference: str) -> str:
@@ -155,6 +208,7 @@ async def submit(
     """
     answers = await answers_of(visit["id"])
     stamp = at or now()
+    share = answers.get(SHARE_QUESTION)
     made: list[int] = []
     async with atomic():
         changed = (
@@ -171,29 +225,37 @@ async def submit(
             if decision == "drop":
                 continue
             agency = await agency_for(s.agency_kind, visit["team"])
+            consent, refer_now = referral_consent(share, decision == "made")
             await Referral(
                 visit=visit["id"],
                 agency=agency["id"] if agency else None,
                 agency_kind=s.agency_kind,
                 question=s.question,
                 reason=s.reason,
-                state=ReferralState.MADE if decision == "made" else ReferralState.SUGGESTED,
+                state=ReferralState.MADE if refer_now else ReferralState.SUGGESTED,
                 owner=owner,
                 suggested_at=stamp,
-                made_at=stamp if decision == "made" else None,
+                made_at=stamp if refer_now else None,
+                consent=consent,
+                consent_by=owner if consent else None,
+                consent_at=stamp if consent else None,
             ).save()
         if other is not None:
             agency, reason = other
+            consent, refer_now = referral_consent(share, True)
             await Referral(
                 visit=visit["id"],
                 agency=agency["id"],
                 agency_kind=agency["kind"],
                 question="",
                 reason=reason,
-                state=ReferralState.MADE,
+                state=ReferralState.MADE if refer_now else ReferralState.SUGGESTED,
                 owner=owner,
                 suggested_at=stamp,
-                made_at=stamp,
+                made_at=stamp if refer_now else None,
+                consent=consent,
+                consent_by=owner if consent else None,
+                consent_at=stamp if consent else None,
             ).save()
         for s in checklist.followups_for(content, answers, stamp.date()):
             followup = FollowUp(

@@ -12,7 +12,7 @@ EXPECTED_NAV = {
     Role.PCSO: ["Briefing", "Tasks", "Log", "Visits", "Plan"],
     Role.OFFICER: ["Briefing", "Tasks", "Log", "Visits", "Plan"],
     Role.VOLUNTEER: ["Briefing", "Tasks", "Log", "Visits"],
-    Role.MENTOR: ["Briefing", "Tasks", "Mentoring"],
+    Role.MENTOR: ["Tasks", "Mentoring"],  # no briefing unless BEATBOOK_MENTOR_BRIEFING=place
     Role.SUPERVISOR: ["Briefing", "Tasks", "Log", "Mentoring", "Visits", "Plan"],
     Role.ADMIN: ["Briefing"],
 }

@@ -70,7 +70,7 @@ def walk(page, answers, online: bool):
             page.locator(f"form[data-section='{section}'] button[type=submit]").click()
             section += 1
             expect(page.locator(f"form[data-section='{section}'] .progress")).to_have_text(
-                f"{section} of 10"
+                f"{section} of 11"
             )
         if online:
             with page.expect_response(lambda r, key=key: r.url.endswith(f"/answers/{key}")) as sent:
@@ -115,6 +115,8 @@ def test_a_visit_survives_the_connection_dropping_half_way(page, context, live_s
     expect(page.locator("[data-visit-queue]")).to_be_hidden()
 
     page.locator("form[data-section='10'] button[type=submit]").click()
+    expect(page.locator("form[data-section='11'] .progress")).to_have_text("11 of 11")
+    page.locator("form[data-section='11'] button[type=submit]").click()  # consent: unanswered
     page.wait_for_url(f"**/visits/{visit_uuid}/check")
     page.locator("label[for='referral_fire']").click()  # refer now
     page.locator("label[for='referral_food-bank']").click()

@@ -10,8 +10,9 @@ import pytest
 from litestar.exceptions import HTTPException
 from litestar.routes import HTTPRoute
 
-from app.access import PUBLIC_RULE, permits, rule_of
+from app.access import JOINING_PATH, PUBLIC_RULE, OpenWhileJoining, permits, rule_of
 from app.roles import CIVILIAN, Role
+from tests.helpers import html
 
 SAMPLE = {"int": "1", "str": "x", "uuid": "00000000-0000-0000-0000-000000000001", "path": "x"}
 ALL_ROLES = list(Role)
@@ -48,6 +49,21 @@ def test_no_route_gives_civilians_crime_records_about_named_people(app):
             assert rule != PUBLIC_RULE and not (set(rule) & CIVILIAN), f"{method} {path}"
 
 
+def test_subject_access_is_for_admins_only(app):
+    """Disclosing everything held about a person is an admin's job alone (issue 12)."""
+    found = {
+        (method, path): rule
+        for method, path, rule, _ in every_route(app)
+        if path.startswith("/subject-access")
+    }
+    assert set(found) == {
+        ("GET", "/subject-access"),
+        ("GET", "/subject-access/export"),
+        ("GET", "/subject-access/export.json"),
+    }
+    assert set(found.values()) == {frozenset({Role.ADMIN})}
+
+
 @pytest.mark.parametrize("role", [None, *ALL_ROLES], ids=["signed-out", *ALL_ROLES])
 def test_every_route_answers_each_role_as_declared(app, as_role, web, role):
     session = as_role(role.value) if role else web
@@ -75,10 +91,50 @@ def test_every_route_answers_each_role_as_declared(app, as_role, web, role):
     assert checked >= 20
 
 
+@pytest.mark.parametrize("vetting", [None, "expired"], ids=["never-vetted", "vetting-expired"])
+def test_a_volunteer_still_joining_may_use_only_their_profile_and_public_routes(
+    app, as_role, vetting
+):
+    """Every route, as a volunteer without current initial vetting: public routes (sign in and
+    out, static, health, the installable shell) and their own profile answer; every other
+    route is refused with a page that says why, or (the home screen) sends them to it."""
+    session = as_role("volunteer", vetting=vetting)
+    checked = opened = 0
+    for method, path, rule, _ in every_route(app):
+        url = concrete(path)
+        response = session.request(method, url)
+        status = response.status_code
+        where = f"{method} {url} as a volunteer still joining -> {status}"
+        if rule == PUBLIC_RULE:
+            assert status not in (401, 403), where
+        elif isinstance(rule, OpenWhileJoining) and Role.VOLUNTEER in rule:
+            assert status < 400, where
+            opened += 1
+        elif method == "GET" and url == "/":
+            assert (status, response.headers.get("location")) == (303, JOINING_PATH), where
+        else:
+            assert status == 403, where
+            if method == "GET" and Role.VOLUNTEER in rule:  # open to them once they have joined
+                page = html(response)
+                assert "You have not finished joining yet" in page.get_text(), where
+                assert page.select_one(f"a[href='{JOINING_PATH}']"), where
+        checked += 1
+        if method == "POST" and url == "/logout":
+            session = as_role("volunteer", vetting=vetting)
+    assert checked >= 20 and opened >= 1
+
+
+def test_only_the_profile_is_open_to_volunteers_still_joining(app):
+    """Opening a route to volunteers still joining is a choice made route by route: today only
+    their own profile (a new one shows up here to be looked at)."""
+    open_routes = {
+        f"{m} {p}" for m, p, rule, _ in every_route(app) if isinstance(rule, OpenWhileJoining)
+    }
+    assert open_routes == {f"GET {JOINING_PATH}"}
+
+
 def links(response) -> list[tuple[str, str, str]]:
     """(method, path, what) for every same-site link, htmx request and form on a page."""
-    from tests.helpers import html
-
     doc = html(response)
     base = str(response.url)
     found = []

@@ -64,12 +64,25 @@ def test_pages_have_no_inline_script_or_style(as_role):
         assert not doc.find_all("style"), url
 
 
-def test_static_files_are_cached_for_a_year_and_pages_are_private(web):
+def test_static_files_are_cached_for_a_year_and_pages_are_not_stored(web, as_role):
     doc = html(web.get("/login"))
     css = doc.find("link", rel="stylesheet")["href"]
     assert "?v=" in css
     assert "immutable" in web.get(css).headers["cache-control"]
-    assert web.get("/login").headers["cache-control"] == "private, no-cache"
+    assert web.get("/login").headers["cache-control"] == "no-store"
+    assert as_role("pcso").get("/people").headers["cache-control"] == "no-store"  # a 403 too
+    # The offline page is part of the shell: the worker keeps it (drawn for nobody).
+    offline = web.get("/offline")
+    assert offline.headers["cache-control"] == "private, no-cache"
+    assert offline.headers["x-beatbook-keep"] == "session"
+    assert "x-beatbook-template" not in offline.headers  # noted for the hook, never sent
+
+
+def test_the_worker_fetches_its_shell_without_the_session_and_keeps_only_marked_pages(web):
+    body = web.get("/sw.js").text
+    assert 'credentials: "omit"' in body
+    assert 'var KEEP_HEADER = "x-beatbook-keep";' in body
+    assert 'control.indexOf("no-store") === -1' in body
 
 
 def test_pages_are_compressed(web):

@@ -35,7 +35,7 @@ def test_volunteers_without_full_vetting_are_not_offered_a_kind_that_needs_it(as
     full = make_person("volunteer", home_team=team.id)
     initial = make_person("volunteer", home_team=team.id)
     untrained = make_person("volunteer", home_team=team.id)
-    no_profile = make_person("volunteer", home_team=team.id)
+    no_profile = make_person("volunteer", home_team=team.id, vetting=None)
     make_profile(full, "full")
     make_profile(initial, "initial")
     make_profile(untrained, "full", training=("conflict_resolution",))
@@ -62,7 +62,8 @@ def test_a_volunteer_cannot_see_or_answer_another_volunteers_offer(as_role):
     team = make_team("Abbey")
     asked = make_person("volunteer", home_team=team.id)
     make_profile(asked)
-    other = as_role("volunteer", home_team=team.id)  # no profile: not asked
+    # Vetted, but in another team area: not asked.
+    other = as_role("volunteer", home_team=make_team("Elsewhere").id)
     tasking_id = create(as_role("supervisor"), tasking_form(team.id))
     assert set(parts(tasking_id)) == {asked.id}
 
@@ -290,14 +291,22 @@ def test_supervisors_keep_volunteer_profiles_with_checked_dates(as_role):
     supervisor = as_role("supervisor")
     bad = supervisor.post(f"/tasks/volunteers/{volunteer.id}", {"vetting": "full"})
     assert bad.status_code == 400
-    assert set(summary_links(bad)) == {"initial_vetting_on", "full_vetting_on"}
+    assert set(summary_links(bad)) == {
+        "initial_vetting_on",
+        "initial_vetting_expires_on",
+        "full_vetting_on",
+        "full_vetting_expires_on",
+    }
     good = supervisor.post(
         f"/tasks/volunteers/{volunteer.id}",
         {
             "vetting": "initial",
             "initial_vetting_on": "2026-02-01",
+            "initial_vetting_expires_on": "2199-01-31",
             "conflict_resolution": "yes",
+            "conflict_resolution_expires_on": "2199-01-31",
             "risk_management": "yes",
+            "risk_management_expires_on": "2199-01-31",
         },
     )
     assert good.status_code == 303

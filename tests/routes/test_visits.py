@@ -55,8 +55,8 @@ def test_starting_with_consent_keeps_the_household_and_audits_it(as_role):
     audit = sync(AuditEntry.select().where(AuditEntry.record_type == "home_visit"))
     assert [a["operation"] for a in audit] == ["collection"]
     page = html(pcso.get(f"/visits/{visit_uuid}"))
-    assert page.select_one("[data-section='1'] .progress").get_text(strip=True) == "1 of 10"
-    assert len(page.select("form[data-section]")) == 10
+    assert page.select_one("[data-section='1'] .progress").get_text(strip=True) == "1 of 11"
+    assert len(page.select("form[data-section]")) == 11
 
 
 def test_starting_the_same_visit_twice_makes_one_visit(as_role):
@@ -341,13 +341,15 @@ def test_a_volunteer_not_fit_for_home_visits_is_told_why_and_keeps_their_visits(
     )
     assert refused.status_code == 409 and sync(HomeVisit.count()) == 1
     assert html(refused).select_one("[data-not-fit]")
-    # No profile at all: no vetting, no training.
+    # Initial vetting only (the factory's), no training.
     newcomer = as_role("volunteer")
     page = html(newcomer.get("/visits/new"))
     assert page.select_one("[data-not-fit]").get_text(strip=True) == (
-        "Your volunteer profile " + why_not("home_visit", None) + "."
+        "Your volunteer profile " + why_not("home_visit", vetting_of(newcomer.person)) + "."
     )
-    assert "needs full vetting (has none)" in page.get_text()
+    assert "needs full vetting (has initial)" in page.get_text()
+    # No profile at all: still joining, so visits are not open to them.
+    assert as_role("volunteer", vetting=None).get("/visits/new").status_code == 403
     # Staff are never asked for a profile.
     assert as_role("pcso").get("/visits/new").status_code == 200
 
@@ -395,3 +397,10 @@ def test_answers_sent_by_the_outbox_follow_its_json_contract(as_role):
         == "This visit is no longer open, so this answer was not kept"
     )
     assert answer(pcso, visit_uuid, "food", "yes").status_code == 404  # htmx: as before
+
+
+def vetting_of(person) -> dict | None:
+    """A volunteer's stored profile row."""
+    from app.tables.taskings import VolunteerProfile
+
+    return sync(VolunteerProfile.select().where(VolunteerProfile.person == person.id).first())

@@ -94,7 +94,8 @@ def test_a_referral_moves_through_its_states_with_dates(as_role):
         ("accepted", "accepted_at"),
         ("closed", "closed_at"),
     ):
-        pcso.post(f"/visits/referrals/{referral['id']}", {"state": state})
+        consent = {"consent": "given"} if state == "made" else {}
+        pcso.post(f"/visits/referrals/{referral['id']}", {"state": state, **consent})
         row = sync(Referral.select().where(Referral.id == referral["id"]).first())
         assert row["state"] == state and row[column] is not None
     officer = as_role("officer", home_team=team.id)

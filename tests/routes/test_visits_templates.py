@@ -110,10 +110,10 @@ def test_sections_are_added_renamed_and_removed_when_empty(as_role):
     admin.post(f"/visits/templates/{v1['id']}/sections", {"title": "Scams"})
     v2 = current_template()
     page = html(admin.get(f"/visits/templates/{v2['id']}"))
-    assert [h.get_text(strip=True) for h in page.select("section h2")][-1] == "11. Scams"
+    assert [h.get_text(strip=True) for h in page.select("section h2")][-1] == "12. Scams"
     refused = admin.post(
         f"/visits/templates/{v2['id']}/sections", {"section": "1", "action": "remove"}
     )
     assert field_error(refused, "title") == "Remove the section's questions first"
-    admin.post(f"/visits/templates/{v2['id']}/sections", {"section": "11", "action": "remove"})
+    admin.post(f"/visits/templates/{v2['id']}/sections", {"section": "12", "action": "remove"})
     assert current_template()["version"] == 3 and "Scams" not in current_template()["content"]

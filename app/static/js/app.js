@@ -7,15 +7,45 @@
   // Features add checks that run before sign-out (the outbox warns about unsent records).
   beatbook.beforeSignOut = beatbook.beforeSignOut || [];
 
+  // The pages the service worker kept (sw.js, README "What stays on the phone").
   function clearSavedPages() {
     var jobs = [];
     if (window.caches) jobs.push(caches.delete(PAGES_CACHE));
     if (navigator.serviceWorker && navigator.serviceWorker.controller) {
-      navigator.serviceWorker.controller.postMessage({ type: "clear-pages" });
+      navigator.serviceWorker.controller.postMessage({ type: "forget-pages" });
     }
     return Promise.all(jobs).catch(function () {});
   }
   beatbook.clearSavedPages = clearSavedPages;
+
+  // Everything this site keeps on the phone: the kept pages, the outbox's records (sent or
+  // not: sign-out warned first), the browser's copies. The sign-out answer asks the browser
+  // for the same (Clear-Site-Data), which needs a secure context: this does not.
+  function wipePhone() {
+    var jobs = [clearSavedPages()];
+    if (window.indexedDB) {
+      jobs.push(new Promise(function (resolve) {
+        var req = indexedDB.deleteDatabase("beatbook-outbox");
+        req.onsuccess = req.onerror = req.onblocked = function () { resolve(); };
+      }));
+    }
+    return Promise.all(jobs).catch(function () {});
+  }
+  beatbook.wipePhone = wipePhone;
+
+  // The server says the session has gone (deactivated, password reset, expired): the kept
+  // pages go, and the copies of records already sent. Unsent records stay for the person to
+  // send when they sign in again.
+  function sessionGone() {
+    var jobs = [clearSavedPages()];
+    if (window.beatbookOutbox) jobs.push(window.beatbookOutbox.forgetSent());
+    return Promise.all(jobs).catch(function () {});
+  }
+  beatbook.sessionGone = sessionGone;
+  // htmx asked for a fragment and was told to sign in (401, HX-Redirect to /login).
+  document.addEventListener("htmx:responseError", function (event) {
+    if (event.detail.xhr && event.detail.xhr.status === 401) sessionGone();
+  });
 
   if ("serviceWorker" in navigator) {
     window.addEventListener("load", function () {
@@ -57,9 +87,15 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     showConnection();
-    // Signed out (or never signed in): nothing of the last person stays in the page cache.
-    if (document.body.hasAttribute("data-signed-out") || !document.body.dataset.user) {
+    if (document.body.hasAttribute("data-signed-out")) {
+      wipePhone(); // signed out: nothing of the session stays
+    } else if (!document.body.dataset.user) {
+      // Never signed in, or sent here because the session has gone: no kept page stays, nor
+      // the copies of sent records (the worker holds the outbox on pages without outbox.js).
       clearSavedPages();
+      if (navigator.serviceWorker && navigator.serviceWorker.controller) {
+        navigator.serviceWorker.controller.postMessage({ type: "session-gone" });
+      }
     }
     var summary = document.querySelector("[data-error-summary]");
     if (summary) summary.focus();

@@ -49,6 +49,24 @@
       .then(function (all) { return (all || []).sort(function (a, b) { return b.made - a.made; }); });
   }
   function allRecords() { return tx("readonly", function (s) { return s.getAll(); }); }
+  // The copies of records the server has stored (kept a day to show "Sent"): forgotten when
+  // the session has gone. Unsent ones (waiting, or refused and to be fixed) stay.
+  function forgetSent() {
+    return tx("readwrite", function (s) {
+      var req = s.openCursor();
+      req.onsuccess = function () {
+        var cursor = req.result;
+        if (!cursor) return;
+        if (cursor.value.state === "sent") cursor["delete"]();
+        cursor["continue"]();
+      };
+    }).catch(function () {});
+  }
+  // The session has gone (a 401 to a record sent): the pages kept on the phone go too.
+  function sessionGone() {
+    var pages = scope.caches ? scope.caches["delete"]("beatbook-pages") : null;
+    return Promise.resolve(pages).then(forgetSent).catch(function () {});
+  }
 
   // Write what the server said of a record, unless the phone no longer holds that version of
   // it waiting (a page and the service worker may both send it; one settled it and it was
@@ -95,7 +113,13 @@
           return settle(record).then(function () { return "error"; });
         });
       }
-      // Signed out, another person's session, or not there (403, 404, 409): kept, as it is.
+      // Signed out, another person's session, or not there (401, 403, 404, 409): kept, as it
+      // is. A 401: the session has gone, so what the phone kept for it goes (not this record).
+      if (response.status === 401) {
+        return sessionGone().then(function () {
+          return hadProblem ? settle(record).then(function () { return "wait"; }) : "wait";
+        });
+      }
       return hadProblem ? settle(record).then(function () { return "wait"; }) : "wait";
     }, function () { return "wait"; });
   }
@@ -127,12 +151,15 @@
     return flushing;
   }
 
-  scope.beatbookOutbox = { flush: flush, recordsOf: recordsOf, put: put, remove: remove, SYNC_TAG: SYNC_TAG };
+  scope.beatbookOutbox = {
+    flush: flush, recordsOf: recordsOf, allRecords: allRecords, put: put, remove: remove,
+    forgetSent: forgetSent, SYNC_TAG: SYNC_TAG
+  };
   if (typeof document === "undefined") return; // in the service worker: no page to draw
 
   var beatbook = (scope.beatbook = scope.beatbook || {});
   beatbook.beforeSignOut = beatbook.beforeSignOut || [];
-  var unsent = 0;
+  var unsent = 0; // records on this phone not yet stored by the server, whoever made them
 
   function currentUser() { return document.body.dataset.user || ""; }
   function csrfToken() {
@@ -181,8 +208,10 @@
 
   function render() {
     var lists = document.querySelectorAll("[data-outbox-list]");
+    allRecords().then(function (all) {
+      unsent = (all || []).filter(function (r) { return r.state !== "sent"; }).length;
+    }).catch(function () {});
     return recordsOf(currentUser()).then(function (records) {
-      unsent = records.filter(function (r) { return r.state !== "sent"; }).length;
       retryLater(records);
       lists.forEach(function (list) {
         var action = list.getAttribute("data-outbox-list");
@@ -324,7 +353,7 @@
   });
 
   beatbook.beforeSignOut.push(function () {
-    return unsent ? unsent + " record(s) made on this phone have not been sent yet. Signed out, they wait here until you sign in again." : "";
+    return unsent ? unsent + " record(s) made on this phone have not been sent yet. Signing out deletes them from this phone." : "";
   });
 
   if (navigator.serviceWorker) {
