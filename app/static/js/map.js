@@ -112,7 +112,7 @@
       if (bounds) bounds.extend(b);
       else bounds = L.latLngBounds(b.getSouthWest(), b.getNorthEast());
     });
-    if (bounds && bounds.isValid()) map.fitBounds(bounds, { padding: [16, 16], maxZoom: 17 });
+    if (bounds && bounds.isValid()) map.fitBounds(bounds, { padding: [16, 16], maxZoom: 17, animate: false });
     if (config.pick) pickOn(map, config.pick, element);
     // The person's position, only when already allowed (never asked for on load).
     if (config.follow && navigator.geolocation && navigator.permissions) {
