@@ -245,7 +245,7 @@ def test_the_first_load_is_at_most_110_kb_compressed_with_its_map(as_role):
     for url in assets:
         size = len(gzip.compress(session.get(url).content))
         total += size
-        without_map += 0 if ("leaflet" in url or "map.js" in url) else size
+        without_map += 0 if ("leaflet" in url or "map." in url) else size
     assert total <= 110 * 1024, total
     assert without_map <= 60 * 1024, without_map
 
