@@ -1,5 +1,5 @@
 """The `beatbook` command: serve, migrate, create-user, demo, import-crimes, import-incidents,
-retention."""
+import-boundaries, retention."""
 
 from __future__ import annotations
 
@@ -164,6 +164,23 @@ def cmd_import_incidents(args: argparse.Namespace) -> int:
     return 1 if summary.refused else 0
 
 
+def cmd_import_boundaries(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from app.boundaries.importer import import_boundaries
+    from app.database import migrate
+
+    async def run():
+        await migrate()
+        mapping = Path(args.mapping) if args.mapping else None
+        paths = [Path(p) for p in args.paths]
+        return await import_boundaries(paths, mapping, approximate=args.approximate)
+
+    report = asyncio.run(run())
+    print("\n".join(report.lines()))
+    return 1 if report.refused else 0
+
+
 def cmd_retention(args: argparse.Namespace) -> int:
     """What the retention schedule finds due (nothing changes), or with --apply, erase it."""
     from app.database import migrate
@@ -225,6 +242,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("path")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p = sub.add_parser(
+        "import-boundaries",
+        help="attach boundaries (GeoJSON, police.uk neighbourhood files) to team areas",
+    )
+    p.add_argument("paths", nargs="+", help="files or folders")
+    p.add_argument("--mapping", help="CSV: team,parts[,approximate] (parts: names or codes, ';')")
+    p.add_argument("--approximate", action="store_true", help="mark these boundaries approximate")
+    p = sub.add_parser(
         "retention", help="report what the retention schedule finds due (--apply erases it)"
     )
     p.add_argument("--apply", action="store_true", help="erase what is due")
@@ -239,6 +263,7 @@ COMMANDS = {
     "demo": cmd_demo,
     "import-crimes": cmd_import_crimes,
     "import-incidents": cmd_import_incidents,
+    "import-boundaries": cmd_import_boundaries,
     "retention": cmd_retention,
 }
 

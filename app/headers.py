@@ -13,6 +13,7 @@ tests/routes/test_phone_store.py lists the routes that are not.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 from litestar import Response
 from litestar.datastructures import MutableScopeHeaders
@@ -39,6 +40,14 @@ CSP = "; ".join(
     ]
 )
 
+
+def csp_with_tiles(origin: str) -> str:
+    """The policy, with the map tile service's origin allowed as an image source."""
+    if not origin:
+        return CSP
+    return CSP.replace("img-src 'self' data:", f"img-src 'self' data: {origin}")
+
+
 HEADERS = {
     "content-security-policy": CSP,
     "x-content-type-options": "nosniff",
@@ -46,6 +55,13 @@ HEADERS = {
     "x-frame-options": "DENY",
     "permissions-policy": "geolocation=(self), camera=(), microphone=()",
 }
+
+
+@lru_cache(maxsize=1)
+def _policy() -> str:
+    from app.maps import tile_origin  # the settings are read once, at the first response
+
+    return csp_with_tiles(tile_origin())
 
 
 # Browsers that have seen this over https keep to https for a year, subdomains too.
@@ -132,6 +148,7 @@ async def security_headers(message: Message, scope: Scope) -> None:
         del headers[_TEMPLATE_HEADER]
     for key, value in HEADERS.items():
         headers[key] = value
+    headers["content-security-policy"] = _policy()
     if scope.get("scheme") == "https":
         headers["strict-transport-security"] = HSTS
     status = message["status"]

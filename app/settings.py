@@ -149,6 +149,21 @@ class Settings:
     "kind=days,kind=days" (e.g. "engagement=365,audit_log=3650"); kinds not named keep their
     defaults (app/retention/schedule.py, docs/privacy.md "Retention")."""
 
+    repeat_place_metres: float = field(
+        default_factory=lambda: float(_env("REPEAT_PLACE_METRES", "50"))
+    )
+    """Crimes or incidents within this many metres of each other are one repeat place in a
+    briefing (named by their commonest location text)."""
+
+    tile_url: str = field(default_factory=lambda: _env("TILE_URL", ""))
+    """Map tiles: a URL template such as https://tile.example.org/{z}/{x}/{y}.png (README says
+    which services allow what use). Empty (the default): maps draw boundaries and points on a
+    plain ground, with no tiles."""
+
+    tile_attribution: str = field(default_factory=lambda: _env("TILE_ATTRIBUTION", ""))
+    """The credit the tile service asks for, shown on every map (e.g. '© OpenStreetMap
+    contributors'). Required by most services when BEATBOOK_TILE_URL is set."""
+
     var_dir: Path = field(default_factory=var_dir)
     """Where the embedded database, kept keys and secrets live (BEATBOOK_VAR_DIR, default ./var)."""
 

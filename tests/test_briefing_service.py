@@ -349,7 +349,7 @@ def test_repeat_places_are_three_or_more_at_one_place_most_first():
         ("On or near Corn Market", "crimes in the latest month", 4, "Shoplifting 3, Burglary 1"),
         ("Friar Gate", "incidents in 90 days", 3, "Robbery 3"),
     ]
-    # distances as geopy's geodesic gives them (the incidents' place: rounded to about 10 m)
+    # distances as geopy's geodesic gives them (the incidents' place: the middle of the three)
     expected = [geodesic(CENTRE, north).meters, geodesic(CENTRE, (52.9225, -1.4776)).meters]
     assert [p["metres"] for p in page.repeat_places] == pytest.approx(expected, abs=0.01)
     assert [p["direction"] for p in page.repeat_places] == ["N", "W"]

@@ -48,12 +48,15 @@ def _repeats(rows: list[dict], at_least: int) -> list[dict]:
 
 
 async def build_people(
-    lat: float, lng: float, radius: int, now: datetime | None = None
+    lat: float, lng: float, radius: int, now: datetime | None = None, shape=None
 ) -> PeopleSection:
-    """People linked to incidents inside the circle, counted over all their incidents."""
+    """People linked to incidents inside the circle (and inside `shape`, a team area's
+    boundary, when given), counted over all their incidents."""
     now = now or datetime.now(UTC)
     recent_start, knife_start = now - timedelta(days=REPEAT_DAYS), now - timedelta(days=KNIFE_DAYS)
     here = await nearby.incidents_near(lat, lng, radius, knife_start)
+    if shape is not None:
+        here = [r for r in here if shape.contains(r["lat"], r["lng"])]
     for row in here:
         row["occurred_at"] = as_time(row["occurred_at"])
     recent = [r for r in here if r["occurred_at"] >= recent_start]

@@ -12,9 +12,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
+from app.briefing.repeats import group_near, label
 from app.crime import nearby
 from app.crime.nearby import as_time
 from app.geo import compass, local_metres
+from app.settings import get_settings
 
 RECENT_SHOWN = 25
 REPEAT_PLACE = 3  # crimes or incidents at one place in the period
@@ -123,12 +125,25 @@ def _crime_period(counts: Counts, current: Counter, before: Counter) -> None:
     counts.periods.append(_period(CRIME_PERIOD, counts.latest, previous, current, before))
 
 
-async def _counted_incidents(counts: Counts, lat: float, lng: float, radius: int, now) -> None:
-    """The incident periods, counted by the database (no incident row is read)."""
+def _spot_inside(shape, row: dict) -> bool:
+    """Whether a counted spot (nearby.SPOT) lies in the shape (its middle is tested)."""
+    half = 0.5 / nearby.SPOT
+    return shape.contains(row["sy"] / nearby.SPOT + half, row["sx"] / nearby.SPOT + half)
+
+
+async def _counted_incidents(
+    counts: Counts, lat: float, lng: float, radius: int, now, shape=None
+) -> None:
+    """The incident periods, counted by the database (no incident row is read); with a
+    shape (a team area's boundary), counted by spots of about 11 m and the spots inside kept."""
     windows = _windows(now)
     bounds = [b for _, _, start, earlier in windows for b in ((start, None), (earlier, start))]
     since = now - timedelta(days=INCIDENT_DAYS)
-    rows = await nearby.incident_counts(lat, lng, radius, since, bounds)
+    if shape is None:
+        rows = await nearby.incident_counts(lat, lng, radius, since, bounds)
+    else:
+        rows = await nearby.incident_counts_by_spot(lat, lng, radius, since, bounds)
+        rows = [r for r in rows if _spot_inside(shape, r)]
     counts.sources = sorted({r["source"] for r in rows})
     if rows:
         tallies = []
@@ -141,17 +156,29 @@ async def _counted_incidents(counts: Counts, lat: float, lng: float, radius: int
         _incident_periods(counts, now, tallies)
 
 
-async def counts_only(lat: float, lng: float, radius: int, now: datetime) -> Counts:
-    """The counts table alone (for the CSV): counted by the database, no rows fetched."""
+async def counts_only(lat: float, lng: float, radius: int, now: datetime, shape=None) -> Counts:
+    """The counts table alone (for the CSV): counted by the database, no rows fetched (with a
+    shape, police.uk's public street crimes are read and those inside it counted)."""
     counts = await _coverage(lat, lng, radius)
-    await _counted_incidents(counts, lat, lng, radius, now)
+    await _counted_incidents(counts, lat, lng, radius, now, shape)
     if counts.latest:
         by_month = {counts.latest: Counter(), counts.previous: Counter()}
         months = [m for m in (counts.latest, counts.previous) if m]
-        for row in await nearby.crime_counts(lat, lng, radius, months):
-            by_month[row["month"]][row["kind"]] = int(row["n"])
+        if shape is None:
+            for row in await nearby.crime_counts(lat, lng, radius, months):
+                by_month[row["month"]][row["kind"]] = int(row["n"])
+        else:
+            for row in _inside(shape, await nearby.crimes_in(lat, lng, radius, months)):
+                by_month[row["month"]][row["crime_type"]] += 1
         _crime_period(counts, by_month[counts.latest], by_month[counts.previous])
     return counts
+
+
+def _inside(shape, rows: list[dict]) -> list[dict]:
+    """The rows inside the shape (all of them without one)."""
+    if shape is None:
+        return rows
+    return [r for r in rows if shape.contains(r["lat"], r["lng"])]
 
 
 def _placed(rows: list[dict], lat: float, lng: float) -> list[dict]:
@@ -163,7 +190,13 @@ def _placed(rows: list[dict], lat: float, lng: float) -> list[dict]:
 
 
 async def build(
-    lat: float, lng: float, radius: int, now: datetime | None = None, *, detail: bool = True
+    lat: float,
+    lng: float,
+    radius: int,
+    now: datetime | None = None,
+    *,
+    detail: bool = True,
+    shape=None,
 ) -> Briefing:
     """The place part of the briefing for a circle (no personal data in it): one read of the
     circle's crimes (two months) and one of its incidents (180 days), both nearest first,
@@ -171,12 +204,16 @@ async def build(
 
     `detail` False (civilians): the incidents are counted by the database, by type and period,
     and nothing else of them is read; the recent list and the repeat places are police.uk's
-    street crimes, and the incident extract's span is given in days."""
+    street crimes, and the incident extract's span is given in days.
+
+    `shape` (a team area's boundary, with `contains(lat, lng)`): only what lies inside it, the
+    circle being one that holds the whole area."""
     now = (now or datetime.now(UTC)).replace(microsecond=0)
     counts = await _coverage(lat, lng, radius)
     incidents = []
     if detail:
-        incidents = await nearby.incidents_in(lat, lng, radius, now - timedelta(days=INCIDENT_DAYS))
+        since = now - timedelta(days=INCIDENT_DAYS)
+        incidents = _inside(shape, await nearby.incidents_in(lat, lng, radius, since))
         for row in incidents:
             row["occurred_at"] = as_time(row["occurred_at"])
         counts.sources = sorted({i["source"] for i in incidents})
@@ -193,11 +230,11 @@ async def build(
                 tallies.append((current, before))
             _incident_periods(counts, now, tallies)
     else:
-        await _counted_incidents(counts, lat, lng, radius, now)
+        await _counted_incidents(counts, lat, lng, radius, now, shape)
     latest_crimes = []
     if counts.latest:
         months = [m for m in (counts.latest, counts.previous) if m]
-        crimes = await nearby.crimes_in(lat, lng, radius, months)
+        crimes = _inside(shape, await nearby.crimes_in(lat, lng, radius, months))
         latest_crimes = [c for c in crimes if c["month"] == counts.latest]
         before = Counter(c["crime_type"] for c in crimes if c["month"] == counts.previous)
         _crime_period(counts, Counter(c["crime_type"] for c in latest_crimes), before)
@@ -222,32 +259,36 @@ async def build(
     )
 
 
-def repeat_places(crimes: list[dict], incidents: list[dict], lat: float, lng: float) -> list[dict]:
-    """Places with REPEAT_PLACE or more crimes (latest month) or incidents (last 90 days), most
-    first then nearest; ten at most."""
-    kinds = ("crimes in the latest month", "incidents in 90 days")
-    keyed = [((kinds[0], c["location"], c["lat"], c["lng"]), c["crime_type"]) for c in crimes]
-    keyed += [  # incidents within about 10 m are at the same place
-        ((kinds[1], i["location"], round(i["lat"], 4), round(i["lng"], 4)), i["category"])
-        for i in incidents
-    ]
-    sizes = Counter(key for key, _ in keyed)
-    types: dict[tuple, Counter] = {key: Counter() for key, n in sizes.items() if n >= REPEAT_PLACE}
-    for key, kind in keyed:
-        if key in types:
-            types[key][kind] += 1
-    places = [
-        {
-            "location": location,
-            "kind": kind,
-            "count": sizes[key],
-            "types": ", ".join(f"{t} {n}" for t, n in types[key].most_common(3)),
-            "lat": plat,
-            "lng": plng,
-            "metres": local_metres(lat, lng, plat, plng),
-        }
-        for key in types
-        for kind, location, plat, plng in [key]
-    ]
+def repeat_places(
+    crimes: list[dict], incidents: list[dict], lat: float, lng: float, metres: float | None = None
+) -> list[dict]:
+    """Places with REPEAT_PLACE or more crimes (latest month) or incidents (last 90 days):
+    those within `metres` (BEATBOOK_REPEAT_PLACE_METRES) of each other are one place, at their
+    middle, named by their commonest location text; most first then nearest; ten at most."""
+    metres = get_settings().repeat_place_metres if metres is None else metres
+    places = []
+    for kind, rows, type_key in (
+        ("crimes in the latest month", crimes, "crime_type"),
+        ("incidents in 90 days", incidents, "category"),
+    ):
+        rows = [r for r in rows if r["lat"] is not None]
+        for group in group_near([(r["lat"], r["lng"]) for r in rows], metres):
+            if len(group) < REPEAT_PLACE:
+                break  # biggest first: the rest are smaller
+            members = [rows[i] for i in group]
+            plat = sum(r["lat"] for r in members) / len(members)
+            plng = sum(r["lng"] for r in members) / len(members)
+            types = Counter(r[type_key] for r in members)
+            places.append(
+                {
+                    "location": label([r["location"] for r in members]),
+                    "kind": kind,
+                    "count": len(members),
+                    "types": ", ".join(f"{t} {n}" for t, n in types.most_common(3)),
+                    "lat": plat,
+                    "lng": plng,
+                    "metres": local_metres(lat, lng, plat, plng),
+                }
+            )
     places.sort(key=lambda p: (-p["count"], p["metres"]))
     return _placed(places[:10], lat, lng)

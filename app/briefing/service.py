@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from app.actor import Actor
 from app.audit import Operation, record
 from app.briefing.levels import FULL, check_offered
+from app.briefing.maps import briefing_map
 from app.briefing.people import PeopleSection, build_people
 from app.briefing.place import Briefing, build, counts_only
 from app.briefing.where import Where, resolve
@@ -25,7 +26,7 @@ from app.database import snapshot
 from app.forms import FormErrors
 from app.outcomes import NotAllowed, Refused
 from app.places import team_choices
-from app.problems.panel import panel_near, problems_in_area
+from app.problems.panel import POWERS_DAYS, panel_near, powers_used_in_area, problems_in_area
 from app.spreadsheet import safe_row
 from app.tables.briefing import AreaPriority, KeyContact
 from app.taskings.nearby import my_taskings_near
@@ -47,6 +48,7 @@ class BriefingPage:
     # Problem-solving plans with a place in the circle, and powers used there (28 days).
     problems: list[dict] = field(default_factory=list)
     powers: dict | None = None
+    map: dict | None = None  # app/briefing/maps.py
 
     def context(self) -> dict:
         """The template's context (shallow: the briefing keeps its properties)."""
@@ -95,18 +97,26 @@ async def briefing(
         where = await resolve(actor, values, errors)
         page = BriefingPage(where, errors, teams=await team_choices())
         if where is not None:
-            page.briefing = await build(where.lat, where.lng, where.radius, now, detail=detail)
+            page.briefing = await build(
+                where.lat, where.lng, where.reach, now, detail=detail, shape=where.shape
+            )
+            page.map = briefing_map(where, page.briefing)
         if where is not None and full:
             team_id = where.team["id"] if where.team else None
             page.taskings_nearby = await my_taskings_near(
-                actor, where.lat, where.lng, where.radius, team_id
+                actor, where.lat, where.lng, where.reach, team_id, where.shape
             )
             await _area_notes(actor, page)
-            panel = await panel_near(actor, where.lat, where.lng, where.radius)
-            page.problems, page.powers = panel["problems"], panel["powers"]
-            if where.how in ("area", "home") and where.team:
-                # An area's briefing: its problems too, placed or not yet (newest update first).
-                page.problems = _merged(page.problems, await problems_in_area(actor, team_id))
+            if where.shape is not None:
+                # A whole area's briefing: the area's problems (placed or not yet) and powers.
+                page.problems = await problems_in_area(actor, team_id, limit=20)
+                page.powers = await powers_used_in_area(actor, team_id, days=POWERS_DAYS)
+            else:
+                panel = await panel_near(actor, where.lat, where.lng, where.radius)
+                page.problems, page.powers = panel["problems"], panel["powers"]
+                if where.how in ("area", "home") and where.team:
+                    # An area without a boundary: its own problems too, placed or not yet.
+                    page.problems = _merged(page.problems, await problems_in_area(actor, team_id))
     if page.contacts:
         # A look: its entry shares a commit (no transaction of its own; app/audit.py).
         await record(
@@ -130,7 +140,7 @@ async def people(
         where = await resolve(actor, values, errors)
         section = None
         if where is not None:
-            section = await build_people(where.lat, where.lng, where.radius, now)
+            section = await build_people(where.lat, where.lng, where.reach, now, where.shape)
     if where is not None:
         # A look: its entry shares a commit (no transaction of its own; app/audit.py).
         await record(
@@ -158,7 +168,9 @@ async def counts_csv(
     now = (now or datetime.now(UTC)).replace(microsecond=0)
     async with snapshot():
         where = await resolve(actor, values, errors)
-        found = await counts_only(where.lat, where.lng, where.radius, now) if where else None
+        found = None
+        if where:
+            found = await counts_only(where.lat, where.lng, where.reach, now, where.shape)
     if found is None:
         raise Refused("; ".join(errors.values()) or "Give ?lat=&lng= or ?area= (no home team area)")
     out = io.StringIO()

@@ -150,6 +150,31 @@ async def incident_counts(lat: float, lng: float, radius: float, since, bounds) 
     )
 
 
+SPOT = 10_000  # incidents counted by spot: 1/10,000 of a degree, about 11 m by 7 m in England
+
+
+async def incident_counts_by_spot(
+    lat: float, lng: float, radius: float, since, bounds
+) -> list[dict]:
+    """As incident_counts, grouped also by spot (sx, sy: latitude and longitude times SPOT, as
+    integers): a boundary keeps the spots inside it, and no incident's own place or time is
+    read (the counts of a team area's polygon for those who see counts only)."""
+    where, args, _, _ = _circle(lat, lng, radius)
+    windows, window_args = [], []
+    for n, (start, end) in enumerate(bounds):
+        test = "occurred_at >= {}" + (" AND occurred_at < {}" if end is not None else "")
+        windows.append(f"SUM(CASE WHEN {test} THEN 1 ELSE 0 END) AS w{n}")
+        window_args += [start] if end is None else [start, end]
+    spot = f"CAST(lat * {SPOT} AS INTEGER) AS sy, CAST(lng * {SPOT} AS INTEGER) AS sx"
+    return await Incident.raw(
+        f"SELECT category AS kind, source, {spot}, {', '.join(windows)} "  # noqa: S608
+        f"FROM incident WHERE {where} AND occurred_at >= {{}} GROUP BY category, source, sy, sx",
+        *window_args,
+        *args,
+        since,
+    )
+
+
 async def crimes_in(lat: float, lng: float, radius: float, months: list[str]) -> list[dict]:
     """The street crimes of the months in the circle, nearest first: month, crime_type,
     location, lat, lng (the columns a briefing shows, nothing else)."""

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 
 from app.actor import Actor
+from app.boundaries.membership import boundary_of
 from app.crime import nearby
 from app.crime.nearby import as_time
 from app.geo import EARTH_RADIUS_M
@@ -15,7 +16,8 @@ from app.outcomes import NotFound
 from app.patrol.times import LOCAL, in_shift
 from app.tables.places import TeamArea
 
-# Team boundaries are mostly absent and centres approximate: a circle around the centre.
+# A team area with a boundary: the places inside it. Without one (centres are approximate): a
+# circle around the centre.
 RADIUS_M = 1500
 CELL_M = 150  # one place to stand and be seen: a short street, a parade of shops
 INCIDENT_DAYS = 90
@@ -95,15 +97,19 @@ def cell_key(lat: float, lng: float, centre_lat: float) -> tuple[int, int]:
 
 
 async def demand(
-    lat: float, lng: float, now: datetime | None = None, radius: int = RADIUS_M
+    lat: float, lng: float, now: datetime | None = None, radius: int = RADIUS_M, shape=None
 ) -> list[Place]:
-    """The places around a point, heaviest recent demand first (indexed cell + box queries)."""
+    """The places around a point, heaviest recent demand first (indexed cell + box queries);
+    with `shape` (a team area's boundary), only what lies inside it."""
     now = now or datetime.now(UTC)
     months = sorted({m["month"] for m in await nearby.coverage(lat, lng, radius)}, reverse=True)
     months = [m for m in months if months_between(m, months[0]) < CRIME_MONTHS] if months else []
     crimes = await nearby.crimes_near(lat, lng, radius, months)
     since = now - timedelta(days=INCIDENT_DAYS)
     incidents = await nearby.incidents_near(lat, lng, radius, since)
+    if shape is not None:
+        crimes = [r for r in crimes if shape.contains(r["lat"], r["lng"])]
+        incidents = [r for r in incidents if shape.contains(r["lat"], r["lng"])]
     places: dict[tuple[int, int], Place] = {}
 
     def place(row: dict) -> Place:
@@ -173,6 +179,26 @@ def map_points(
     return shown
 
 
+def outline_path(boundary, lat: float, lng: float, radius: int, size: int = 300) -> str:
+    """An SVG path of a boundary's rings, in the square map_points draws (holes included)."""
+    if boundary is None:
+        return ""
+    scale = (size / 2 - 10) / radius
+    squeeze = math.cos(math.radians(lat))
+    out = []
+    for part in boundary.shape.parts:
+        for ring in part:
+            xy = [
+                (
+                    size / 2 + math.radians(x - lng) * EARTH_RADIUS_M * squeeze * scale,
+                    size / 2 - math.radians(y - lat) * EARTH_RADIUS_M * scale,
+                )
+                for x, y in ring
+            ]
+            out.append("M" + "L".join(f"{x:.1f} {y:.1f}" for x, y in xy) + "Z")
+    return "".join(out)
+
+
 def suggested_window(
     place: Place, shift_start: datetime, shift_end: datetime, minutes: int = WINDOW_MINUTES
 ) -> tuple[datetime, datetime]:
@@ -189,7 +215,8 @@ def suggested_window(
 
 
 async def team_demand(team_id: int, now: datetime | None = None) -> tuple[dict | None, list[Place]]:
-    """A team area (id, name, centre) and the demand around its centre."""
+    """A team area (id, name, centre; its boundary, and the lat, lng and radius looked in) and
+    the demand in it: inside its boundary when it has one, else around its centre."""
     team = (
         await TeamArea.select(
             TeamArea.id,
@@ -203,7 +230,15 @@ async def team_demand(team_id: int, now: datetime | None = None) -> tuple[dict |
     )
     if team is None:
         return None, []
-    return team, await demand(team["centre_lat"], team["centre_lng"], now)
+    boundary = await boundary_of(team_id)
+    team["boundary"] = boundary
+    if boundary is None:
+        team["lat"], team["lng"], team["radius"] = team["centre_lat"], team["centre_lng"], RADIUS_M
+        return team, await demand(team["lat"], team["lng"], now)
+    team["lat"], team["lng"] = boundary.centre
+    team["radius"] = math.ceil(boundary.shape.covering_radius(*boundary.centre))
+    found = await demand(team["lat"], team["lng"], now, team["radius"], boundary.shape)
+    return team, found
 
 
 async def area_demand(

@@ -19,6 +19,7 @@ from app.outcomes import NotFound
 from app.patrol import notify
 from app.patrol.demand import suggested_window, team_demand
 from app.patrol.forms import PointForm
+from app.patrol.maps import plan_map
 from app.patrol.times import LOCAL, hhmm, in_shift, same_clock
 from app.roles import POLICE
 from app.tables.patrol import PatrolCheckIn, PatrolPlan, PatrolPoint, PlanState, PointSource
@@ -112,8 +113,10 @@ async def plan_page(actor: Actor, plan_id: int) -> dict:
             .first()
         )
         points = await points_of(plan.id)
+        draft = plan.status == PlanState.DRAFT
+        shown = await plan_map(plan.team, names["team_name"], points, pick=draft, follow=False)
     offered = await suggestions(plan) if plan.status == PlanState.DRAFT else []
-    return {"plan": plan, "names": names, "points": points, "suggestions": offered}
+    return {"plan": plan, "names": names, "points": points, "suggestions": offered, "map": shown}
 
 
 # Checks -------------------------------------------------------------------------------------

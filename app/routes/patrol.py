@@ -14,6 +14,7 @@ from app.forms import FormErrors
 from app.headers import offline
 from app.patrol import checkin
 from app.patrol.forms import CheckInForm, PositionForm
+from app.patrol.maps import today_map
 from app.roles import POLICE
 from app.settings import get_settings
 from app.web import Acting, Form, is_fragment_request, page
@@ -37,9 +38,11 @@ class PatrolController(Controller):
         template = (
             "patrol/partials/today.html" if is_fragment_request(request) else "patrol/today.html"
         )
+        plans = await checkin.today(actor, position["here"])
         return page(
             template,
-            plans=await checkin.today(actor, position["here"]),
+            plans=plans,
+            map=await today_map(plans, position["here"], position["accuracy"]),
             here=position["here"],
             accuracy=position["accuracy"],
             radius=get_settings().checkin_radius_m,

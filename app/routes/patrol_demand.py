@@ -9,6 +9,7 @@ from litestar.response import Template
 from app.access import allow
 from app.patrol import demand
 from app.patrol.forms import DemandForm
+from app.patrol.maps import demand_map
 from app.places import team_choices
 from app.roles import Role
 from app.web import Acting, page
@@ -36,14 +37,16 @@ class PatrolDemandController(Controller):
                 }
                 for p in places
             ],
-            points=demand.map_points(
-                places, team["centre_lat"], team["centre_lng"], demand.RADIUS_M
-            )
+            points=demand.map_points(places, team["lat"], team["lng"], team["radius"])
             if team
             else [],
+            outline=demand.outline_path(team["boundary"], team["lat"], team["lng"], team["radius"])
+            if team
+            else "",
+            map=demand_map(team, places) if team else None,
             teams=await team_choices(),
             days=demand.DAYS,
-            radius=demand.RADIUS_M,
+            radius=team["radius"] if team else demand.RADIUS_M,
             cell=demand.CELL_M,
             incident_days=demand.INCIDENT_DAYS,
             half_life=demand.INCIDENT_HALF_LIFE_DAYS,

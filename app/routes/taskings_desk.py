@@ -22,6 +22,7 @@ from app.taskings.forms import (
     form_values,
 )
 from app.taskings.kinds import KINDS, PRIORITIES, requirement_text
+from app.taskings.maps import pick_map
 from app.web import Acting, Form, bad_form, is_fragment_request, page, page_or_fragment
 
 NAV = navigation.register("Manage taskings", "taskings:desk", "tasks", 21, primary=False)
@@ -41,7 +42,16 @@ async def _form(actor, tasking, values, errors, creating) -> Template:
         place_kinds=PLACE_KINDS,
         teams=await team_choices(),
         staff=await queries.staff(actor),
+        map=await pick_map(actor, *_picked(values)),
     )
+
+
+def _picked(values: dict) -> tuple[float | None, float | None]:
+    """The point already in the form, if it is one (a wrong value: none)."""
+    try:
+        return float(values.get("lat")), float(values.get("lng"))
+    except (TypeError, ValueError):
+        return None, None
 
 
 class TaskingsDeskController(Controller):

@@ -1,7 +1,13 @@
-"""Looking up tasking addresses through geopy, with the geocoder the settings name.
+"""Looking up tasking addresses through geopy, with the geocoder the settings name: an
+address's point, and (reverse) the address at a point.
 
 'local' is the project's own geocoder: it answers from a small table behind geopy's
 Geocoder interface, so tests and the demo work with the network closed.
+
+"Open in maps" links are https Google Maps URLs (maps_url): the documented cross-platform form
+(https://developers.google.com/maps/documentation/urls) opens the Google Maps app on Android,
+and on iPhones Google Maps when it is installed, else the browser's map; a `geo:` link does
+nothing on iPhones, and maps.apple.com opens only a web page on Android.
 """
 
 from __future__ import annotations
@@ -13,7 +19,10 @@ from geopy.geocoders import get_geocoder_for_service
 from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 
+from app.geo import haversine_m
 from app.settings import get_settings
+
+REVERSE_WITHIN_M = 250  # the local table answers a reverse look-up within this distance
 
 # Places in the demo force's area (approximate points), keyed by a normalised address.
 LOCAL_ADDRESSES = {
@@ -46,6 +55,26 @@ class LocalTableGeocoder(Geocoder):
         location = Location(address, (lat, lng), {"query": query})
         return location if exactly_one else [location]
 
+    def reverse(self, query, *, exactly_one=True, timeout=None):  # noqa: ARG002 - geopy's
+        """The nearest place in the table within REVERSE_WITHIN_M of "lat, lng" (or a pair)."""
+        lat, lng = _pair(query)
+        near = sorted(
+            (haversine_m(lat, lng, p_lat, p_lng), address, p_lat, p_lng)
+            for address, p_lat, p_lng in self.table.values()
+        )
+        near = [n for n in near if n[0] <= REVERSE_WITHIN_M]
+        if not near:
+            return None
+        found = [Location(a, (p_lat, p_lng), {"metres": m}) for m, a, p_lat, p_lng in near]
+        return found[0] if exactly_one else found
+
+
+def _pair(query) -> tuple[float, float]:
+    if isinstance(query, str):
+        lat, lng = (float(v) for v in query.split(","))
+        return lat, lng
+    return float(query[0]), float(query[1])
+
 
 @lru_cache(maxsize=1)
 def geocoder() -> Geocoder:
@@ -62,3 +91,17 @@ async def look_up(address: str) -> Location | None:
         return await asyncio.to_thread(geocoder().geocode, address, exactly_one=True)
     except Exception:  # noqa: BLE001 - any geocoder failure means "not found" to the form
         return None
+
+
+async def address_at(lat: float, lng: float) -> str | None:
+    """The address the geocoder gives for a point, or None (unknown, or it cannot be reached)."""
+    try:
+        found = await asyncio.to_thread(geocoder().reverse, f"{lat}, {lng}", exactly_one=True)
+    except Exception:  # noqa: BLE001 - any geocoder failure means "no address"
+        return None
+    return found.address if found is not None else None
+
+
+def maps_url(lat: float, lng: float) -> str:
+    """An https link that opens the phone's maps app at a point (see the module's docstring)."""
+    return f"https://www.google.com/maps/search/?api=1&query={lat:.6f}%2C{lng:.6f}"

@@ -26,7 +26,7 @@ from app.tables.taskings import Tasking, TaskingAssignment, TaskingEvent, Volunt
 from app.taskings import states
 from app.taskings.followups import close_followups
 from app.taskings.forms import STAFF, TaskingForm
-from app.taskings.geocoding import look_up
+from app.taskings.geocoding import address_at, look_up
 from app.taskings.kinds import TRAINING, why_not
 from app.taskings.need_to_know import names_the_house
 from app.taskings.push_queue import enqueue
@@ -164,6 +164,10 @@ async def _check_with_database(
             errors.add("address", "That address was not found: check it, or enter a point")
         else:
             values.update(address=found.address[:200], lat=found.latitude, lng=found.longitude)
+    elif values.get("place_kind") == "point" and values.get("lat") is not None and not errors:
+        # A point picked or typed: the address there (reverse look-up) is shown instead of the
+        # coordinates; an offer shows only its street until accepted (need_to_know.py).
+        values["address"] = ((await address_at(values["lat"], values["lng"])) or "")[:200]
     offered = (values.get("mode") or mode) == "offer"
     if offered and values.get("place_kind") == "address" and values.get("title"):
         if any(names_the_house(values["title"], a) for a in (typed, values.get("address"))):

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from app import maps
 from app.actor import Actor
 from app.audit import Operation, record
+from app.boundaries.membership import boundary_of
 from app.database import atomic, snapshot
 from app.outcomes import NotFound
 from app.tables.places import TeamArea
@@ -96,27 +99,56 @@ async def coverage(
 
 
 async def points_svg(team_id: int, size: int = 320) -> dict:
-    """Visit points of an area scaled into a square: {'points': [(x, y)], 'size': size}."""
+    """Visit points of an area scaled into a square, with the area's boundary when it has one:
+    {'points': [(x, y)], 'size': size, 'outline': SVG path or '', 'outside': visits whose point
+    lies outside the boundary, 'boundary': the Boundary or None}. East-west distances are
+    scaled by the latitude, so the picture is not stretched."""
     rows = await HomeVisit.select(HomeVisit.lat, HomeVisit.lng).where(
         (HomeVisit.team == team_id)
         & HomeVisit.lat.is_not_null()
         & (HomeVisit.state == VisitState.SUBMITTED)
     )
-    if not rows:
-        return {"points": [], "size": size}
+    boundary = await boundary_of(team_id)
+    shown = {
+        "points": [],
+        "size": size,
+        "outline": "",
+        "outside": 0,
+        "boundary": boundary,
+        "map": maps.config(
+            "Map of the visited households",
+            boundaries=[maps.boundary(boundary, "Team area")] if boundary else [],
+            points=[maps.point(r["lat"], r["lng"], "Visited household", "visit") for r in rows],
+        ),
+    }
     lats = [r["lat"] for r in rows]
     lngs = [r["lng"] for r in rows]
-    span = max(max(lats) - min(lats), max(lngs) - min(lngs), 0.002)
+    if boundary is not None:
+        min_lat, max_lat, min_lng, max_lng = boundary.shape.bbox
+        lats += [min_lat, max_lat]
+        lngs += [min_lng, max_lng]
+        shown["outside"] = sum(not boundary.contains(r["lat"], r["lng"]) for r in rows)
+    if not lats:
+        return shown
+    squeeze = math.cos(math.radians((min(lats) + max(lats)) / 2))
+    span = max(max(lats) - min(lats), (max(lngs) - min(lngs)) * squeeze, 0.002)
     pad = 12
     scale = (size - 2 * pad) / span
-    points = [
-        (
-            round(pad + (r["lng"] - min(lngs)) * scale, 1),
-            round(size - pad - (r["lat"] - min(lats)) * scale, 1),
+
+    def xy(lat: float, lng: float) -> tuple[float, float]:
+        return (
+            round(pad + (lng - min(lngs)) * squeeze * scale, 1),
+            round(size - pad - (lat - min(lats)) * scale, 1),
         )
-        for r in rows
-    ]
-    return {"points": points, "size": size}
+
+    shown["points"] = [xy(r["lat"], r["lng"]) for r in rows]
+    if boundary is not None:
+        shown["outline"] = "".join(
+            "M" + "L".join(f"{x} {y}" for x, y in (xy(lat, lng) for lng, lat in ring)) + "Z"
+            for part in boundary.shape.parts
+            for ring in part
+        )
+    return shown
 
 
 # The use cases: the supervisors' coverage pages and the households count.

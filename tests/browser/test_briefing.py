@@ -55,7 +55,7 @@ def test_with_geolocation_refused_the_home_team_area_is_shown(phone):
     expect(shown).to_have_count(1)
     expect(shown).to_have_text(
         "Your phone did not share its position, so this is your home team area: "
-        "within 500 m of the centre of Abbey."
+        "the whole of Abbey (its boundary is approximate: Abbey)."
     )
     expect(page.locator(".area-notes h2")).to_contain_text("Abbey")
     # police see the people section, loaded by htmx
@@ -97,9 +97,11 @@ def test_the_last_briefing_is_readable_offline_with_its_time(phone):
         page.context.set_offline(False)
 
 
-def test_the_first_load_transfers_at_most_60_kb(browser, browser_context_args, live_server):
+def test_the_first_load_transfers_at_most_110_kb(browser, browser_context_args, live_server):
     # Sign in, then open the briefing in a fresh context (same cookies, empty HTTP cache, no
     # service worker) and add up what the network carried: page, htmx, CSS, scripts, fragment.
+    # The briefing shows a map (issue 15): a map page's budget, 110 KB (no tiles in the demo);
+    # without the map's files it keeps to the 60 KB of a page without a map.
     first = browser.new_context(**browser_context_args)
     page = first.new_page()
     sign_in(page, "officer")
@@ -122,7 +124,10 @@ def test_the_first_load_transfers_at_most_60_kb(browser, browser_context_args, l
         assert all(size > 0 for _, size, _ in entries), entries  # nothing came from a cache
         total = sum(size for _, size, _ in entries)
         print(f"first load: {total:,} bytes transferred in {len(entries)} responses")
-        assert total <= 60 * 1024, entries
+        assert "leaflet.js" in names
+        assert total <= 110 * 1024, entries
+        mapless = sum(s for n, s, _ in entries if "leaflet" not in n and "/map." not in n)
+        assert mapless <= 60 * 1024, entries
     finally:
         fresh.close()
 

@@ -52,7 +52,7 @@ def test_supervisors_see_places_ranked_with_hour_profiles_and_a_map(as_role, tmp
     map_svg = page.select_one("svg.coverage-map")
     assert len(map_svg.select("circle.map-point")) == 2
     method = page.find(id="demand-method").get_text(" ", strip=True)
-    assert "boundaries are not held" in method and "approximate" in method
+    assert "has no boundary" in method and "approximate" in method
 
 
 def test_the_demand_page_is_for_supervisors_only(as_role, tmp_path):
