@@ -12,7 +12,9 @@ import pytest
 APP = Path(__file__).resolve().parent.parent / "app"
 FEATURES = [
     "agencies",
+    "areas",
     "auth",
+    "boundaries",
     "briefing",
     "crime",
     "engagement",
