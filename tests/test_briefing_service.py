@@ -496,3 +496,44 @@ def test_civilians_see_incidents_only_as_counts_and_crimes_as_police_uk_gives_th
         expected = _independent_counts(seeded, now, 1000, days)
         assert {kind: (c, p) for kind, c, p in period.counts} == expected, period.name
     assert sum(c for p in volunteer.periods[:2] for _, c, _ in p.counts) > 10
+
+
+def test_the_twelve_month_comparison_is_given_only_where_the_data_holds_two_years():
+    """The last 12 months of street crime against the 12 before equal an independent count of
+    the rows stored in the circle; with a month of the 24 missing there is no comparison."""
+    from collections import Counter
+
+    from app.briefing.place import YEAR_PERIOD, build, counts_only, month_before
+
+    rng = random.Random(5)
+    kinds = ["Burglary", "Shoplifting", "Drugs"]
+    latest = "2026-10"
+    months = [month_before(latest, n) for n in range(24)]
+    rows = []
+    for month in months:
+        for _ in range(rng.randint(1, 4)):
+            near = rng.random() < 0.7  # inside 500 m, or outside 1,600 m: never near the edge
+            lat, lng = _around(rng, 300) if near else (CENTRE[0] + 0.016, CENTRE[1])
+            rows.append((month, rng.choice(kinds), lat, lng, "On or near X"))
+    _crimes(rows)
+    inside = [r for r in rows if r[2] != CENTRE[0] + 0.016]
+    expected_now = Counter(r[1] for r in inside if r[0] in months[:12])
+    expected_before = Counter(r[1] for r in inside if r[0] in months[12:])
+    now = datetime.now(UTC).replace(microsecond=0)
+    for detail in (True, False):
+        page = sync(build(CENTRE[0], CENTRE[1], 1000, now, detail=detail))
+        [year] = [p for p in page.periods if p.name == YEAR_PERIOD]
+        assert {t: c for t, c, _ in year.counts if c} == dict(expected_now)
+        assert {t: p for t, _, p in year.counts if p} == dict(expected_before)
+        assert year.label == f"{months[11]} to {latest}"
+    table = sync(counts_only(CENTRE[0], CENTRE[1], 1000, now))
+    assert [p.counts for p in table.periods if p.name == YEAR_PERIOD] == [year.counts]
+
+
+def test_no_twelve_month_comparison_when_a_month_of_the_two_years_is_missing():
+    from app.briefing.place import YEAR_PERIOD, build, month_before
+
+    months = [month_before("2026-10", n) for n in range(24) if n != 17]
+    _crimes([(m, "Burglary", CENTRE[0], CENTRE[1], "On or near X") for m in months])
+    page = sync(build(CENTRE[0], CENTRE[1], 500, datetime.now(UTC)))
+    assert page.periods and not [p for p in page.periods if p.name == YEAR_PERIOD]

@@ -125,6 +125,30 @@ def _crime_period(counts: Counts, current: Counter, before: Counter) -> None:
     counts.periods.append(_period(CRIME_PERIOD, counts.latest, previous, current, before))
 
 
+YEAR_PERIOD = "Last 12 months of police.uk data (street crime)"
+
+
+async def _year_period(counts: Counts, lat: float, lng: float, radius: int, shape) -> None:
+    """The last 12 months of street crime against the 12 before, where the data holds all 24
+    (counted by the database; with a shape, by spots of about 11 m and those inside kept)."""
+    if not counts.latest:
+        return
+    stored = {m["month"] for m in counts.months}
+    latest = [month_before(counts.latest, n) for n in range(12)]
+    before = [month_before(counts.latest, n) for n in range(12, 24)]
+    if not stored.issuperset(latest + before):
+        return  # the data does not hold two whole years here: no comparison rather than a wrong one
+    rows = await nearby.crime_year_counts(lat, lng, radius, latest, before, shape is not None)
+    if shape is not None:
+        rows = [r for r in rows if _spot_inside(shape, r)]
+    now, then = Counter(), Counter()
+    for row in rows:
+        now[row["kind"]] += int(row["now"] or 0)
+        then[row["kind"]] += int(row["before"] or 0)
+    label = f"{latest[-1]} to {latest[0]}"
+    counts.periods.append(_period(YEAR_PERIOD, label, f"{before[-1]} to {before[0]}", now, then))
+
+
 def _spot_inside(shape, row: dict) -> bool:
     """Whether a counted spot (nearby.SPOT) lies in the shape (its middle is tested)."""
     half = 0.5 / nearby.SPOT
@@ -171,6 +195,7 @@ async def counts_only(lat: float, lng: float, radius: int, now: datetime, shape=
             for row in _inside(shape, await nearby.crimes_in(lat, lng, radius, months)):
                 by_month[row["month"]][row["crime_type"]] += 1
         _crime_period(counts, by_month[counts.latest], by_month[counts.previous])
+    await _year_period(counts, lat, lng, radius, shape)
     return counts
 
 
@@ -238,6 +263,7 @@ async def build(
         latest_crimes = [c for c in crimes if c["month"] == counts.latest]
         before = Counter(c["crime_type"] for c in crimes if c["month"] == counts.previous)
         _crime_period(counts, Counter(c["crime_type"] for c in latest_crimes), before)
+        await _year_period(counts, lat, lng, radius, shape)
     week = [i for i in incidents if i["occurred_at"] >= now - timedelta(days=7)]
     recent, kind = (week, "incidents") if week else (latest_crimes, "crimes")
     quarter = [i for i in incidents if i["occurred_at"] >= now - timedelta(days=90)]

@@ -175,6 +175,27 @@ async def incident_counts_by_spot(
     )
 
 
+async def crime_year_counts(
+    lat: float, lng: float, radius: float, latest: list[str], before: list[str], by_spot: bool
+) -> list[dict]:
+    """Street crimes in the circle by type, in two sets of months (columns now and then);
+    `by_spot`: grouped also by spot (sy, sx as incident_counts_by_spot) for a boundary."""
+    where, args, _, _ = _circle(lat, lng, radius)
+    spot = f", CAST(lat * {SPOT} AS INTEGER) AS sy, CAST(lng * {SPOT} AS INTEGER) AS sx"
+    return await Crime.raw(
+        f"SELECT crime_type AS kind{spot if by_spot else ''}, "  # noqa: S608 - marks only
+        f"SUM(CASE WHEN month IN ({_marks(latest)}) THEN 1 ELSE 0 END) AS now, "
+        f"SUM(CASE WHEN month IN ({_marks(before)}) THEN 1 ELSE 0 END) AS before "
+        f"FROM crime WHERE {where} AND month IN ({_marks(latest + before)}) "
+        f"GROUP BY crime_type{', sy, sx' if by_spot else ''}",
+        *latest,
+        *before,
+        *args,
+        *latest,
+        *before,
+    )
+
+
 async def crimes_in(lat: float, lng: float, radius: float, months: list[str]) -> list[dict]:
     """The street crimes of the months in the circle, nearest first: month, crime_type,
     location, lat, lng (the columns a briefing shows, nothing else)."""
