@@ -12,6 +12,7 @@ from app import navigation
 from app.access import allow
 from app.forms import FormErrors
 from app.headers import offline
+from app.problems.panel import problems_linked_to
 from app.roles import EVERYONE, Role
 from app.taskings import queries, service, states
 from app.taskings.forms import AnswerForm
@@ -34,6 +35,7 @@ ANSWER_LABELS = {
 
 async def _show(actor, tasking_id: int, errors: FormErrors) -> Template:
     found = await queries.my_tasking(actor, tasking_id)
+    part_of = await problems_linked_to(actor, "tasking", tasking_id)
     # A phone keeps only the work still before its person; a finished part is not kept.
     finished = states.State(found["part"]["state"]) in states.FINAL
     return page(
@@ -43,6 +45,7 @@ async def _show(actor, tasking_id: int, errors: FormErrors) -> Template:
         part=found["part"],
         moves=[(m, ANSWER_LABELS[m]) for m in found["moves"]],
         history=found["history"],
+        part_of=part_of,
         errors=errors,
         kinds=KINDS,
         priorities=PRIORITIES,

@@ -64,3 +64,23 @@ def test_the_panel_shows_each_role_the_problems_it_may_see_near_and_in_the_area(
     assert "Powers used" not in volunteer_area
     assert "Far away problem" not in panel_text(volunteer, f"area={far.id}")
     assert unplaced and victim
+
+
+def test_a_tasking_made_from_an_action_says_which_problem_it_is_part_of(as_role):
+    from app.tables.problems import ProblemAction
+    from tests.test_problems import action
+
+    team = make_team("Abbey", *CENTRE)
+    pcso = as_role("pcso", home_team=team.id)
+    supervisor = as_role("supervisor", home_team=team.id)
+    boss = actor_of(supervisor.person)
+    problem_id = new_problem(boss, team, "Shop theft at the parade")
+    action_id, errors = action(problem_id, boss, owner_person=pcso.person.id, make="tasking")
+    assert not errors
+    [stored] = sync(ProblemAction.select().where(ProblemAction.id == action_id))
+    page = html(pcso.get(f"/tasks/{stored['tasking_id']}"))
+    part_of = page.select_one("[data-part-of]")
+    assert part_of is not None and "Shop theft at the parade" in part_of.get_text()
+    assert part_of.select_one("a")["href"] == f"/problems/{problem_id}"
+    other_id, _ = action(problem_id, boss, owner_person=pcso.person.id, make="")
+    assert other_id  # an action that made no tasking links nothing
