@@ -25,6 +25,7 @@ from app.taskings.kinds import requirement_text, why_not
 from app.visits import checklist, store
 from app.visits.followups import followups_to_taskings
 from app.visits.forms import DECISIONS, answer_values
+from app.visits.tasking_done import finish_part
 from app.visits.views import content_of, earlier_visits, is_open_to, outcomes, visit_for
 
 # A part of a tasking its person is still to carry out.
@@ -364,7 +365,8 @@ async def submit(
 ) -> FormErrors:
     """Submit a visit, once: in one transaction the state changes, the referrals and
     follow-ups are made, each follow-up becomes a home-visit tasking (app.taskings) and the
-    audit entry is written; all of it or, if any part fails, none.
+    audit entry is written; a visit made from a tasking finishes the visitor's part in it (done,
+    through the taskings use case); all of it or, if any part fails, none.
 
     `decisions` maps each suggested referral's agency kind (or its form field's spelling,
     spaces as hyphens) to "made", "suggested" or "drop"; `other_agency` and `other_reason` are
@@ -400,6 +402,10 @@ async def submit(
         if followup_ids is None:
             return errors
         await followups_to_taskings(actor, followup_ids)
+        # Made from a tasking: the visitor's part in it is done, the visit its outcome.
+        await finish_part(
+            actor, visit["tasking_id"], f"Home visit submitted: /visits/{visit['uuid']}"
+        )
         await record(
             actor,
             Operation.ALTERATION,
