@@ -223,7 +223,13 @@ async def open_visit(actor: Actor, visit_uuid) -> dict:
         row, content = await content_of(visit)
         answers = await store.answers_of(visit["id"])
         await record(actor, Operation.CONSULTATION, "home_visit", visit["id"])
-        shown = {"visit": visit, "version": row, "content": content, "answers": answers}
+        shown = {
+            "visit": visit,
+            "version": row,
+            "content": content,
+            "answers": answers,
+            "asked": checklist.asked(content, answers),
+        }
         if not is_open_to(visit, actor):
             referrals, followups = await outcomes(visit["id"])
             return {**shown, "editing": False, "referrals": referrals, "followups": followups}
@@ -262,17 +268,21 @@ async def answer(
             return Answered(visit, q, "", None)
         newer = await store.save_answer(visit, question, value, given_at)
         if newer:
-            await record(
-                actor, Operation.ALTERATION, "home_visit", visit["id"], detail=f"answer {question}"
-            )
+            dropped = await store.drop_unasked(visit, content, given_at)
+            detail = f"answer {question}"
+            if dropped:
+                detail += "; answers no longer asked cleared: " + ", ".join(dropped)
+            await record(actor, Operation.ALTERATION, "home_visit", visit["id"], detail=detail)
     return Answered(visit, q, value, None, newer)
 
 
 async def save_section(
     actor: Actor, visit_uuid, number: int, data: Mapping[str, Any], given_at: int
 ) -> dict:
-    """A whole section (a phone without script): every answer checked, then all kept.
-    Returns {"errors", "number", "total"} and, with errors, the screen to show again."""
+    """A whole section (a phone without script): every answer checked, then all kept, and
+    the answers of questions no longer asked cleared. Returns {"errors", "number", "total"}
+    and, with errors, the screen to show again; without, `again`: the questions of this
+    section the answers now call for that its screen did not show (show it again)."""
     async with atomic():
         visit = await visit_for(actor, visit_uuid, editing=True)
         row, content = await content_of(visit)
@@ -280,6 +290,8 @@ async def save_section(
         number = min(max(number, 1), total)
         errors = FormErrors()
         clean = {}
+        stored = await store.answers_of(visit["id"])
+        shown_before = checklist.asked(content, stored)
         for q in content["sections"][number - 1]["questions"]:
             value, error = checklist.check_answer(q, answer_values(data, q["key"]))
             if error:
@@ -288,7 +300,7 @@ async def save_section(
         result: dict[str, Any] = {"errors": errors, "number": number, "total": total}
         if errors:
             answers = {
-                **await store.answers_of(visit["id"]),
+                **stored,
                 **{k: v for k, v in clean.items() if v is not None},
             }
             for key in errors:  # show what was typed beside its message
@@ -297,6 +309,16 @@ async def save_section(
             return result
         for key, value in clean.items():
             await store.save_answer(visit, key, value, given_at)
+        await store.drop_unasked(visit, content, given_at)
+        # The server decides the next screen: questions of this section the answers now call
+        # for (and that the screen did not show) mean this section again, before moving on.
+        now_answers = await store.answers_of(visit["id"])
+        shown_now = checklist.asked(content, now_answers)
+        result["again"] = [
+            q["key"]
+            for q in content["sections"][number - 1]["questions"]
+            if q["key"] in shown_now - shown_before and q["key"] not in now_answers
+        ]
         await record(
             actor,
             Operation.ALTERATION,
@@ -342,6 +364,7 @@ async def check_page(
         "version": row,
         "content": content,
         "answers": answers,
+        "asked": checklist.asked(content, answers),
         "missing": {q["key"]: n for n, q in checklist.missing_required(content, answers)},
         "errors": errors or FormErrors(),
         "referrals": referrals,
