@@ -89,7 +89,7 @@
       var error = block.querySelector(".field-error");
       if (!error) {
         error = document.createElement("p");
-        var before = block.querySelector(".choices, input[name='" + name + "']");
+        var before = block.querySelector(".choices, .chip-row, input[name='" + name + "']");
         before.parentNode.insertBefore(error, before);
       }
       error.className = "field-error";
