@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from app.tables.taskings import TaskingAssignment, TaskingEvent
-from app.tables.visits import FollowUp
+from app.tables.visits import FollowUp, HomeVisit, Referral, VisitAnswer
 from app.taskings.states import State
-from app.visits import outcomes, service
+from app.visits import outcomes, service, store
 from app.visits.tasking_done import steps_to_done
 from tests.factories import make_actor, make_team
 from tests.helpers import sync
@@ -133,3 +133,21 @@ def test_a_volunteers_follow_up_offered_to_the_area_is_taken_and_finished_by_its
     assert part_of(volunteer.id, followup["tasking_id"])["state"] == State.OFFERED
     sync(outcomes.followup_done(volunteer, followup["id"]))
     assert part_of(volunteer.id, followup["tasking_id"])["state"] == State.DONE
+
+
+def test_a_submitted_visit_keeps_no_answer_to_a_question_it_did_not_ask():
+    team = make_team("Abbey")
+    pcso = make_actor("pcso", home_team=team.id)
+    visit_uuid = started(pcso, team=str(team.id))
+    answered(pcso, visit_uuid)  # no children, no anti-social behaviour
+    visit = sync(HomeVisit.select().where(HomeVisit.uuid == visit_uuid).first())
+    # Kept before the rules came (an older page): answers to questions now not asked.
+    sync(store.save_answer(visit, "asb_kinds", ["Neighbour dispute"], 5000))
+    sync(store.save_answer(visit, "online_safety", "yes", 5000))
+    assert sync(service.submit(pcso, visit_uuid, {})) == {}
+    kept = sync(VisitAnswer.select(VisitAnswer.question).where(VisitAnswer.visit == visit["id"]))
+    assert {r["question"] for r in kept} == {
+        "door_locks", "burgled", "vehicle", "falls", "smoke_alarm", "children", "lonely",
+        "low_mood", "asb", "food",
+    }  # fmt: skip
+    assert sync(Referral.count()) == 0  # "Neighbour dispute" was not asked: no referral
