@@ -15,7 +15,7 @@ from app.forms import FormErrors
 from app.headers import UNTIL_DONE, offline
 from app.outcomes import NotFound
 from app.roles import FIELD
-from app.visits import checklist, forms, service
+from app.visits import checklist, forms, service, store, views
 from app.visits.forms import StartVisit
 from app.web import Acting, Form, page
 
@@ -30,8 +30,17 @@ def not_fit(refusal: service.NotFit, status_code: int = 200) -> Template:
     )
 
 
+# What a question's template (visits/partials/question.html) calls.
+QUESTION_HELPERS = {
+    "fires": checklist.fires,
+    "options_of": checklist.options_of,
+    "tap_values": checklist.tap_values,
+}
+
+
 def screen(visit, version, content, answers, errors, section, earlier) -> Template:
-    """The visit: every section in one page (one shown), so moving on needs no network."""
+    """The visit: every section in one page (one shown), so moving on needs no network.
+    Questions the answers do not call for are drawn hidden (visits.js shows them at once)."""
     total = len(content["sections"])
     return page(
         "visits/visit.html",
@@ -39,12 +48,14 @@ def screen(visit, version, content, answers, errors, section, earlier) -> Templa
         version=version,
         content=content,
         answers=answers,
+        asked=checklist.asked(content, answers),
         errors=errors,
         current=min(max(section, 1), total),
         total=total,
         earlier=earlier,
-        fires=checklist.fires,
-        options_of=checklist.options_of,
+        timer=views.timer_text(visit["started_at"], store.now()),
+        minutes=views.VISIT_MINUTES,
+        **QUESTION_HELPERS,
     )
 
 
@@ -104,6 +115,7 @@ class VisitsController(Controller):
                 version=shown["version"],
                 content=shown["content"],
                 answers=shown["answers"],
+                asked=shown["asked"],
                 referrals=shown["referrals"],
                 followups=shown["followups"],
                 shown=checklist.shown,
@@ -158,8 +170,8 @@ class VisitsController(Controller):
             q=answered.question,
             value=answered.value,
             errors=errors,
-            fires=checklist.fires,
-            options_of=checklist.options_of,
+            shown_now=True,  # it was just answered, so it is asked
+            **QUESTION_HELPERS,
         )
 
     @post(
@@ -182,6 +194,12 @@ class VisitsController(Controller):
                 saved["errors"],
                 saved["number"],
                 {"shown": [], "others": 0},
+            )
+        if saved["again"]:  # the answers call for more questions on this screen
+            first = saved["again"][0]
+            return Redirect(
+                path=f"/visits/{visit_uuid}?section={saved['number']}#question-{first}",
+                status_code=303,
             )
         if saved["number"] < saved["total"]:
             next_section = saved["number"] + 1

@@ -15,6 +15,8 @@ KINDS = {
 }
 YES_NO = ["yes", "no", "not asked"]
 TEXT_MAX = 300
+# A number question with at most this many whole numbers is answered with a tap.
+TAP_MAX = 16
 
 
 def load(content: str) -> dict:
@@ -84,11 +86,19 @@ def answered(value) -> bool:
 
 def fires(question: dict, value) -> bool:
     """Whether an answer is one the question's rules (advice, referral, follow-up) call for."""
-    when = question.get("when") or []
+    return matches(question, value, question.get("when") or [])
+
+
+def matches(question: dict, value, when: list) -> bool:
+    """Whether an answer to `question` is one of `when` (for a number: a condition like <2)."""
     if not answered(value) or not when:
         return False
     if question["kind"] == "number":
-        return any(_compare(value, w) for w in when)
+        try:  # a number kept, or the text typed beside its error
+            number = float(value[0] if isinstance(value, list) else value)
+        except (TypeError, ValueError, IndexError):
+            return False
+        return any(_compare(number, w) for w in when)
     chosen = value if isinstance(value, list) else [value]
     return any(c in when for c in chosen)
 
@@ -118,9 +128,49 @@ class Suggestion:
     due_on: date | None = None
 
 
+def asked(content: dict, answers: dict) -> set[str]:
+    """The keys of the questions the answers call for. A question with an `ask_if` rule
+    ({"question": an earlier key, "when": its answers, as rules' `when`}) is asked only when
+    that earlier question is asked and its answer matches; every other question always is
+    (as is one whose rule names a question no longer in the template, or a later one)."""
+    found: set[str] = set()
+    seen: dict[str, dict] = {}
+    for _, q in questions(content):
+        rule = q.get("ask_if")
+        earlier = seen.get(rule.get("question", "")) if rule else None
+        seen[q["key"]] = q
+        if earlier is not None and (
+            earlier["key"] not in found
+            or not matches(earlier, answers.get(earlier["key"]), rule.get("when") or [])
+        ):
+            continue
+        found.add(q["key"])
+    return found
+
+
+def kept(content: dict, answers: dict) -> dict:
+    """The answers to questions still asked: a hidden question's answer is not kept."""
+    shown = asked(content, answers)
+    return {k: v for k, v in answers.items() if k in shown}
+
+
+def tap_values(question: dict) -> list[str] | None:
+    """A number question answered with a tap: its whole numbers from min to max, when there
+    are at most TAP_MAX of them (ratings, small counts); None for a number to type."""
+    if question.get("kind") != "number":
+        return None
+    low, high = question.get("min", 0), question.get("max", 100)
+    if not (float(low).is_integer() and float(high).is_integer()):
+        return None
+    if not 0 < high - low + 1 <= TAP_MAX:
+        return None
+    return [str(n) for n in range(int(low), int(high) + 1)]
+
+
 def referrals_for(content: dict, answers: dict) -> list[Suggestion]:
     """The referrals the answers suggest, one per agency kind (the first reason given)."""
     found: dict[str, Suggestion] = {}
+    answers = kept(content, answers)
     for _, q in questions(content):
         rule = q.get("referral")
         if rule and fires(q, answers.get(q["key"])):
@@ -131,6 +181,7 @@ def referrals_for(content: dict, answers: dict) -> list[Suggestion]:
 
 def followups_for(content: dict, answers: dict, today: date) -> list[Suggestion]:
     """The follow-ups the answers set, each due the rule's number of days after today."""
+    answers = kept(content, answers)
     return [
         Suggestion(
             q["key"],
@@ -143,11 +194,13 @@ def followups_for(content: dict, answers: dict, today: date) -> list[Suggestion]
 
 
 def missing_required(content: dict, answers: dict) -> list[tuple[int, dict]]:
-    """(section number, question) for each required question not yet answered."""
+    """(section number, question) for each required question asked and not yet answered
+    (a question the answers do not call for is not required)."""
+    shown = asked(content, answers)
     return [
         (n, q)
         for n, q in questions(content)
-        if q.get("required") and not answered(answers.get(q["key"]))
+        if q.get("required") and q["key"] in shown and not answered(answers.get(q["key"]))
     ]
 
 

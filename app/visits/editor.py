@@ -68,6 +68,9 @@ def with_question(content: dict, section: int, question: dict, key: str | None) 
         changed["sections"][section - 1]["questions"].append(question)
         return changed
     question["key"] = key
+    found = checklist.find_question(content, key)
+    if found and found[1].get("ask_if"):  # when it is asked is kept (the editor has no field)
+        question["ask_if"] = copy.deepcopy(found[1]["ask_if"])
     for s in changed["sections"]:
         s["questions"] = [question if q["key"] == key else q for q in s["questions"]]
     return changed

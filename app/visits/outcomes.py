@@ -19,6 +19,7 @@ from app.visits import store
 from app.visits.consent import LABELS as CONSENT_LABELS
 from app.visits.consent import SHORT_LABELS as CONSENT_SHORT
 from app.visits.consent import NeedsConsent, ReferralConsent, sharing_problem
+from app.visits.tasking_done import finish_followup_tasking
 
 # Each state a referral can move to, and the date column it stamps.
 NEXT_STATES = {
@@ -78,15 +79,22 @@ async def followups(actor: Actor, done: bool = False) -> dict:
 
 
 async def followup_done(actor: Actor, followup_id: int) -> None:
-    """Mark a follow-up done (NotFound if the actor may not see it)."""
+    """Mark a follow-up done (NotFound if the actor may not see it); once all its tasking's
+    follow-ups are done, the actor's part in that tasking is done too (taskings use case)."""
     async with atomic():
-        query = FollowUp.select(FollowUp.id).where(FollowUp.id == followup_id)
-        if not await _scope(query, FollowUp, actor).first():
+        query = FollowUp.select(FollowUp.id, FollowUp.tasking_id, FollowUp.done).where(
+            FollowUp.id == followup_id
+        )
+        row = await _scope(query, FollowUp, actor).first()
+        if not row:
             raise NotFound("No such follow-up")
+        if row["done"]:
+            return  # marked twice (a double tap): done once
         await FollowUp.update({FollowUp.done: True, FollowUp.done_at: store.now()}).where(
             FollowUp.id == followup_id
         )
         await record(actor, Operation.ALTERATION, "follow_up", followup_id, detail="done")
+        await finish_followup_tasking(actor, row)
 
 
 async def referrals(actor: Actor, show: str = "") -> dict:

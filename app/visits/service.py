@@ -25,6 +25,7 @@ from app.taskings.kinds import requirement_text, why_not
 from app.visits import checklist, store
 from app.visits.followups import followups_to_taskings
 from app.visits.forms import DECISIONS, answer_values
+from app.visits.tasking_done import finish_part
 from app.visits.views import content_of, earlier_visits, is_open_to, outcomes, visit_for
 
 # A part of a tasking its person is still to carry out.
@@ -222,7 +223,13 @@ async def open_visit(actor: Actor, visit_uuid) -> dict:
         row, content = await content_of(visit)
         answers = await store.answers_of(visit["id"])
         await record(actor, Operation.CONSULTATION, "home_visit", visit["id"])
-        shown = {"visit": visit, "version": row, "content": content, "answers": answers}
+        shown = {
+            "visit": visit,
+            "version": row,
+            "content": content,
+            "answers": answers,
+            "asked": checklist.asked(content, answers),
+        }
         if not is_open_to(visit, actor):
             referrals, followups = await outcomes(visit["id"])
             return {**shown, "editing": False, "referrals": referrals, "followups": followups}
@@ -261,17 +268,21 @@ async def answer(
             return Answered(visit, q, "", None)
         newer = await store.save_answer(visit, question, value, given_at)
         if newer:
-            await record(
-                actor, Operation.ALTERATION, "home_visit", visit["id"], detail=f"answer {question}"
-            )
+            dropped = await store.drop_unasked(visit, content, given_at)
+            detail = f"answer {question}"
+            if dropped:
+                detail += "; answers no longer asked cleared: " + ", ".join(dropped)
+            await record(actor, Operation.ALTERATION, "home_visit", visit["id"], detail=detail)
     return Answered(visit, q, value, None, newer)
 
 
 async def save_section(
     actor: Actor, visit_uuid, number: int, data: Mapping[str, Any], given_at: int
 ) -> dict:
-    """A whole section (a phone without script): every answer checked, then all kept.
-    Returns {"errors", "number", "total"} and, with errors, the screen to show again."""
+    """A whole section (a phone without script): every answer checked, then all kept, and
+    the answers of questions no longer asked cleared. Returns {"errors", "number", "total"}
+    and, with errors, the screen to show again; without, `again`: the questions of this
+    section the answers now call for that its screen did not show (show it again)."""
     async with atomic():
         visit = await visit_for(actor, visit_uuid, editing=True)
         row, content = await content_of(visit)
@@ -279,6 +290,8 @@ async def save_section(
         number = min(max(number, 1), total)
         errors = FormErrors()
         clean = {}
+        stored = await store.answers_of(visit["id"])
+        shown_before = checklist.asked(content, stored)
         for q in content["sections"][number - 1]["questions"]:
             value, error = checklist.check_answer(q, answer_values(data, q["key"]))
             if error:
@@ -287,7 +300,7 @@ async def save_section(
         result: dict[str, Any] = {"errors": errors, "number": number, "total": total}
         if errors:
             answers = {
-                **await store.answers_of(visit["id"]),
+                **stored,
                 **{k: v for k, v in clean.items() if v is not None},
             }
             for key in errors:  # show what was typed beside its message
@@ -296,6 +309,16 @@ async def save_section(
             return result
         for key, value in clean.items():
             await store.save_answer(visit, key, value, given_at)
+        await store.drop_unasked(visit, content, given_at)
+        # The server decides the next screen: questions of this section the answers now call
+        # for (and that the screen did not show) mean this section again, before moving on.
+        now_answers = await store.answers_of(visit["id"])
+        shown_now = checklist.asked(content, now_answers)
+        result["again"] = [
+            q["key"]
+            for q in content["sections"][number - 1]["questions"]
+            if q["key"] in shown_now - shown_before and q["key"] not in now_answers
+        ]
         await record(
             actor,
             Operation.ALTERATION,
@@ -341,6 +364,7 @@ async def check_page(
         "version": row,
         "content": content,
         "answers": answers,
+        "asked": checklist.asked(content, answers),
         "missing": {q["key"]: n for n, q in checklist.missing_required(content, answers)},
         "errors": errors or FormErrors(),
         "referrals": referrals,
@@ -364,7 +388,8 @@ async def submit(
 ) -> FormErrors:
     """Submit a visit, once: in one transaction the state changes, the referrals and
     follow-ups are made, each follow-up becomes a home-visit tasking (app.taskings) and the
-    audit entry is written; all of it or, if any part fails, none.
+    audit entry is written; a visit made from a tasking finishes the visitor's part in it (done,
+    through the taskings use case); all of it or, if any part fails, none.
 
     `decisions` maps each suggested referral's agency kind (or its form field's spelling,
     spaces as hyphens) to "made", "suggested" or "drop"; `other_agency` and `other_reason` are
@@ -400,6 +425,10 @@ async def submit(
         if followup_ids is None:
             return errors
         await followups_to_taskings(actor, followup_ids)
+        # Made from a tasking: the visitor's part in it is done, the visit its outcome.
+        await finish_part(
+            actor, visit["tasking_id"], f"Home visit submitted: /visits/{visit['uuid']}"
+        )
         await record(
             actor,
             Operation.ALTERATION,

@@ -168,6 +168,27 @@ async def save_answer(visit: dict, question: str, value, given_at: int) -> bool:
     return newer
 
 
+async def drop_unasked(
+    visit: dict, content: dict, given_at: int = 0, *, erase: bool = False
+) -> list[str]:
+    """Clear the answers of questions the answers no longer call for (children's questions
+    once there are none, "What kind?" after a no): a hidden question's answer is not kept.
+    Cleared as of `given_at` while the visit is under way, so an older answer replayed later
+    does not bring it back; `erase` (at submission) deletes them whatever their time.
+    Returns the keys cleared."""
+    answers = await answers_of(visit["id"])
+    shown = checklist.asked(content, answers)
+    dropped = [key for key in answers if key not in shown]
+    if erase and dropped:
+        await VisitAnswer.delete().where(
+            (VisitAnswer.visit == visit["id"]) & VisitAnswer.question.is_in(dropped)
+        )
+        return dropped
+    for key in dropped:
+        await save_answer(visit, key, "", given_at)
+    return dropped
+
+
 async def agency_for(kind: str, team_id: int | None) -> dict | None:
     """The active agency of a kind serving the team area (its own before force-wide ones)."""
     rows = await PartnerAgency.select().where(
@@ -206,9 +227,7 @@ async def submit(
     The state change and the new rows are one transaction, so a visit sent twice at once is
     still stored once.
     """
-    answers = await answers_of(visit["id"])
     stamp = at or now()
-    share = answers.get(SHARE_QUESTION)
     made: list[int] = []
     async with atomic():
         changed = (
@@ -220,6 +239,10 @@ async def submit(
         )
         if not changed:
             return None
+        # Answers to questions the other answers no longer call for are not kept.
+        await drop_unasked(visit, content, erase=True)
+        answers = await answers_of(visit["id"])
+        share = answers.get(SHARE_QUESTION)
         for s in checklist.referrals_for(content, answers):
             decision = decisions.get(s.agency_kind, "suggested")
             if decision == "drop":

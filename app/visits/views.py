@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from app.actor import Actor
 from app.audit import Operation, record
 from app.outcomes import NotFound
@@ -9,6 +11,8 @@ from app.roles import Role
 from app.tables.visits import FollowUp, HomeVisit, Referral, VisitState
 from app.visits import checklist, store
 
+# How long a visit takes, as the programme offers it (the timer counts against it).
+VISIT_MINUTES = 30
 # Who may read visits other people made. Volunteers see only their own visits.
 READ_ANY = frozenset({Role.PCSO, Role.OFFICER, Role.SUPERVISOR, Role.ADMIN})
 
@@ -106,3 +110,16 @@ async def outcomes(visit_id: int) -> tuple[list[dict], list[dict]]:
     ).where(Referral.visit == visit_id)
     followups = await FollowUp.select().where(FollowUp.visit == visit_id).order_by(FollowUp.due_on)
     return referrals, followups
+
+
+def timer_text(started_at: datetime, now: datetime, minutes: int = VISIT_MINUTES) -> str:
+    """What the visit timer says (app/static/js/visits.js says the same as it ticks):
+    "25 minutes left of 30", then "30 minutes up", then "4 minutes over the 30"."""
+    gone = max(0, int((now - started_at).total_seconds() // 60))
+    if gone < minutes:
+        left = minutes - gone
+        return f"{left} minute{'s' if left != 1 else ''} left of {minutes}"
+    if gone == minutes:
+        return f"{minutes} minutes up"
+    over = gone - minutes
+    return f"{over} minute{'s' if over != 1 else ''} over the {minutes}"

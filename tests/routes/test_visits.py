@@ -42,6 +42,11 @@ def stored_answers(visit_uuid: str) -> dict:
     return {r["question"]: r["value"] for r in rows}
 
 
+def kept_answers(visit_uuid: str) -> dict:
+    """The answers kept (a cleared answer is a row with no value)."""
+    return {k: v for k, v in stored_answers(visit_uuid).items() if v}
+
+
 def test_starting_with_consent_keeps_the_household_and_audits_it(as_role):
     pcso = as_role("pcso")
     visit_uuid = start(pcso, address="12 Abbey Street, Derby", lat="52.92", lng="-1.49")
@@ -143,8 +148,71 @@ def test_a_section_without_script_is_checked_whole(as_role):
     response = pcso.post(
         f"/visits/{visit_uuid}/sections/5", {"q_children": "2", "q_online_safety": "yes"}
     )
-    assert response.headers["location"] == f"/visits/{visit_uuid}?section=6"
+    # Children in the home: the children's question not yet answered is asked on this screen.
+    assert response.headers["location"] == (
+        f"/visits/{visit_uuid}?section=5#question-child_safety_items"
+    )
     assert stored_answers(visit_uuid) == {"children": "2", "online_safety": '"yes"'}
+    shown = html(pcso.get(response.headers["location"]))
+    assert not shown.find(id="question-child_safety_items").has_attr("hidden")
+    response = pcso.post(
+        f"/visits/{visit_uuid}/sections/5",
+        {"q_children": "2", "q_online_safety": "yes", "q_child_safety_items": "no"},
+    )
+    assert response.headers["location"] == f"/visits/{visit_uuid}?section=6"
+
+
+def test_without_script_the_server_asks_what_the_answers_call_for_on_the_next_screen(as_role):
+    pcso = as_role("pcso")
+    visit_uuid = start(pcso)
+    page = html(pcso.get(f"/visits/{visit_uuid}?section=9"))
+    assert page.find(id="question-asb_kinds").has_attr("hidden")  # not asked before a yes
+    response = pcso.post(f"/visits/{visit_uuid}/sections/9", {"q_asb": "yes"})
+    assert response.headers["location"] == f"/visits/{visit_uuid}?section=9#question-asb_kinds"
+    page = html(pcso.get(response.headers["location"]))
+    assert not page.find(id="question-asb_kinds").has_attr("hidden")
+    response = pcso.post(
+        f"/visits/{visit_uuid}/sections/9", {"q_asb": "yes", "q_asb_kinds": "Noise"}
+    )
+    assert response.headers["location"] == f"/visits/{visit_uuid}?section=10"
+    assert kept_answers(visit_uuid) == {"asb": '"yes"', "asb_kinds": '["Noise"]'}
+    # Changed to no: "What kind?" is hidden again and its answer is not kept.
+    response = pcso.post(
+        f"/visits/{visit_uuid}/sections/9", {"q_asb": "no", "q_asb_kinds": "Noise"}
+    )
+    assert response.headers["location"] == f"/visits/{visit_uuid}?section=10"
+    assert kept_answers(visit_uuid) == {"asb": '"no"'}
+    # No children, no vehicle: their questions are not asked, so not shown.
+    for number, form, hidden in (
+        (5, {"q_children": "0"}, ("child_safety_items", "online_safety")),
+        (2, {"q_vehicle": "None"}, ("vehicle_parked",)),
+    ):
+        response = pcso.post(f"/visits/{visit_uuid}/sections/{number}", form)
+        assert response.headers["location"] == f"/visits/{visit_uuid}?section={number + 1}"
+        page = html(pcso.get(f"/visits/{visit_uuid}?section={number}"))
+        for key in hidden:
+            assert page.find(id=f"question-{key}").has_attr("hidden"), key
+    response = pcso.post(f"/visits/{visit_uuid}/sections/2", {"q_vehicle": "Car or van"})
+    assert response.headers["location"] == f"/visits/{visit_uuid}?section=2#question-vehicle_parked"
+
+
+def test_an_answer_that_hides_questions_clears_their_answers_as_it_is_given(as_role):
+    pcso = as_role("pcso")
+    visit_uuid = start(pcso)
+    assert answer(pcso, visit_uuid, "children", "1", at=1000).status_code == 200
+    assert answer(pcso, visit_uuid, "online_safety", "yes", at=2000).status_code == 200
+    assert answer(pcso, visit_uuid, "children", "0", at=3000).status_code == 200
+    assert kept_answers(visit_uuid) == {"children": "0"}
+    # The answer given before the children's one, replayed late, does not come back.
+    assert answer(pcso, visit_uuid, "online_safety", "yes", at=2000).status_code == 200
+    assert kept_answers(visit_uuid) == {"children": "0"}
+    details = [
+        r["detail"]
+        for r in sync(
+            AuditEntry.select(AuditEntry.detail).where(AuditEntry.record_type == "home_visit")
+        )
+    ]
+    assert "answer children; answers no longer asked cleared: online_safety" in details
 
 
 # Every required question of the default template, answered calmly (no referral, no follow-up).

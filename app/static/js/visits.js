@@ -89,7 +89,7 @@
       var error = block.querySelector(".field-error");
       if (!error) {
         error = document.createElement("p");
-        var before = block.querySelector(".choices, input[name='" + name + "']");
+        var before = block.querySelector(".choices, .chip-row, input[name='" + name + "']");
         before.parentNode.insertBefore(error, before);
       }
       error.className = "field-error";
@@ -163,7 +163,9 @@
 
   // --- Advice shown as answers call for it (mirrors checklist.fires on the server). ---
   function fires(block, values) {
-    var when = JSON.parse(block.dataset.when || "[]");
+    return matches(block, values, JSON.parse(block.dataset.when || "[]"));
+  }
+  function matches(block, values, when) {
     if (!values.length || values[0] === "") return false;
     if (block.dataset.kind === "number") {
       var n = Number(values[0]);
@@ -179,12 +181,42 @@
     }
     return values.some(function (v) { return when.indexOf(v) !== -1; });
   }
+  // --- Questions asked only when an earlier answer calls for them (each block's
+  // data-ask-if, the template's `ask_if`; mirrors checklist.asked on the server). A question
+  // hidden again loses its answer on the phone as the server drops it. ---
+  function askedNow(block) {
+    var rule = block.dataset.askIf ? JSON.parse(block.dataset.askIf) : null;
+    if (!rule) return true;
+    var earlier = document.getElementById("question-" + rule.question);
+    if (!earlier) return true; // a rule naming no question on the page: always asked
+    if (earlier.hidden) return false;
+    return matches(earlier, questionValues(earlier).values, rule.when || []);
+  }
+  function showAsked() {
+    document.querySelectorAll("[data-question][data-ask-if]").forEach(function (block) {
+      var shown = askedNow(block);
+      if (block.hidden === !shown) return;
+      block.hidden = !shown;
+      if (!shown) {
+        block.querySelectorAll("input").forEach(function (input) {
+          if (input.type === "radio" || input.type === "checkbox") input.checked = false;
+          else input.value = "";
+        });
+        var advice = block.querySelector("[data-advice]");
+        if (advice) advice.hidden = true;
+      }
+    });
+  }
+  beatbook.showAskedQuestions = showAsked;
   document.addEventListener("change", function (event) {
     var block = event.target.closest("[data-question]");
     if (!block) return;
     var advice = block.querySelector("[data-advice]");
     if (advice) advice.hidden = !fires(block, questionValues(block).values);
+    showAsked();
   });
+  // A question swapped in by htmx (the answer the server kept) may change what is asked.
+  document.addEventListener("htmx:afterSettle", showAsked);
 
   // --- One section per screen, moved between without the network. ---
   function showSection(number) {
@@ -230,13 +262,18 @@
   });
 
   // --- The visit timer against the 30-minute guide. ---
+  // Says what it means, as the server's views.timer_text does: "25 minutes left of 30".
+  function plural(n, word) { return n + " " + word + (n === 1 ? "" : "s"); }
   function tick() {
     var timer = document.querySelector("[data-visit-timer]");
     if (!timer) return;
-    var seconds = Math.max(0, Math.floor((Date.now() - Date.parse(timer.dataset.started)) / 1000));
-    var minutes = Math.floor(seconds / 60);
-    timer.textContent = minutes + ":" + String(seconds % 60).padStart(2, "0") + " of 30 minutes";
-    timer.classList.toggle("over", minutes >= 30);
+    var text = timer.querySelector("[data-visit-timer-text]") || timer;
+    var length = Number(timer.dataset.minutes) || 30;
+    var gone = Math.max(0, Math.floor((Date.now() - Date.parse(timer.dataset.started)) / 60000));
+    if (gone < length) text.textContent = plural(length - gone, "minute") + " left of " + length;
+    else if (gone === length) text.textContent = length + " minutes up";
+    else text.textContent = plural(gone - length, "minute") + " over the " + length;
+    timer.classList.toggle("over", gone >= length);
   }
 
   // --- Starting: the visit's id is made here, so a start sent twice is one visit. ---
@@ -287,6 +324,7 @@
         var advice = block.querySelector("[data-advice]");
         if (advice) advice.hidden = !fires(block, values);
       });
+      showAsked();
     });
   }
 
