@@ -111,19 +111,21 @@ def _who(text: str, people: list[dict]):
     wanted = " ".join(text.casefold().split())
     if wanted.endswith(")") and "(" in wanted:
         username = wanted[wanted.rindex("(") + 1 : -1].strip()
-        ids = [p["id"] for p in people if p["username"].casefold() == username]
+        found = [p for p in people if p["username"].casefold() == username]
         typed = username
     else:
-        ids = [
-            p["id"]
+        found = [
+            p
             for p in people
             if wanted in p["username"].casefold()
             or wanted in " ".join(p["display_name"].casefold().split())
         ]
         typed = wanted
-    where = AuditEntry.actor_username == typed[:60]
-    if ids:
-        where = where | AuditEntry.actor.is_in(ids)
+    # A sign-in is written with no actor, under the username: match both.
+    usernames = sorted({typed[:60], *(p["username"] for p in found)})
+    where = AuditEntry.actor_username.is_in(usernames)
+    if found:
+        where = where | AuditEntry.actor.is_in([p["id"] for p in found])
     return where
 
 
