@@ -92,6 +92,9 @@ def test_a_mentors_saved_contact_appears_in_the_history_at_once(signed_in, live_
     wait_until(page, OUTBOX_READY)
     note = f"Met at the library {uuid.uuid4().hex[:8]}"
     form = page.locator("form[data-outbox-label='Contact']")
+    form.get_by_role("button", name="Save contact").click()  # no kind: refused, nothing queued
+    expect(form.locator("#kind .field-error")).to_contain_text("Choose the kind of contact")
+    assert page.evaluate(PHONE_RECORDS) == 0
     form.locator("label.chip").first.click()
     form.get_by_label("Note").fill(note)
     page.evaluate("window.__samePage = true")  # gone if the page reloads
