@@ -2,7 +2,7 @@
 
 Offers to answer, taskings assigned (urgent first), the next patrol point (with distance and
 direction), follow-ups due and visits in progress. Read on every home screen: plain SQL, each a
-lookup by the person's key, all in one snapshot; the counts for the navigation are one
+lookup by the person's key run at once (small_read); the counts for the navigation are one
 statement (see counts()).
 """
 
@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from app.actor import Actor
 from app.clock import LOCAL_TIME
-from app.database import small_read, snapshot
+from app.database import small_read
 from app.geo import compass, describe_distance, distance_m
 from app.roles import POLICE
 from app.tables.patrol import PatrolPoint
@@ -40,19 +40,17 @@ POINTS = (
     + _PLAN_MINE.format(me="{}", home="{}")
     + " ORDER BY p.shift_start, p.id, x.position, x.id"
 )
-VISIT_FOLLOWUPS = (
-    "SELECT f.id, f.question, f.reason, f.due_on FROM follow_up f"
-    " WHERE f.owner = {} AND f.done = {} AND f.due_on <= {} ORDER BY f.due_on, f.id"
-)
-LOG_FOLLOWUPS = (
-    "SELECT e.id, e.follow_up, e.follow_up_due FROM engagement e"
-    " WHERE e.author = {} AND e.follow_up <> '' AND e.follow_up_done = {}"
+# Follow-ups due (of home visits the person owns, and promised when logging: staff's became
+# taskings, counted there) and visits in progress: one statement, each row (what, key, when).
+OTHERS = (
+    "SELECT 'visit_followup' AS what, CAST(f.id AS TEXT) AS ref, CAST(f.due_on AS TEXT) AS at"
+    " FROM follow_up f WHERE f.owner = {} AND f.done = {} AND f.due_on <= {}"
+    " UNION ALL SELECT 'log_followup', CAST(e.id AS TEXT), CAST(e.follow_up_due AS TEXT)"
+    " FROM engagement e WHERE e.author = {} AND e.follow_up <> '' AND e.follow_up_done = {}"
     " AND e.deleted_at IS NULL AND e.tasking_id IS NULL"
-    " AND (e.follow_up_due IS NULL OR e.follow_up_due <= {}) ORDER BY e.follow_up_due, e.id"
-)
-VISITS = (
-    "SELECT v.uuid, v.address, v.household_ref, v.started_at FROM home_visit v"
-    " WHERE v.visitor = {} AND v.state = 'in_progress' ORDER BY v.started_at"
+    " AND (e.follow_up_due IS NULL OR e.follow_up_due <= {})"
+    " UNION ALL SELECT 'visit', v.uuid, CAST(v.started_at AS TEXT) FROM home_visit v"
+    " WHERE v.visitor = {} AND v.state = 'in_progress'"
 )
 
 
@@ -149,7 +147,9 @@ def _next_point(rows: list[dict], now: datetime, here: tuple[float, float] | Non
 
 
 def _aware(value) -> datetime:
-    if isinstance(value, str):  # SQLite hands plain SQL's timestamps back as text
+    if isinstance(value, str):  # text from SQLite, or CAST(... AS TEXT): "+00" -> "+00:00"
+        if len(value) > 3 and value[-3] in "+-" and value[-4:-3].isdigit():
+            value += ":00"
         value = datetime.fromisoformat(value)
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
@@ -165,33 +165,36 @@ async def waiting(
     now = now or datetime.now(UTC)
     yesterday, today = _days(now)
     found = Waiting()
-    async with snapshot():
-        parts = await my_parts(actor.id, actor.role)
-        if actor.role in POLICE:
-            rows = await small_read(
-                PatrolPoint.raw(
-                    POINTS, actor.id, yesterday, today, actor.id, actor.home_team_id, actor.id
-                )
+    # Each a lookup by the person's key, run at once on SQLite (app.database.small_read): a
+    # snapshot's trips to a reader thread cost more than these reads (bench/throughput.py).
+    parts = await my_parts(actor.id, actor.role)
+    if actor.role in POLICE:
+        rows = await small_read(
+            PatrolPoint.raw(
+                POINTS, actor.id, yesterday, today, actor.id, actor.home_team_id, actor.id
             )
-            for row in rows:
-                row["done"] = bool(row["done"])
-            open_points = [r for r in rows if not r["done"] and _aware(r["window_end"]) >= now]
-            found.points_left = len(open_points)
-            found.next_point = _next_point(rows, now, here)
-        found.visit_followups = await small_read(
-            PatrolPoint.raw(VISIT_FOLLOWUPS, actor.id, False, today)
         )
-        found.log_followups = await small_read(
-            PatrolPoint.raw(LOG_FOLLOWUPS, actor.id, False, today)
-        )
-        found.visits = await small_read(PatrolPoint.raw(VISITS, actor.id))
-    for row in found.visit_followups:
-        row["due_on"] = _day(row["due_on"])
-        row["overdue"] = row["due_on"] < today
-    for row in found.log_followups:
-        row["follow_up_due"] = _day(row["follow_up_due"]) if row["follow_up_due"] else None
-    for row in found.visits:
-        row["started_at"] = _aware(row["started_at"])
+        for row in rows:
+            row["done"] = bool(row["done"])
+        open_points = [r for r in rows if not r["done"] and _aware(r["window_end"]) >= now]
+        found.points_left = len(open_points)
+        found.next_point = _next_point(rows, now, here)
+    others = await small_read(
+        PatrolPoint.raw(OTHERS, actor.id, False, today, actor.id, False, today, actor.id)
+    )
+    for row in others:
+        if row["what"] == "visit":
+            found.visits.append({"uuid": row["ref"], "started_at": _aware(row["at"])})
+            continue
+        due = _day(row["at"][:10]) if row["at"] else None
+        entry = {"id": int(row["ref"]), "due": due, "overdue": due is not None and due < today}
+        if row["what"] == "visit_followup":
+            found.visit_followups.append(entry)
+        else:
+            found.log_followups.append(entry)
+    found.visits.sort(key=lambda v: v["started_at"])
+    found.visit_followups.sort(key=lambda f: (f["due"], f["id"]))
+    found.log_followups.sort(key=lambda f: (f["due"] is None, f["due"] or today, f["id"]))
     if found.next_point:
         for key in ("window_start", "window_end"):
             found.next_point[key] = _aware(found.next_point[key])

@@ -38,8 +38,8 @@ def test_an_urgent_tasking_leads_the_phone_home_with_a_count_on_the_navigation(p
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
     [(count,)] = live_server.query(
-        "SELECT COUNT(*) FROM tasking_assignment a JOIN person p ON p.id = a.person "
-        f"WHERE p.username = 'officer' AND a.state IN {OPEN}"  # noqa: S608
+        "SELECT COUNT(*) FROM tasking_assignment a JOIN person p ON p.id = a.person "  # noqa: S608
+        f"WHERE p.username = 'officer' AND a.state IN {OPEN}"
     )
     assert count >= 1
     tasks = page.get_by_role("link", name=f"Tasks {count} waiting")

@@ -138,6 +138,7 @@ def the_world(person, team, other):
                 follow_up_due=due,
             ).save()
         )
+    return v
 
 
 def independent_counts(person) -> dict[str, int]:
@@ -196,7 +197,7 @@ def test_staff_home_leads_with_waiting_work_in_order_and_the_counts_agree(as_rol
     team, elsewhere = make_team("Abbey"), make_team("Darley")
     person = make_person(role, home_team=team.id)
     other = make_person("pcso", home_team=elsewhere.id)
-    the_world(person, team, other)
+    in_progress = the_world(person, team, other)
     session = as_role(role, person=person)
 
     response = session.get("/")
@@ -217,9 +218,15 @@ def test_staff_home_leads_with_waiting_work_in_order_and_the_counts_agree(as_rol
     assert "N" in point.select_one("[data-distance] strong").get_text().split()
     assert "from Visited shop" in point.select_one("[data-distance]").get_text()
     followups = [li.get_text(" ", strip=True) for li in page.select("[data-waiting=followups] li")]
-    assert len(followups) == 2 and "Check the alarm" in followups[0]
-    assert "Call back the shop" in followups[1]
-    assert [a.get_text(strip=True) for a in page.select("[data-waiting=visits] li a")] == ["HH-1"]
+    # In due order, each with when it is due; their words are not on the home screen (kept on
+    # the phone until sign-out), only on their own pages.
+    assert len(followups) == 2
+    assert followups[0].startswith("Visit follow-up") and TODAY.strftime("%d %b") in followups[0]
+    assert followups[1].startswith("Overdue Follow-up you promised when logging")
+    assert "Check the alarm" not in response.text and "Call back the shop" not in response.text
+    visits = page.select("[data-waiting=visits] li a")
+    assert len(visits) == 1 and visits[0]["href"] == f"/visits/{in_progress.uuid}"
+    assert "HH-1" not in response.text
 
     expected = independent_counts(person)
     assert expected == {"Tasks": 3, "Plan": 2, "Visits": 2, "Log": 1}
