@@ -282,3 +282,17 @@ def test_the_supervisors_home_links_the_roll_up_first_and_admins_see_nothing_wai
     admin = html(as_role("admin").get("/"))
     assert admin.select_one("[data-section=waiting]") is None
     assert admin.select_one("[data-section=rollup]") is None
+
+
+def test_a_long_list_shows_the_first_five_urgent_first_and_links_the_rest(as_role):
+    team = make_team("Abbey")
+    person = make_person("pcso", home_team=team.id)
+    for n in range(6):
+        tasking(team, person, "assigned", f"Routine {n}", hours=1 + n)
+    tasking(team, person, "assigned", "Late but urgent", priority="urgent", hours=30)
+    page = html(as_role("pcso", person=person).get("/"))
+    titles = [a.get_text(strip=True) for a in page.select("[data-waiting=taskings] li a")]
+    assert titles == ["Late but urgent", "Routine 0", "Routine 1", "Routine 2", "Routine 3"]
+    more = page.select_one("[data-waiting=taskings] p a")
+    assert more.get_text(strip=True) == "All 7 in Tasks" and more["href"] == "/tasks"
+    assert nav_counts(page) == {"Tasks": 7}
