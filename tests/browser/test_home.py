@@ -3,9 +3,12 @@ count of what waits on the navigation, read out as "N waiting"."""
 
 from __future__ import annotations
 
+import time
+
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PHONE, sign_in
+from app.taskings.sender import payload
+from tests.browser.conftest import PHONE, controlled_by_service_worker, sign_in
 from tests.taskings_helpers import tasking_form
 
 TITLE = "Check on the corner shop now"
@@ -53,3 +56,54 @@ def test_an_urgent_tasking_leads_the_phone_home_with_a_count_on_the_navigation(p
     page.goto("/tasks")
     card = page.locator("[data-section=mine] .task-card", has_text=TITLE)
     expect(card.locator("[data-urgent]")).to_have_text("Urgent")
+
+
+def test_a_shift_start_push_shows_and_opens_the_briefing(page, live_server):
+    context = page.context
+    context.grant_permissions(["notifications"], origin=live_server.url)
+    sign_in(page, "pcso")
+    controlled_by_service_worker(page)
+    cdp = context.new_cdp_session(page)
+    registrations = []
+    cdp.on(
+        "ServiceWorker.workerRegistrationUpdated",
+        lambda e: registrations.extend(
+            r
+            for r in e["registrations"]
+            if not r["isDeleted"] and r["scopeURL"].startswith(live_server.url)
+        ),
+    )
+    cdp.send("ServiceWorker.enable")
+    deadline = time.monotonic() + 15
+    while not registrations and time.monotonic() < deadline:
+        page.evaluate("new Promise(r => setTimeout(() => r(true), 100))")
+    assert registrations, "the DevTools protocol reported no service worker registration"
+    title = "Abbey: 3 new incidents since your last shift, 1 urgent tasking"
+    # Exactly what the sender sends for a shift's message (app/shifts queues it, no tasking).
+    body = payload({"id": 99, "tasking": None, "kind": "shift", "title": title})
+    cdp.send(
+        "ServiceWorker.deliverPushMessage",
+        {
+            "origin": live_server.url,
+            "registrationId": registrations[0]["registrationId"],
+            "data": body.decode(),
+        },
+    )
+    [worker] = [w for w in context.service_workers if w.url.endswith("/sw.js")]
+    shown = []
+    deadline = time.monotonic() + 30  # a bound on a loaded machine, not a wait: done when shown
+    while not shown and time.monotonic() < deadline:
+        shown = worker.evaluate(
+            "self.registration.getNotifications().then(ns => ns.map(n => ({title: n.title,"
+            " tag: n.tag})))"
+        )
+        time.sleep(0.1)
+    assert shown == [{"title": title, "tag": "shift-start"}]
+    # The DevTools protocol cannot tap a notification: call what the worker's listener calls
+    # (outside a real tap the browser refuses to focus the window once it has navigated it).
+    worker.evaluate(
+        "self.registration.getNotifications()"
+        ".then(ns => beatbookNotificationClick(ns[0], '')).catch(() => null)"
+    )
+    page.wait_for_url("**/briefing")
+    expect(page.locator("h1")).to_contain_text("Briefing")
