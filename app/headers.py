@@ -42,10 +42,13 @@ CSP = "; ".join(
 
 
 def csp_with_tiles(origin: str) -> str:
-    """The policy, with the map tile service's origin allowed as an image source."""
+    """The policy, with the map tile service's origin allowed as an image source, and to be
+    fetched from (the service worker keeps today's plan's tiles, app/static/sw.js)."""
     if not origin:
         return CSP
-    return CSP.replace("img-src 'self' data:", f"img-src 'self' data: {origin}")
+    return CSP.replace("img-src 'self' data:", f"img-src 'self' data: {origin}").replace(
+        "connect-src 'self'", f"connect-src 'self' {origin}"
+    )
 
 
 HEADERS = {

@@ -123,6 +123,7 @@
         }, function () {}, { enableHighAccuracy: true, maximumAge: 30000 });
       });
     }
+    element.beatbookMap = map; // for page scripts (patrol.js keeps the opening view's tiles)
     element.setAttribute("data-map-ready", "");
     var fallback = element.parentNode.querySelector("[data-map-fallback]");
     if (fallback) fallback.hidden = true;
