@@ -59,6 +59,7 @@ self.addEventListener("activate", function (event) {
 });
 
 function forgetAllPages() {
+  tilesGeneration += 1; // a keeping under way stops
   return Promise.all([caches.delete(PAGES_CACHE), caches.delete(TILES_CACHE)]);
 }
 
@@ -271,13 +272,17 @@ function forgetOldTiles() {
   });
 }
 
-// One keeping at a time (a reload while tiles are still coming asks again).
+// One keeping at a time (a reload while tiles are still coming asks again); a sign-out or a
+// session gone meanwhile (a new generation) stops it.
 var keeping = Promise.resolve();
+var tilesGeneration = 0;
 
 function keepTiles(points, view) {
   if (!TILE_URL || !Array.isArray(points) || !points.length) return Promise.resolve();
   var wanted = tilesAround(points.slice(0, 200), view);
+  var generation = tilesGeneration;
   keeping = keeping.catch(function () {}).then(function () {
+    if (generation !== tilesGeneration) return null;
     return forgetOldTiles().then(function () { return caches.open(TILES_CACHE); }).then(function (cache) {
       return cache.keys().then(function (requests) {
         return Promise.all(requests.map(function (request) { return cache.match(request); }));
@@ -296,7 +301,9 @@ function keepTiles(points, view) {
           // In turn: a tile service is asked for one tile at a time, never a burst.
           var next = 0;
           function one() {
-            if (next >= missing.length || count >= TILE_MAX) return null;
+            if (next >= missing.length || count >= TILE_MAX || generation !== tilesGeneration) {
+              return null;
+            }
             var url = missing[next++];
             return fetch(new Request(url, { mode: "cors", credentials: "omit" })).then(function (response) {
               var type = response.headers.get("content-type") || "";
@@ -305,11 +312,9 @@ function keepTiles(points, view) {
                 if (bytes + blob.size > TILE_MAX_BYTES) return null; // the bound: stop here
                 count += 1;
                 bytes += blob.size;
-                return cache.put(url, new Response(blob, { headers: {
-                  "content-type": type,
-                  "x-beatbook-bytes": String(blob.size),
-                  "x-beatbook-day": localDay(Date.now()),
-                } })).then(one);
+                var headers = { "content-type": type, "x-beatbook-bytes": String(blob.size) };
+                headers[TILE_DAY_HEADER] = localDay(Date.now());
+                return cache.put(url, new Response(blob, { headers: headers })).then(one);
               });
             });
           }
