@@ -1,7 +1,8 @@
-/* Beatbook service worker. Served from /sw.js (no-cache) with the version and shell filled in.
-   Pages: network first; a kept copy when offline, else the offline page. Static files: the
-   versioned shell, cache first. Never other origins, never anything but GET (but for noting
-   that a form posted under a kept page succeeded, so the page is forgotten).
+/* Beatbook service worker. Served from /sw.js (no-cache) with the version, shell and tile URL
+   filled in. Pages: network first; a kept copy when offline, else the offline page. Static
+   files: the versioned shell, cache first. Map tiles: kept ones first (below). Never other
+   origins (but the tile service's), never anything but GET (but for noting that a form posted
+   under a kept page succeeded, so the page is forgotten).
 
    What it keeps (README, "What stays on the phone"): only pages the server marked with
    x-beatbook-keep (app/headers.py: today's plan and taskings, the visit under way, the
