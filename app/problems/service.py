@@ -34,6 +34,7 @@ from app.problems.forms import (
     NewProblemForm,
     lines,
 )
+from app.problems.maps import problem_map
 from app.problems.powers import powers_of_problem
 from app.roles import Role
 from app.tables.agencies import PartnerAgency
@@ -301,6 +302,7 @@ async def page(actor: Actor, problem_id: int, *, assess: bool = True) -> dict:
         }
         if whole:
             found.update(await _police_part(actor, problem, areas, places, assess))
+        found["map"] = await problem_map(problem, areas, places, whole)
     if whole and problem["kind"] in POLICE_ONLY:
         await record(actor, Operation.CONSULTATION, "problem", problem_id, detail="page")
     return found

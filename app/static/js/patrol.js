@@ -71,8 +71,33 @@
     beatbook.outbox.queue(form);
   }
 
+  // Online, the service worker is asked to keep the map tiles around the plan's points for
+  // the walk (sw.js: only from the configured tile service, bounded, gone at the day's end and
+  // at sign-out). Offline this page may be the kept copy: nothing to ask for.
+  function keepTiles() {
+    var element = document.getElementById("today-map");
+    if (!element || !navigator.onLine || !navigator.serviceWorker) return;
+    var config;
+    try { config = JSON.parse(element.getAttribute("data-map")); } catch (e) { return; }
+    if (!config.tiles || !(config.points || []).length) return;
+    var points = config.points.map(function (p) { return [p.lat, p.lng]; });
+    var view = null;
+    var map = element.beatbookMap; // map.js: the map as it opened (its view is kept too)
+    if (map) {
+      var bounds = map.getBounds();
+      view = { south: bounds.getSouth(), west: bounds.getWest(), north: bounds.getNorth(),
+               east: bounds.getEast(), zoom: map.getZoom() };
+    }
+    navigator.serviceWorker.ready.then(function (registration) {
+      if (registration.active) {
+        registration.active.postMessage({ type: "keep-tiles", points: points, view: view });
+      }
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     if (!document.getElementById("plan-list")) return;
+    keepTiles();
     if (!("geolocation" in navigator)) {
       status("This phone gives no position: check in by hand with a reason.");
       return;
