@@ -13,7 +13,7 @@ EXPECTED_NAV = {
     Role.OFFICER: ["Briefing", "Tasks", "Log", "Visits", "Plan"],
     Role.VOLUNTEER: ["Briefing", "Tasks", "Log", "Visits"],
     Role.MENTOR: ["Tasks", "Mentoring"],  # no briefing unless BEATBOOK_MENTOR_BRIEFING=place
-    Role.SUPERVISOR: ["Areas", "Briefing", "Tasks", "Log", "Mentoring", "Visits", "Plan"],
+    Role.SUPERVISOR: ["Briefing", "Tasks", "Log", "Mentoring", "Visits", "Plan"],  # Areas: menu
     Role.ADMIN: ["Briefing"],
 }
 
