@@ -482,3 +482,17 @@ def test_withdrawing_a_plan_published_before_its_tasking_was_kept_finds_the_task
     assert sync(Tasking.objects().first()).cancelled
     assert sync(PushMessage.count().where(PushMessage.kind == "cancelled")) == 1
     assert [p["id"] for p in sync(checkin.withdrawn_today(officer))] == [plan_id]
+
+
+def test_an_old_plan_never_takes_another_plans_tasking_when_withdrawn():
+    team = make_team()
+    sup = make_actor("supervisor")
+    one, two = make_actor("pcso", home_team=team.id), make_actor("pcso", home_team=team.id)
+    first = published(sup, team, one)
+    second = published(sup, team, two)  # the same team and shift, for someone else
+    sync(PatrolPlan.update({PatrolPlan.tasking: None}).where(PatrolPlan.id == first))
+    assert sync(plans.withdraw(sup, first))
+    kept = sync(PatrolPlan.objects().where(PatrolPlan.id == second).first()).tasking
+    assert not sync(Tasking.objects().where(Tasking.id == kept).first()).cancelled
+    [cancelled] = sync(PushMessage.objects().where(PushMessage.kind == "cancelled"))
+    assert cancelled.person == one.id

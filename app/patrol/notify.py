@@ -9,7 +9,7 @@ from app.roles import POLICE
 from app.tables.patrol import PatrolPlan
 from app.tables.people import Person, PersonTeam
 from app.tables.places import TeamArea
-from app.tables.taskings import Tasking
+from app.tables.taskings import Tasking, TaskingAssignment
 from app.taskings import service
 
 
@@ -60,18 +60,21 @@ async def _plans_tasking(plan: PatrolPlan) -> int | None:
     was kept) the patrol tasking for the same team and shift."""
     if plan.tasking:
         return plan.tasking
-    found = (
-        await Tasking.select(Tasking.id)
-        .where(
-            (Tasking.kind == "patrol")
-            & (Tasking.team == plan.team)
-            & (Tasking.starts_at == plan.shift_start)
-            & (Tasking.ends_at == plan.shift_end)
-            & (Tasking.cancelled == False)  # noqa: E712
-        )
-        .order_by(Tasking.id, ascending=False)
-        .first()
+    kept = await PatrolPlan.select(PatrolPlan.tasking).where(PatrolPlan.tasking.is_not_null())
+    query = Tasking.select(Tasking.id).where(
+        (Tasking.kind == "patrol")
+        & (Tasking.team == plan.team)
+        & (Tasking.starts_at == plan.shift_start)
+        & (Tasking.ends_at == plan.shift_end)
+        & (Tasking.cancelled == False)  # noqa: E712
+        & Tasking.id.not_in([r["tasking"] for r in kept] or [0])  # another plan's
     )
+    if plan.assignee:  # a plan for one person: a tasking assigned to them
+        theirs = await TaskingAssignment.select(TaskingAssignment.tasking).where(
+            TaskingAssignment.person == plan.assignee
+        )
+        query = query.where(Tasking.id.is_in([r["tasking"] for r in theirs] or [0]))
+    found = await query.order_by(Tasking.id, ascending=False).first()
     return found["id"] if found else None
 
 
