@@ -77,15 +77,36 @@
       status("This phone gives no position: check in by hand with a reason.");
       return;
     }
-    navigator.geolocation.watchPosition(function (position) {
-      fix = { lat: position.coords.latitude, lng: position.coords.longitude,
-              accuracy: position.coords.accuracy };
-      status("Your position is known to within " + Math.round(fix.accuracy) + " m.");
-      fill();
-      if (!shownAt || metresBetween(fix, shownAt) > 25) refresh();
-    }, function () {
-      status("No position (refused or unavailable): check in by hand with a reason.");
-    }, { enableHighAccuracy: true, maximumAge: 15000, timeout: 20000 });
+    function watch() {
+      navigator.geolocation.watchPosition(function (position) {
+        fix = { lat: position.coords.latitude, lng: position.coords.longitude,
+                accuracy: position.coords.accuracy };
+        status("Your position is known to within " + Math.round(fix.accuracy) + " m.");
+        fill();
+        if (!shownAt || metresBetween(fix, shownAt) > 25) refresh();
+      }, function () {
+        status("No position (refused or unavailable): check in by hand with a reason.");
+      }, { enableHighAccuracy: true, maximumAge: 15000, timeout: 20000 });
+    }
+    // Followed at once only where already allowed; otherwise on a tap (no prompt on load).
+    function offerTap() {
+      var node = document.querySelector("[data-position-status]");
+      if (!node) return;
+      status("Tap \u201cUse where I am\u201d for distances and automatic check-ins.");
+      var tap = document.createElement("button");
+      tap.type = "button";
+      tap.className = "button secondary";
+      tap.textContent = "Use where I am";
+      node.insertAdjacentElement("afterend", tap);
+      tap.addEventListener("click", function () { tap.remove(); status("Finding where you are…"); watch(); });
+    }
+    if (navigator.permissions && navigator.permissions.query) {
+      navigator.permissions.query({ name: "geolocation" }).then(function (p) {
+        if (p.state === "granted") watch(); else offerTap();
+      }, offerTap);
+    } else {
+      offerTap();
+    }
   });
 
   document.addEventListener("htmx:beforeRequest", function (event) {
