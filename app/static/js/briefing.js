@@ -66,10 +66,8 @@
     }, { enableHighAccuracy: true, timeout: 10000, maximumAge: 60000 });
   }
 
-  if (button && navigator.geolocation) {
-    button.hidden = false;
-    button.addEventListener("click", locate);
-  }
+  if (button && navigator.geolocation) button.addEventListener("click", locate);
+  else if (button) button.hidden = true;
   // Opened without a place (the home area is shown meanwhile): use the phone's position at once
   // only where it was already allowed; otherwise the home area stays until a tap. Offline, the
   // home area stays.
