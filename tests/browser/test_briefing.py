@@ -50,7 +50,15 @@ def test_a_phone_near_the_cluster_sees_it_nearest_first(phone):
 def test_with_geolocation_refused_the_home_team_area_is_shown(phone):
     page = phone()  # no permission granted: the browser refuses the position
     sign_in(page, "pcso")
+    page.add_init_script(COUNT_ASKS)
     page.goto("/briefing")
+    # Not allowed before: the position is asked for only on a tap, never on load.
+    expect(page.locator("[data-where]")).to_have_text(
+        "Your home team area: the whole of Abbey (its boundary is approximate: Abbey)."
+    )
+    expect(page.locator("#people [data-people=repeat-victims]")).to_contain_text("DEMO-VICTIM")
+    assert page.evaluate("window.__positionsAsked") == 0
+    page.get_by_role("button", name="Use where I am").click()
     shown = page.locator(".where:visible")
     expect(shown).to_have_count(1)
     expect(shown).to_have_text(
@@ -166,6 +174,19 @@ def test_a_volunteers_briefing_shows_no_incident_times_or_places(phone, live_ser
     expect(page.locator(".recent h2")).to_contain_text("Street crime")
 
 
+# Counts the times the page asks for the phone's position, and asks as it would.
+COUNT_ASKS = """
+(() => {
+  window.__positionsAsked = 0;
+  const ask = navigator.geolocation.getCurrentPosition.bind(navigator.geolocation);
+  navigator.geolocation.getCurrentPosition = (...args) => {
+    window.__positionsAsked += 1;
+    return ask(...args);
+  };
+})();
+"""
+
+
 # Holds the phone's position until the test lets it arrive (window.__releasePosition).
 HOLD_POSITION = """
 (() => {
@@ -181,7 +202,7 @@ HOLD_POSITION = """
 
 
 def test_the_people_sections_audit_entry_appears_only_once_it_is_shown(phone, live_server):
-    page = phone()
+    page = phone(permissions=["geolocation"])  # allowed before: asked for at once, on load
     sign_in(page, "pcso")
     page.add_init_script(HOLD_POSITION)
     (start,) = live_server.query("SELECT COALESCE(MAX(id), 0) FROM audit_entry")[0]

@@ -1,5 +1,7 @@
-/* Briefing: find the phone's position and load the briefing for it. If the position is
-   refused, slow or less accurate than the radius, the home team area stays, saying why.
+/* Briefing: find the phone's position and load the briefing for it. The position is asked for
+   on a tap ("Use where I am"), or at once only where the person already allowed it (never a
+   permission prompt on load). If the position is refused, slow or less accurate than the
+   radius, the home team area stays, saying why.
    The people section (police only; each look is audited) waits until the place has settled:
    it is fetched for the home area only once the home area is what stays on screen, never
    while the page is about to switch to the phone's position. */
@@ -64,12 +66,21 @@
     }, { enableHighAccuracy: true, timeout: 10000, maximumAge: 60000 });
   }
 
-  if (button && navigator.geolocation) {
-    button.hidden = false;
-    button.addEventListener("click", locate);
+  if (button && navigator.geolocation) button.addEventListener("click", locate);
+  else if (button) button.hidden = true;
+  // Opened without a place (the home area is shown meanwhile): use the phone's position at once
+  // only where it was already allowed; otherwise the home area stays until a tap. Offline, the
+  // home area stays.
+  function allowed() {
+    if (!navigator.geolocation || !navigator.permissions || !navigator.permissions.query) {
+      return Promise.resolve(false);
+    }
+    return navigator.permissions.query({ name: "geolocation" })
+      .then(function (p) { return p.state === "granted"; }, function () { return false; });
   }
-  // Opened without a place (the home area is shown meanwhile): try the phone's position once.
-  // Offline, the home area stays.
-  if (root.hasAttribute("data-locate") && navigator.onLine) locate();
-  else settled();
+  if (root.hasAttribute("data-locate") && navigator.onLine) {
+    allowed().then(function (yes) { if (yes) locate(); else settled(); });
+  } else {
+    settled();
+  }
 })();

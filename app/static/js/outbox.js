@@ -399,6 +399,30 @@
     var acc = form.querySelector("[name='accuracy_m']");
     var say = box.querySelector("[data-position-status]");
     if (!navigator.geolocation) { say.textContent = "No position on this phone: you can still save."; return; }
+    // Asked for at once only where already allowed; otherwise on a tap (no prompt on load).
+    var tap = box.querySelector("[data-find-position]");
+    if (tap) tap.remove();  // a saved page's, or the last record's
+    function offerTap() {
+      tap = document.createElement("button");
+      tap.type = "button";
+      tap.className = "button secondary";
+      tap.setAttribute("data-find-position", "");
+      tap.textContent = "Use where I am";
+      say.insertAdjacentElement("afterend", tap);
+      tap.addEventListener("click", function () { tap.remove(); find(); });
+    }
+    if (navigator.permissions && navigator.permissions.query) {
+      navigator.permissions.query({ name: "geolocation" }).then(function (p) {
+        if (p.state === "granted") find(); else offerTap();
+      }, offerTap);
+    } else {
+      offerTap();
+    }
+    [lat, lng].forEach(function (el) {
+      el.addEventListener("input", function () { acc.value = ""; say.textContent = "Position typed in."; });
+    });
+
+    function find() {
     say.textContent = "Finding your position…";
     navigator.geolocation.getCurrentPosition(function (pos) {
       lat.value = pos.coords.latitude.toFixed(6);
@@ -408,9 +432,7 @@
     }, function () {
       say.textContent = "No position: you can still save, or type one in.";
     }, { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
-    [lat, lng].forEach(function (el) {
-      el.addEventListener("input", function () { acc.value = ""; say.textContent = "Position typed in."; });
-    });
+    }
   }
 
   // For pages that post online with htmx and fall back to the outbox (patrol check-ins).

@@ -111,6 +111,19 @@
     });
   }
 
+  // "Use where I am", placed as soon as this deferred script runs (before the page settles) so
+  // nothing moves later; the position is asked for on its tap, or at once where already allowed.
+  var tap = null;
+  (function placeTap() {
+    var node = document.querySelector("[data-position-status]");
+    if (!node || !document.getElementById("plan-list") || !("geolocation" in navigator)) return;
+    tap = document.createElement("button");
+    tap.type = "button";
+    tap.className = "button secondary";
+    tap.textContent = "Use where I am";
+    node.insertAdjacentElement("afterend", tap);
+  })();
+
   document.addEventListener("DOMContentLoaded", function () {
     if (!document.getElementById("plan-list")) return;
     keepTiles();
@@ -118,16 +131,30 @@
       status("This phone gives no position: check in by hand with a reason.");
       return;
     }
-    navigator.geolocation.watchPosition(function (position) {
-      fix = { lat: position.coords.latitude, lng: position.coords.longitude,
-              accuracy: position.coords.accuracy };
-      status("Your position is known to within " + Math.round(fix.accuracy) + " m.");
-      fill();
-      showReasons();
-      if (!shownAt || metresBetween(fix, shownAt) > 25) refresh();
-    }, function () {
-      status("No position (refused or unavailable): check in by hand with a reason.");
-    }, { enableHighAccuracy: true, maximumAge: 15000, timeout: 20000 });
+    var watching = false;
+    function watch() {
+      if (watching) return;
+      watching = true;
+      navigator.geolocation.watchPosition(function (position) {
+        fix = { lat: position.coords.latitude, lng: position.coords.longitude,
+                accuracy: position.coords.accuracy };
+        status("Your position is known to within " + Math.round(fix.accuracy) + " m.");
+        fill();
+        showReasons();
+        if (!shownAt || metresBetween(fix, shownAt) > 25) refresh();
+      }, function () {
+        watching = false;
+        status("No position (refused or unavailable): check in by hand with a reason.");
+      }, { enableHighAccuracy: true, maximumAge: 15000, timeout: 20000 });
+    }
+    if (tap) tap.addEventListener("click", function () { status("Finding where you are…"); watch(); });
+    // Followed at once only where already allowed; otherwise on a tap (no prompt on load).
+    if (navigator.permissions && navigator.permissions.query) {
+      navigator.permissions.query({ name: "geolocation" }).then(function (p) {
+        if (p.state === "granted") watch();
+        else status("Tap \u201cUse where I am\u201d for distances and automatic check-ins.");
+      }, function () {});
+    }
   });
 
   document.addEventListener("htmx:beforeRequest", function (event) {
