@@ -69,7 +69,8 @@ def test_a_briefing_for_a_point_lists_the_incidents_and_the_actors_taskings_slot
     assert page.where.how == "point" and page.where.team["id"] == team.id
     assert [r["location"] for r in page.briefing.recent] == ["Street 1"]
     assert page.taskings_nearby == []
-    assert page.contacts == [] and page.priorities == []
+    assert page.priorities == [] and not hasattr(page, "contacts")
+    assert sync(service.key_contacts(pcso, team.id)) == []
     assert not audited("key-contact")  # nothing shown, nothing to record
 
 
@@ -83,15 +84,17 @@ def test_without_a_place_the_home_team_area_and_key_contacts_for_police_audited(
     )
     pcso = make_actor("pcso", home_team=team.id)
     page = sync(service.briefing(pcso, *place()))
-    assert page.where.how == "home" and [c["name"] for c in page.contacts] == ["Pat"]
+    assert page.where.how == "home"
+    assert not audited("key-contact", Operation.CONSULTATION)  # the page holds no contacts
+    assert [c["name"] for c in sync(service.key_contacts(pcso, team.id))] == ["Pat"]
     shown = audited("key-contact", Operation.CONSULTATION)
     assert len(shown) == 1 and shown[0]["actor"] == pcso.id
     volunteer = make_actor("volunteer", home_team=team.id)
-    page = sync(service.briefing(volunteer, *place()))
-    assert page.contacts is None  # not for civilians, and nothing recorded
+    with pytest.raises(NotAllowed):
+        sync(service.key_contacts(volunteer, team.id))  # not for civilians, nothing recorded
     assert len(audited("key-contact", Operation.CONSULTATION)) == 1
     public = sync(service.briefing(pcso, *place(), full=False))
-    assert public.briefing is not None and public.contacts is None
+    assert public.briefing is not None
 
 
 def test_a_wrong_place_gives_errors_and_no_briefing():
@@ -406,7 +409,7 @@ def test_a_mentor_gets_no_briefing_unless_the_setting_allows_the_place_only_one(
     mentor_briefing("place")
     page = sync(service.briefing(mentor, *place(**here)))
     assert page.briefing.detail is False and page.briefing.recent == []
-    assert page.contacts is None
+    assert not hasattr(page, "contacts")  # key contacts are a police-only fragment
     assert "Burglary" in sync(service.counts_csv(mentor, *place(**here)))
 
 

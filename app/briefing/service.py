@@ -36,7 +36,7 @@ ATTRIBUTION = "Contains public sector information licensed under the Open Govern
 
 @dataclass
 class BriefingPage:
-    """What a briefing page shows. `contacts` is None when the actor's role may not see them."""
+    """What a briefing page shows (never named people: those are fragments sent no-store)."""
 
     where: Where | None
     errors: FormErrors
@@ -44,7 +44,6 @@ class BriefingPage:
     briefing: Briefing | None = None
     taskings_nearby: list[dict] = field(default_factory=list)
     priorities: list[dict] = field(default_factory=list)
-    contacts: list[dict] | None = None
     # Problem-solving plans with a place in the circle, and powers used there (28 days).
     problems: list[dict] = field(default_factory=list)
     powers: dict | None = None
@@ -64,7 +63,8 @@ def _merged(near: list[dict], in_area: list[dict], limit: int = 20) -> list[dict
 
 
 async def _area_notes(actor: Actor, page: BriefingPage) -> None:
-    """The team area's priorities for everyone; its key contacts for police roles."""
+    """The team area's priorities, for everyone. Its key contacts (named people) are not in the
+    page, which a phone keeps: police roles fetch them with `key_contacts`, sent no-store."""
     team = page.where.team
     if team is None:
         return
@@ -72,10 +72,27 @@ async def _area_notes(actor: Actor, page: BriefingPage) -> None:
     page.priorities = await AreaPriority.raw(
         "SELECT * FROM area_priority WHERE team_area = {} ORDER BY starts_on DESC", team["id"]
     )
-    if actor.is_police:
-        page.contacts = await KeyContact.raw(
-            "SELECT * FROM key_contact WHERE team_area = {} ORDER BY name", team["id"]
+
+
+async def key_contacts(actor: Actor, team_id: int) -> list[dict]:
+    """A team area's key contacts: police roles only, and every showing is audited (issue 12:
+    a fragment of its own, never stored on the phone with the briefing)."""
+    if not actor.is_police:
+        raise NotAllowed("Key contacts are for police roles only")
+    async with snapshot():
+        contacts = await KeyContact.raw(
+            "SELECT * FROM key_contact WHERE team_area = {} ORDER BY name", team_id
         )
+    if contacts:
+        # A look: its entry shares a commit (no transaction of its own; app/audit.py).
+        await record(
+            actor,
+            Operation.CONSULTATION,
+            "key-contact",
+            team_id,
+            detail=f"{len(contacts)} key contacts shown in a briefing",
+        )
+    return contacts
 
 
 async def briefing(
@@ -117,15 +134,6 @@ async def briefing(
                 if where.how in ("area", "home") and where.team:
                     # An area without a boundary: its own problems too, placed or not yet.
                     page.problems = _merged(page.problems, await problems_in_area(actor, team_id))
-    if page.contacts:
-        # A look: its entry shares a commit (no transaction of its own; app/audit.py).
-        await record(
-            actor,
-            Operation.CONSULTATION,
-            "key-contact",
-            where.team["id"],
-            detail=f"{len(page.contacts)} key contacts shown in a briefing",
-        )
     return page
 
 

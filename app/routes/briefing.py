@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from litestar import Controller, Request, Response, get
 from litestar.di import NamedDependency, Provide
-from litestar.params import FromQuery
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from app import navigation
@@ -90,6 +90,20 @@ class BriefingController(Controller):
             where=where,
             errors=errors,
             section=section,
+        )
+
+
+class BriefingContactsController(Controller):
+    path = "/briefing/contacts"
+
+    @get("/{team_id:int}", opt=allow(POLICE) | {"named_people": True}, name="briefing:contacts")
+    async def contacts(self, actor: Acting, team_id: FromPath[int]) -> Template:
+        """A team area's key contacts (police only, audited), fetched by the briefing page:
+        named people stay off the phone's storage, so this is sent no-store."""
+        return page(
+            "briefing/partials/contacts.html",
+            headers={"Cache-Control": "no-store"},
+            contacts=await service.key_contacts(actor, team_id),
         )
 
 

@@ -52,9 +52,22 @@ def test_priorities_and_contacts_reach_the_briefing(as_role):
         .run_sync()
         == 1
     )
-    pcso = html(as_role("pcso", home_team=team.id).get("/briefing"))
+    officer = as_role("pcso", home_team=team.id)
+    briefing = officer.get("/briefing")
+    pcso = html(briefing)
     assert "ASB at the shops" in pcso.select_one(".priorities").get_text()
-    assert "Pat Example" in pcso.select_one(".contacts").get_text()
+    # The page (kept on the phone) names no contact: it fetches them, sent no-store.
+    assert "Pat Example" not in briefing.text
+    assert (
+        AuditEntry.count()
+        .where((AuditEntry.record_type == "key-contact") & (AuditEntry.operation == "consultation"))
+        .run_sync()
+        == 0
+    )
+    fetch = pcso.select_one("#key-contacts")["hx-get"]
+    contacts = officer.get(fetch, headers={"HX-Request": "true"})
+    assert contacts.headers["cache-control"] == "no-store"
+    assert "Pat Example" in html(contacts).select_one(".contacts").get_text()
     assert (
         AuditEntry.count()
         .where((AuditEntry.record_type == "key-contact") & (AuditEntry.operation == "consultation"))
@@ -64,6 +77,8 @@ def test_priorities_and_contacts_reach_the_briefing(as_role):
     volunteer = html(as_role("volunteer", home_team=team.id).get("/briefing"))
     assert "ASB at the shops" in volunteer.select_one(".priorities").get_text()
     assert volunteer.select_one(".contacts") is None  # contacts are for police roles
+    assert volunteer.select_one("#key-contacts") is None
+    assert as_role("volunteer", home_team=team.id).get(fetch).status_code == 403
     contact = KeyContact.select().first().run_sync()
     supervisor.post(f"/briefing/area/{team.id}/contacts/{contact['id']}/delete")
     assert KeyContact.count().run_sync() == 0
