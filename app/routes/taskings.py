@@ -98,7 +98,7 @@ class TaskingsController(Controller):
         phone_outbox.check_sender(request)  # 409: an answer queued by someone else waits
         values, errors = AnswerForm.parse(data)
         client_uuid = None
-        if data.get("uuid") or phone_outbox.wants_json(request):
+        if data.get("uuid") is not None:  # the outbox's, or the page's (a double tap)
             client_uuid = phone_outbox.clean_uuid(data.get("uuid"), errors)
         if errors:
             return await phone_outbox.refused(
@@ -116,7 +116,7 @@ class TaskingsController(Controller):
         return phone_outbox.stored(
             request,
             tasking_id,
-            answered["stored"],
+            not answered.get("replay"),
             then=f"/tasks/{tasking_id}?answered=1",
             extra={"state": answered["state"]},
         )

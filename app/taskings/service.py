@@ -241,7 +241,7 @@ async def _answered_before(actor: Actor, client_uuid: str | None) -> dict | None
         return None
     if found["actor"] != actor.id:
         raise NotTheSender(detail="That record number is already used")
-    return {"tasking": found["tasking"], "state": found["to_state"], "stored": False}
+    return {"tasking": found["tasking"], "state": found["to_state"], "replay": True}
 
 
 async def answer(
@@ -249,7 +249,7 @@ async def answer(
 ) -> dict:
     """The assignee moves their own part on; raises Refused, or NotFound if it is not theirs.
     With the phone's `client_uuid` an answer is stored once: a replay changes nothing and
-    returns what was stored ("stored": False)."""
+    returns what was stored, marked "replay"."""
     async with atomic():
         part = (
             await TaskingAssignment.select()
@@ -302,7 +302,7 @@ async def answer(
             tasking["id"],
             detail=f"{part['state']} to {new}",
         )
-        return {"tasking": tasking["id"], "state": new, "stored": True}
+        return {"tasking": tasking["id"], "state": new}
 
 
 async def answer_tasking(

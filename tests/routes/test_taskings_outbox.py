@@ -105,7 +105,7 @@ def test_a_refused_answer_says_why_and_stores_nothing(as_role):
 
 def test_a_json_answer_needs_its_record_number(as_role):
     pcso, tasking_id = assigned_to_pcso(as_role)
-    for bad in ("", "not-a-uuid"):
+    for bad in ("", "not-a-uuid", "1" * 36):
         response = send(pcso, tasking_id, "acknowledged", bad)
         assert response.status_code == 400 and "uuid" in response.json()["errors"]
     assert state_of(tasking_id) == "assigned"
