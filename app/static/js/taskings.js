@@ -1,5 +1,7 @@
-/* Tasks pages: turn notifications on (only when the person presses the button) and
-   measure "nearby" from where the phone is. Plain JavaScript; the pages work without it. */
+/* Tasks pages: turn notifications on (only when the person presses the button), measure
+   "nearby" from where the phone is, and answer through the shared outbox (docs/outbox.md):
+   an answer is kept on the phone until the server has it, and the page shows what the phone
+   holds. Plain JavaScript; the pages work without it (the forms post as they are). */
 (function () {
   "use strict";
 
@@ -75,4 +77,119 @@
       }, function () { here.textContent = "Your location is not available"; }, { timeout: 10000 });
     }
   });
+
+  // --- Answers (acknowledge, start, done, cannot do, accept, decline) via the outbox. ---
+  var loadedAt = Date.now();
+
+  function data(form, name) {
+    try { return JSON.parse(form.getAttribute("data-" + name) || "{}"); } catch (e) { return {}; }
+  }
+  function outboxReady() {
+    return !!(window.indexedDB && window.beatbookOutbox && window.beatbook && window.beatbook.outbox);
+  }
+  function targetOf(record) { return new URLSearchParams(record.body).get("state"); }
+
+  // The button pressed becomes a field: the outbox keeps the form's fields, not its submitter.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.hasAttribute || !form.hasAttribute("data-tasking-answer") || !outboxReady()) return;
+    var button = event.submitter;
+    if (!button || button.name !== "state") return;
+    var needed = data(form, "note-required")[button.value];
+    var note = form.elements.note;
+    if (needed && note && !note.value.trim()) {
+      // Refused here, before anything is queued: the same words the server would use.
+      event.preventDefault();
+      event.stopPropagation();
+      showNoteError(form, needed);
+      return;
+    }
+    showNoteError(form, "");
+    var field = form.querySelector("input[type='hidden'][name='state']");
+    if (!field) {
+      field = document.createElement("input");
+      field.type = "hidden"; field.name = "state";
+      form.append(field);
+    }
+    field.value = button.value;
+    form.setAttribute("data-outbox-label", button.textContent.trim());
+  }, true); // before outbox.js's own listener queues the form
+
+  function showNoteError(form, message) {
+    var note = form.elements.note;
+    if (!note) return;
+    var error = form.querySelector("[data-note-phone-error]");
+    if (!error) {
+      error = document.createElement("p");
+      error.className = "field-error"; error.id = "note-phone-error";
+      error.setAttribute("data-note-phone-error", "");
+      note.parentNode.insertBefore(error, note);
+    }
+    error.textContent = message;
+    error.hidden = !message;
+    if (message) { note.setAttribute("aria-invalid", "true"); note.setAttribute("aria-describedby", error.id); note.focus(); }
+    else note.removeAttribute("aria-invalid");
+  }
+
+  function drawButtons(form, state) {
+    var moves = data(form, "moves")[state] || [];
+    var box = form.querySelector(".answer-buttons");
+    if (!box || !form.hasAttribute("data-moves")) return;
+    box.replaceChildren.apply(box, moves.map(function (move) {
+      var b = document.createElement("button");
+      b.type = "submit"; b.name = "state"; b.value = move[0]; b.textContent = move[1];
+      b.className = "button" + (move[0] === "declined" || move[0] === "cannot_do" ? " secondary" : "");
+      return b;
+    }));
+    form.hidden = moves.length === 0;
+  }
+
+  // Show the state the phone's answers lead to; once one is sent, load what the server holds.
+  function update(form) {
+    var user = document.body.dataset.user || "";
+    var action = form.getAttribute("action");
+    return window.beatbookOutbox.recordsOf(user).then(function (records) {
+      var mine = records.filter(function (r) { return r.action === action; });
+      var waiting = mine.filter(function (r) { return r.state === "waiting"; })
+        .sort(function (a, b) { return a.made - b.made; });
+      var sentNow = mine.some(function (r) { return r.state === "sent" && r.sent >= loadedAt; });
+      if (sentNow && !waiting.length && navigator.onLine) {
+        var then = form.getAttribute("data-answered-url");
+        if (then) window.location.replace(then); else window.location.reload();
+        return;
+      }
+      var server = form.getAttribute("data-server-state");
+      if (!server) return; // an offer on the list: its own list says where it is
+      var state = waiting.length ? targetOf(waiting[waiting.length - 1]) : server;
+      var label = document.querySelector("[data-state]");
+      if (label) {
+        label.textContent = data(form, "labels")[state] || state;
+        label.className = "state state-" + state;
+      }
+      var status = document.querySelector("[data-answer-status]");
+      if (status) {
+        status.hidden = !waiting.length;
+        status.textContent = waiting.length ? "Saved on this phone, will send" : "";
+      }
+      if (state !== (form.getAttribute("data-drawn") || server)) { // the page drew the server's
+        form.setAttribute("data-drawn", state);
+        drawButtons(form, state);
+      }
+    }).catch(function () {});
+  }
+
+  function watch() {
+    if (!outboxReady()) return;
+    var forms = document.querySelectorAll("form[data-tasking-answer]");
+    if (!forms.length) return;
+    var all = function () { forms.forEach(update); };
+    // outbox.js redraws its lists whenever a record is kept, sent or refused.
+    document.querySelectorAll("[data-outbox-list]").forEach(function (list) {
+      new MutationObserver(all).observe(list, { childList: true, subtree: true, attributes: true });
+    });
+    document.addEventListener("outbox:flushed", all);
+    all();
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", watch);
+  else watch();
 })();
