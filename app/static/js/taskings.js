@@ -79,6 +79,10 @@
   });
 
   // --- Answers (acknowledge, start, done, cannot do, accept, decline) via the outbox. ---
+  // The form is kept on the phone (outbox.js's queue: its UUID, its author) and sent when
+  // there is a signal, oldest first. The page shows the state the kept answers lead to and
+  // lists them (data-answer-list); once they are sent it loads what the server holds. A refused
+  // answer stays listed with the server's reason until it is discarded.
   var loadedAt = Date.now();
 
   function data(form, name) {
@@ -89,18 +93,17 @@
   }
   function targetOf(record) { return new URLSearchParams(record.body).get("state"); }
 
-  // The button pressed becomes a field: the outbox keeps the form's fields, not its submitter.
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!form.hasAttribute || !form.hasAttribute("data-tasking-answer") || !outboxReady()) return;
     var button = event.submitter;
     if (!button || button.name !== "state") return;
+    // Ours, not outbox.js's own listener (it would keep the form without the button pressed).
+    event.preventDefault();
+    event.stopPropagation();
     var needed = data(form, "note-required")[button.value];
     var note = form.elements.note;
-    if (needed && note && !note.value.trim()) {
-      // Refused here, before anything is queued: the same words the server would use.
-      event.preventDefault();
-      event.stopPropagation();
+    if (needed && note && !note.value.trim()) { // refused here, before anything is kept
       showNoteError(form, needed);
       return;
     }
@@ -113,7 +116,13 @@
     }
     field.value = button.value;
     form.setAttribute("data-outbox-label", button.textContent.trim());
-  }, true); // before outbox.js's own listener queues the form
+    var buttons = form.querySelectorAll("button");
+    buttons.forEach(function (b) { b.disabled = true; }); // one tap, one answer
+    window.beatbook.outbox.queue(form).then(updateAll, function (err) {
+      console.warn("Outbox could not keep the answer", err);
+      form.submit(); // posted as without JavaScript
+    }).then(function () { buttons.forEach(function (b) { b.disabled = false; }); });
+  }, true); // capture: before outbox.js's listener on the document
 
   function showNoteError(form, message) {
     var note = form.elements.note;
@@ -127,14 +136,18 @@
     }
     error.textContent = message;
     error.hidden = !message;
-    if (message) { note.setAttribute("aria-invalid", "true"); note.setAttribute("aria-describedby", error.id); note.focus(); }
-    else note.removeAttribute("aria-invalid");
+    if (message) {
+      note.setAttribute("aria-invalid", "true");
+      note.setAttribute("aria-describedby", error.id);
+      note.focus();
+    } else {
+      note.removeAttribute("aria-invalid");
+    }
   }
 
   function drawButtons(form, state) {
     var moves = data(form, "moves")[state] || [];
     var box = form.querySelector(".answer-buttons");
-    if (!box || !form.hasAttribute("data-moves")) return;
     box.replaceChildren.apply(box, moves.map(function (move) {
       var b = document.createElement("button");
       b.type = "submit"; b.name = "state"; b.value = move[0]; b.textContent = move[1];
@@ -144,51 +157,76 @@
     form.hidden = moves.length === 0;
   }
 
+  function listItem(record) {
+    var li = document.createElement("li");
+    li.className = "outbox-item outbox-" + record.state;
+    li.dataset.answer = record.state;
+    var what = document.createElement("span");
+    what.textContent = record.summary + " · " +
+      new Date(record.made).toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" });
+    var status = document.createElement("strong");
+    status.className = "outbox-status";
+    status.textContent = record.state === "error" ? "Not sent: " + Object.keys(record.errors || {})
+      .map(function (k) { return record.errors[k]; }).join(" ") : "Saved on this phone, will send";
+    li.append(what, " ", status);
+    if (record.state === "error") {
+      var drop = document.createElement("button");
+      drop.type = "button"; drop.className = "button secondary"; drop.textContent = "Discard";
+      drop.addEventListener("click", function () {
+        window.beatbookOutbox.remove(record.uuid).then(updateAll);
+      });
+      li.append(drop);
+    }
+    return li;
+  }
+
   // Show the state the phone's answers lead to; once one is sent, load what the server holds.
-  function update(form) {
+  function update(list) {
     var user = document.body.dataset.user || "";
-    var action = form.getAttribute("action");
+    var action = list.getAttribute("data-action");
+    var form = document.querySelector("form[data-tasking-answer][action='" + action + "']");
     return window.beatbookOutbox.recordsOf(user).then(function (records) {
-      var mine = records.filter(function (r) { return r.action === action; });
-      var waiting = mine.filter(function (r) { return r.state === "waiting"; })
+      var mine = records.filter(function (r) { return r.action === action; })
         .sort(function (a, b) { return a.made - b.made; });
+      var waiting = mine.filter(function (r) { return r.state === "waiting"; });
       var sentNow = mine.some(function (r) { return r.state === "sent" && r.sent >= loadedAt; });
       if (sentNow && !waiting.length && navigator.onLine) {
-        var then = form.getAttribute("data-answered-url");
+        var then = list.getAttribute("data-answered-url");
         if (then) window.location.replace(then); else window.location.reload();
         return;
       }
-      var server = form.getAttribute("data-server-state");
-      if (!server) return; // an offer on the list: its own list says where it is
+      var shown = mine.filter(function (r) { return r.state !== "sent"; });
+      list.replaceChildren.apply(list, shown.map(listItem));
+      list.hidden = shown.length === 0;
+      var server = form && form.getAttribute("data-server-state");
+      if (!server) return; // an offer on /tasks, or nothing left to answer
       var state = waiting.length ? targetOf(waiting[waiting.length - 1]) : server;
-      var label = document.querySelector("[data-state]");
-      if (label) {
-        label.textContent = data(form, "labels")[state] || state;
-        label.className = "state state-" + state;
-      }
+      var label = document.querySelector(".lede [data-state]");
+      label.textContent = data(form, "labels")[state] || state;
+      label.className = "state state-" + state;
       var status = document.querySelector("[data-answer-status]");
-      if (status) {
-        status.hidden = !waiting.length;
-        status.textContent = waiting.length ? "Saved on this phone, will send" : "";
-      }
+      status.hidden = !waiting.length;
+      status.textContent = waiting.length ? "Saved on this phone, will send" : "";
       if (state !== (form.getAttribute("data-drawn") || server)) { // the page drew the server's
         form.setAttribute("data-drawn", state);
         drawButtons(form, state);
       }
-    }).catch(function () {});
+    }).catch(function (err) { console.warn("Answers on this phone not shown", err); });
+  }
+  function updateAll() {
+    var lists = document.querySelectorAll("[data-answer-list]");
+    return Promise.all(Array.prototype.map.call(lists, update));
   }
 
   function watch() {
-    if (!outboxReady()) return;
-    var forms = document.querySelectorAll("form[data-tasking-answer]");
-    if (!forms.length) return;
-    var all = function () { forms.forEach(update); };
-    // outbox.js redraws its lists whenever a record is kept, sent or refused.
-    document.querySelectorAll("[data-outbox-list]").forEach(function (list) {
-      new MutationObserver(all).observe(list, { childList: true, subtree: true, attributes: true });
-    });
-    document.addEventListener("outbox:flushed", all);
-    all();
+    if (!outboxReady() || !document.querySelector("[data-answer-list]")) return;
+    document.addEventListener("outbox:flushed", updateAll);
+    if (navigator.serviceWorker) {
+      navigator.serviceWorker.addEventListener("message", function (event) {
+        if (event.data && event.data.type === "outbox-changed") updateAll();
+      });
+    }
+    updateAll();
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", watch);
   else watch();
