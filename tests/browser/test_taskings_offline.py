@@ -224,3 +224,53 @@ def test_without_javascript_the_answer_form_still_posts(browser, live_server):
         assert server_state(live_server, tasking_id) == "acknowledged"
     finally:
         context.close()
+
+
+def test_an_offer_accepted_offline_on_tasks_is_sent_when_the_signal_returns(
+    browser, page, context, live_server
+):
+    [(team_id,)] = live_server.query("SELECT home_team FROM person WHERE username = 'volunteer'")
+    start = (datetime.now() + timedelta(hours=30)).replace(second=0, microsecond=0)
+    desk, supervisor = _desk(browser, live_server)
+    try:
+        supervisor.goto("/tasks/manage")
+        where = _post(
+            supervisor,
+            "/tasks/manage",
+            {
+                "kind": "leaflet_drop",
+                "title": "Leaflets for the spring fair",
+                "details": "",
+                "team": str(team_id),
+                "place_kind": "area",
+                "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
+                "ends_at": (start + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+                "priority": "routine",
+                "mode": "offer",
+                "places_wanted": "1",
+            },
+        )
+    finally:
+        desk.close()
+    tasking_id = int(where.rsplit("/", 1)[1])
+    sign_in(page, "volunteer")
+    controlled_by_service_worker(page)
+    page.goto("/tasks")
+    offer = page.locator("[data-section=offers] article", has_text="Leaflets for the spring fair")
+    context.set_offline(True)
+    try:
+        offer.get_by_role("button", name="Accept").click()
+        expect(offer.locator("[data-answer-list] li[data-answer=waiting]")).to_contain_text(
+            "Saved on this phone, will send"
+        )
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    finally:
+        context.set_offline(False)
+    mine = page.locator("[data-section=mine] article", has_text="Leaflets for the spring fair")
+    expect(mine).to_contain_text("Accepted")
+    [(state,)] = live_server.query(
+        "SELECT a.state FROM tasking_assignment a JOIN person p ON p.id = a.person "
+        "WHERE a.tasking = ? AND p.username = 'volunteer'",
+        tasking_id,
+    )
+    assert state == "accepted"
