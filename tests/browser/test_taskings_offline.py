@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from playwright.sync_api import Error, expect
 
 from tests.browser.conftest import PHONE, controlled_by_service_worker, sign_in
+from tests.browser.test_accessibility import violations
 
 
 def _desk(browser, live_server):
@@ -274,3 +275,32 @@ def test_an_offer_accepted_offline_on_tasks_is_sent_when_the_signal_returns(
         tasking_id,
     )
     assert state == "accepted"
+
+
+def test_the_answers_kept_and_the_done_group_have_no_accessibility_violations(browser, live_server):
+    tasking_id = make_tasking(browser, live_server, "Newsletter drop checked by axe")
+    context = browser.new_context(
+        base_url=live_server.url, viewport=PHONE, is_mobile=True, has_touch=True, bypass_csp=True
+    )
+    try:
+        page = context.new_page()
+        sign_in(page, "pcso")
+        page.goto(f"/tasks/{tasking_id}")
+        context.set_offline(True)
+        try:
+            page.get_by_role("button", name="Acknowledge").click()
+            page.get_by_label("Note").fill("Could not get in")
+            page.get_by_role("button", name="Cannot do").click()
+            expect(page.locator(".lede [data-state]")).to_have_text("Cannot do")
+            expect(page.locator("[data-answer-list] li")).to_have_count(2)
+            assert violations(page) == []
+        finally:
+            context.set_offline(False)
+        page.wait_for_url(f"**/tasks/{tasking_id}?answered=1")
+        page.goto("/tasks")
+        finished = page.locator("[data-section=finished]")
+        finished.locator("summary").click()
+        expect(finished.get_by_role("link", name="Newsletter drop checked by axe")).to_be_visible()
+        assert violations(page) == []
+    finally:
+        context.close()
