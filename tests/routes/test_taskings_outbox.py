@@ -3,6 +3,7 @@ finished taskings apart from the open ones on /tasks."""
 
 from __future__ import annotations
 
+import threading
 import uuid
 
 from app.tables.taskings import TaskingAssignment, TaskingEvent
@@ -162,3 +163,23 @@ def test_done_taskings_sit_apart_from_open_ones_on_tasks(as_role):
     # Open work comes first on the page.
     sections = [s["data-section"] for s in page.select("[data-section]")]
     assert sections.index("mine") < sections.index("finished")
+
+
+def test_a_double_tap_sent_at_the_same_instant_is_stored_once(as_role):
+    pcso, tasking_id = assigned_to_pcso(as_role)
+    second = as_role("pcso", person=pcso.person)  # the same person, another connection
+    record = str(uuid.uuid4())
+    barrier = threading.Barrier(2)
+    codes = []
+
+    def tap(session):
+        barrier.wait()
+        codes.append(send(session, tasking_id, "acknowledged", record).status_code)
+
+    threads = [threading.Thread(target=tap, args=(s,)) for s in (pcso, second)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(codes) == [200, 201]
+    assert events(tasking_id) == ["created", "assigned", "acknowledged"]
