@@ -22,6 +22,7 @@ from app.clock import LOCAL_TIME
 from app.database import insert_shared, snapshot
 from app.forms import Choice, Date, Form, FormErrors, Text
 from app.tables.audit import AuditEntry
+from app.tables.people import Person
 
 
 class Operation(StrEnum):
@@ -103,6 +104,52 @@ class AuditPage:
     errors: FormErrors
 
 
+def _who(text: str, people: list[dict]):
+    """Entries by anyone whose display name or username holds `text` (case ignored), or made
+    under `text` as the username typed (a failed sign-in has no person). The picker's
+    "Demo PCSO (pcso)" names the username in brackets: that one person."""
+    wanted = " ".join(text.casefold().split())
+    if wanted.endswith(")") and "(" in wanted:
+        username = wanted[wanted.rindex("(") + 1 : -1].strip()
+        found = [p for p in people if p["username"].casefold() == username]
+        typed = username
+    else:
+        found = [
+            p
+            for p in people
+            if wanted in p["username"].casefold()
+            or wanted in " ".join(p["display_name"].casefold().split())
+        ]
+        typed = wanted
+    # A sign-in is written with no actor, under the username: match both.
+    usernames = sorted({typed[:60], *(p["username"] for p in found)})
+    where = AuditEntry.actor_username.is_in(usernames)
+    if found:
+        where = where | AuditEntry.actor.is_in([p["id"] for p in found])
+    return where
+
+
+def record_type_label(record_type: str) -> str:
+    """An internal record type as people read it: 'home_visit' -> 'Home visit'."""
+    words = record_type.replace("_", " ").replace("-", " ").strip()
+    return words[:1].upper() + words[1:]
+
+
+async def search_choices(actor: Actor) -> dict[str, list[tuple[str, str]]]:
+    """What the audit page offers to choose: the record types in the log (by their labels)
+    and the people (display name and username) for the "who" picker."""
+    async with snapshot():
+        types = await AuditEntry.select(AuditEntry.record_type).distinct()
+        people = await Person.select(Person.username, Person.display_name).order_by(
+            Person.display_name
+        )
+    names = sorted({r["record_type"] for r in types if r["record_type"]}, key=record_type_label)
+    return {
+        "record_types": [(t, record_type_label(t)) for t in names],
+        "people": [(p["username"], f"{p['display_name']} ({p['username']})") for p in people],
+    }
+
+
 async def search(actor: Actor, filters: Mapping[str, Any], page_number: int = 1) -> AuditPage:
     """Entries matching the filters (as the page's query string gives them): no entries and
     the errors when a filter is wrong. Reading the log changes nothing in it."""
@@ -112,7 +159,9 @@ async def search(actor: Actor, filters: Mapping[str, Any], page_number: int = 1)
         return AuditPage([], False, page_number, errors)
     query = AuditEntry.select().order_by(AuditEntry.id, ascending=False)
     if values["person"]:
-        query = query.where(AuditEntry.actor_username == values["person"].lower())
+        async with snapshot():
+            people = await Person.select(Person.id, Person.username, Person.display_name)
+        query = query.where(_who(values["person"], people))
     if values["record_type"]:
         query = query.where(AuditEntry.record_type == values["record_type"])
     if values["record_id"]:

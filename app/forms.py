@@ -23,7 +23,7 @@ import math
 import re
 import uuid as uuidlib
 from collections.abc import Iterable, Mapping
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from enum import Enum
 from typing import Any, ClassVar
 
@@ -271,6 +271,35 @@ class Week(Field):
             return iso_week(text)
         except ValueError as exc:
             raise Invalid(self.message) from exc
+
+
+def week_value(monday: date) -> str:
+    """The Monday of a week as the week's name: 2026-11-23 -> '2026-W48'."""
+    year, week, _ = monday.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def week_choices(today: date, count: int = 26, chosen: str = "") -> list[tuple[str, str]]:
+    """The recent weeks to choose from (a select works in every browser; <input type=week>
+    does not): this week and the `count - 1` before it, newest first, as ('2026-W48',
+    'Week of 23 Nov 2026'). A week named in the address (?week=2026-W10) and not among them
+    is offered too, so the filter still shows what it filters."""
+    this_monday = today - timedelta(days=today.weekday())
+    mondays = [this_monday - timedelta(weeks=n) for n in range(count)]
+    try:
+        named = iso_week(chosen) if chosen else None
+    except ValueError:
+        named = None
+    if named is not None and named not in mondays:
+        mondays = sorted([*mondays, named], reverse=True)
+    return [
+        (
+            week_value(m),
+            ("This week, from " if m == this_monday else "Week of ")
+            + m.strftime("%d %b %Y").lstrip("0"),
+        )
+        for m in mondays
+    ]
 
 
 class Uuid(Field):

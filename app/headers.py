@@ -57,11 +57,16 @@ HEADERS = {
 }
 
 
-@lru_cache(maxsize=1)
-def _policy() -> str:
+@lru_cache(maxsize=2)
+def _policy(worker: bool = False) -> str:
     from app.maps import tile_origin  # the settings are read once, at the first response
 
-    return csp_with_tiles(tile_origin())
+    policy = csp_with_tiles(tile_origin())
+    if worker and tile_origin():
+        # The service worker fetches the tiles it keeps for today's plan (app/static/sw.js);
+        # pages never fetch them (an image is not a fetch), so only its policy allows it.
+        policy = policy.replace("connect-src 'self'", f"connect-src 'self' {tile_origin()}")
+    return policy
 
 
 # Browsers that have seen this over https keep to https for a year, subdomains too.
@@ -148,7 +153,7 @@ async def security_headers(message: Message, scope: Scope) -> None:
         del headers[_TEMPLATE_HEADER]
     for key, value in HEADERS.items():
         headers[key] = value
-    headers["content-security-policy"] = _policy()
+    headers["content-security-policy"] = _policy(scope["path"] == "/sw.js")
     if scope.get("scheme") == "https":
         headers["strict-transport-security"] = HSTS
     status = message["status"]

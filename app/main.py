@@ -22,6 +22,7 @@ from app.errors import HANDLERS, know_the_viewer
 from app.headers import note_template, security_headers
 from app.routes import discover_controllers
 from app.settings import APP_DIR, get_settings
+from app.shifts.loop import shifts_lifespan
 from app.taskings.sender import sender_lifespan
 from app.templating import configure_jinja
 from app.web import REQUEST_MAX_BODY_SIZE, ids_in_range, provide_actor
@@ -88,7 +89,7 @@ def create_app() -> Litestar:
         ),
         plugins=[HTMXPlugin()],
         exception_handlers=HANDLERS,  # type: ignore[arg-type]
-        lifespan=[database_lifespan, sender_lifespan],
+        lifespan=[database_lifespan, sender_lifespan, shifts_lifespan],
         openapi_config=None,
         debug=False,
         state={"version": __version__},

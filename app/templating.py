@@ -61,7 +61,13 @@ def _nav_for(app, user) -> list[dict]:
             continue
         path = app.route_reverse(item.route)
         shown.append(
-            {"label": item.label, "path": path, "icon": item.icon, "primary": item.primary}
+            {
+                "label": item.label,
+                "path": path,
+                "icon": item.icon,
+                "primary": item.primary,
+                "route": item.route,  # the key of its count of what waits (app/home/waiting)
+            }
         )
     return shown
 

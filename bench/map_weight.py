@@ -33,6 +33,7 @@ WITH_MAP = [
     ("pcso", "/plan"),
     ("supervisor", "/plan/demand"),
     ("supervisor", "/tasks/manage/new"),
+    ("pcso", "/problems/1"),
 ]
 
 

@@ -189,3 +189,18 @@ def test_iso_weeks_that_do_not_exist_are_refused():
 
     assert Weekly.parse({"week": "2026-W47"}) == ({"week": date(2026, 11, 16)}, {})
     assert Weekly.parse({"week": "2026-W54"})[1] == {"week": "Enter a week, like 2026-W47"}
+
+
+def test_week_choices_are_recent_weeks_newest_first_and_keep_a_named_older_week():
+    from app.forms import week_choices
+
+    weeks = week_choices(date(2026, 12, 2), count=3)
+    assert weeks == [
+        ("2026-W49", "This week, from 30 Nov 2026"),
+        ("2026-W48", "Week of 23 Nov 2026"),
+        ("2026-W47", "Week of 16 Nov 2026"),
+    ]
+    older = week_choices(date(2026, 12, 2), count=3, chosen="2026-W10")
+    assert [v for v, _ in older] == ["2026-W49", "2026-W48", "2026-W47", "2026-W10"]
+    assert week_choices(date(2026, 12, 2), count=3, chosen="2026-W99") == weeks
+    assert week_choices(date(2026, 12, 2), count=3, chosen="2026-W48") == weeks

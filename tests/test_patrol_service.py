@@ -414,3 +414,85 @@ def test_tell_patrollers_with_nobody_to_tell_makes_no_tasking():
     assert sync(notify.tell_patrollers(sup, plan)) is None
     assert sync(Tasking.count()) == 0 and sync(PushMessage.count()) == 0
     assert sync(AuditEntry.count()) == 0
+
+
+def test_withdrawing_tells_the_people_and_takes_the_plan_off_today_and_compliance():
+    team = make_team("Abbey")
+    sup = make_actor("supervisor", home_team=team.id)
+    pcso = make_actor("pcso", home_team=team.id)
+    plan_id = published(sup, team, pcso, places=(("School gates", SCHOOL), ("Shops", SHOPS)))
+    first = sync(PatrolPoint.objects().order_by(PatrolPoint.position).first())
+    assert check_in(pcso, first.id, near(SCHOOL, 10)).created
+    _, people = sync(compliance.report(sup, team.id, compliance.this_monday()))
+    assert people[pcso.display_name].points == 2  # counted while published
+
+    assert sync(plans.withdraw(sup, plan_id)) is True
+    plan = sync(PatrolPlan.objects().where(PatrolPlan.id == plan_id).first())
+    assert plan.status == PlanState.WITHDRAWN and plan.withdrawn_at is not None
+    # Told: their patrol tasking is cancelled, and the push queue has a message saying so.
+    [tasking] = sync(Tasking.objects())
+    assert tasking.id == plan.tasking and tasking.cancelled
+    [part] = sync(TaskingAssignment.objects())
+    assert part.state == State.CANCELLED
+    kinds = [m.kind for m in sync(PushMessage.objects().order_by(PushMessage.id))]
+    assert kinds == ["assigned", "cancelled"]
+    assert {m.person for m in sync(PushMessage.objects())} == {pcso.id}
+    # Not today's plan; the phone says it was withdrawn; no check-in there any more.
+    assert sync(checkin.today(pcso)) == []
+    assert [p["id"] for p in sync(checkin.withdrawn_today(pcso))] == [plan_id]
+    second = sync(PatrolPoint.objects().order_by(PatrolPoint.position, ascending=False).first())
+    with pytest.raises(NotFound):
+        check_in(pcso, second.id, near(SHOPS, 10))
+    # Not counted in compliance.
+    rows, people = sync(compliance.report(sup, team.id, compliance.this_monday()))
+    assert rows == [] and pcso.display_name not in people
+    assert (
+        sync(
+            AuditEntry.count().where(
+                (AuditEntry.record_type == "patrol-plan") & (AuditEntry.detail == "withdrawn")
+            )
+        )
+        == 1
+    )
+    # Again: nothing changes, nobody is told twice.
+    assert sync(plans.withdraw(sup, plan_id)) is False
+    assert sync(PushMessage.count()) == 2
+
+
+def test_a_draft_cannot_be_withdrawn_and_a_missing_plan_is_not_found():
+    from app.outcomes import Refused
+
+    team = make_team()
+    sup = make_actor("supervisor")
+    plan_id = draft(sup, team)
+    with pytest.raises(Refused):
+        sync(plans.withdraw(sup, plan_id))
+    assert sync(PatrolPlan.objects().where(PatrolPlan.id == plan_id).first()).status == "draft"
+    with pytest.raises(NotFound):
+        sync(plans.withdraw(sup, 999999))
+
+
+def test_withdrawing_a_plan_published_before_its_tasking_was_kept_finds_the_tasking():
+    team = make_team()
+    sup = make_actor("supervisor")
+    officer = make_actor("officer", home_team=team.id)
+    plan_id = published(sup, team)  # a whole-team plan
+    sync(PatrolPlan.update({PatrolPlan.tasking: None}).where(PatrolPlan.id == plan_id))
+    assert sync(plans.withdraw(sup, plan_id))
+    assert sync(Tasking.objects().first()).cancelled
+    assert sync(PushMessage.count().where(PushMessage.kind == "cancelled")) == 1
+    assert [p["id"] for p in sync(checkin.withdrawn_today(officer))] == [plan_id]
+
+
+def test_an_old_plan_never_takes_another_plans_tasking_when_withdrawn():
+    team = make_team()
+    sup = make_actor("supervisor")
+    one, two = make_actor("pcso", home_team=team.id), make_actor("pcso", home_team=team.id)
+    first = published(sup, team, one)
+    second = published(sup, team, two)  # the same team and shift, for someone else
+    sync(PatrolPlan.update({PatrolPlan.tasking: None}).where(PatrolPlan.id == first))
+    assert sync(plans.withdraw(sup, first))
+    kept = sync(PatrolPlan.objects().where(PatrolPlan.id == second).first()).tasking
+    assert not sync(Tasking.objects().where(Tasking.id == kept).first()).cancelled
+    [cancelled] = sync(PushMessage.objects().where(PushMessage.kind == "cancelled"))
+    assert cancelled.person == one.id

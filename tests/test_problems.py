@@ -26,7 +26,7 @@ from app.tables.patrol import PatrolPoint
 from app.tables.problems import Problem, ProblemAction
 from app.tables.taskings import Tasking, TaskingAssignment
 from app.taskings import service as taskings
-from tests.factories import actor_of, make_actor, make_person, make_team
+from tests.factories import actor_of, make_actor, make_person, make_team, make_vetting
 from tests.helpers import sync
 
 CENTRE = (52.9225, -1.4746)
@@ -341,7 +341,6 @@ def test_a_volunteer_sees_only_their_areas_place_and_theme_problems_and_their_ac
     for problem_id, owner_kind, owner in (
         (place, "volunteer", volunteer_person.id),
         (place, "staff", pcso.id),
-        (victim, "volunteer", volunteer_person.id),
     ):
         _, errors = sync(
             service.add_action(
@@ -359,6 +358,23 @@ def test_a_volunteer_sees_only_their_areas_place_and_theme_problems_and_their_ac
             )
         )
         assert not errors
+    # A victim problem's action cannot be given to a volunteer at all (police only).
+    refused_id, refused = sync(
+        service.add_action(
+            pcso,
+            victim,
+            {
+                "title": "Check on them",
+                "owner_kind": "volunteer",
+                "owner_person": volunteer_person.id,
+                "owner_agency": None,
+                "due_on": date.today() + timedelta(days=3),
+                "make": "",
+                "plan": None,
+            },
+        )
+    )
+    assert refused_id is None and "police roles only" in refused["owner_kind"]
     listed = sync(search.search(volunteer, {}))["rows"]
     assert {r["id"] for r in listed} == {place, theme}
     page = sync(service.page(volunteer, place))
@@ -372,7 +388,7 @@ def test_a_volunteer_sees_only_their_areas_place_and_theme_problems_and_their_ac
         sync(service.people(volunteer, victim))
     mine_actions = sync(service.my_actions(volunteer))
     titles = {a["problem"]: a["problem_title"] for a in mine_actions}
-    assert titles == {place: "Place problem", victim: None}  # given to them, problem not shown
+    assert titles == {place: "Place problem"}
     near = sync(panel.problems_near(volunteer, *CENTRE, 300))
     assert [p["id"] for p in near] == [place]
     assert {p["id"] for p in sync(panel.problems_near(pcso, *CENTRE, 300))} == {place, victim}
@@ -598,3 +614,34 @@ def test_search_by_state_kind_owner_and_text_and_the_csv_is_safe():
     assert ids(area=team.id) == {first, second}
     text = sync(search.problems_csv(pcso, {}))
     assert "'=HYPERLINK(bad)" in text and "Drug dealing at the park" in text
+
+
+def test_a_volunteers_action_is_offered_to_them_only_with_a_title_that_tells_nothing():
+    """Issue 12 on problems' offers: the action's words are in the details (seen on
+    acceptance), the title names only the kind, and other volunteers are not asked."""
+    team = make_team("Abbey", *CENTRE)
+    supervisor = make_actor("supervisor", home_team=team.id)
+    owner = make_person("volunteer", home_team=team.id)
+    other = make_person("volunteer", home_team=team.id)
+    year = date.today() + timedelta(days=365)
+    for fit in (owner, other):  # both could be offered a patrol: only the owner is asked
+        make_vetting(fit, "initial", conflict_resolution=year, risk_management=year)
+    problem_id = new_problem(supervisor, team)
+    add_place(supervisor, problem_id, "The parade", *CENTRE)
+    words = "Check on the shopkeeper at 12 Abbey Road after the assault"
+    action_id, errors = action(
+        problem_id,
+        supervisor,
+        title=words,
+        owner_kind="volunteer",
+        owner_person=owner.id,
+        make="tasking",
+    )
+    assert not errors
+    stored = sync(ProblemAction.select().where(ProblemAction.id == action_id).first())
+    tasking = sync(Tasking.select().where(Tasking.id == stored["tasking_id"]).first())
+    assert tasking["title"].startswith("Problem-solving action") and "Abbey" not in tasking["title"]
+    assert words in tasking["details"]
+    parts = sync(TaskingAssignment.select().where(TaskingAssignment.tasking == tasking["id"]))
+    assert [(p["person"], p["state"]) for p in parts] == [(owner.id, "offered")]
+    assert other.id not in {p["person"] for p in parts}

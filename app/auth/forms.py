@@ -24,3 +24,19 @@ class SignInForm(Form):
         values["username"] = values["username"].lower()[:60]
         if not values["password"]:
             errors.add("password", "Enter your password")
+
+
+class ChangePasswordForm(Form):
+    """Changing one's own password: the current one, and the new one twice."""
+
+    current = Secret()
+    new = Secret()
+    again = Secret()
+
+    def check(self, values, errors) -> None:
+        if not values["current"]:
+            errors.add("current", "Enter your current password")
+        if not values["new"]:
+            errors.add("new", "Enter a new password")
+        elif values["again"] != values["new"]:
+            errors.add("again", "Enter the same new password twice")

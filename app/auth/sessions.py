@@ -41,6 +41,8 @@ class Viewer:
     # A volunteer without current initial vetting: they may use only their own profile (and
     # sign in and out) until they have finished joining (app/access.py).
     still_joining: bool = False
+    # An admin reset their password: every page sends them to change it first.
+    must_change_password: bool = False
 
     @property
     def is_police(self) -> bool:
@@ -82,14 +84,31 @@ async def end_session(session_id: int) -> None:
     await UserSession.delete().where(UserSession.id == session_id)
 
 
-async def end_sessions_of(person_id: int) -> None:
-    """Sign someone out everywhere (deactivation, password reset)."""
-    await UserSession.delete().where(UserSession.person == person_id)
+async def end_sessions_of(person_id: int, keep: int | None = None) -> None:
+    """Sign someone out everywhere (deactivation, password reset), or everywhere but the
+    session `keep` (their own change of password)."""
+    where = UserSession.person == person_id
+    if keep is not None:
+        where = where & (UserSession.id != keep)
+    await UserSession.delete().where(where)
+
+
+# Where someone whose password an admin reset may go before changing it (and nowhere else).
+CHANGE_PASSWORD_PATH = "/account/password"  # noqa: S105 - a path, not a password
+OPEN_BEFORE_CHANGE = (
+    "/static/",
+    "/login",
+    "/logout",
+    "/healthz",
+    "/sw.js",
+    "/manifest",
+    "/offline",
+)
 
 
 VIEWER_QUERY = """
 SELECT s.id, s.last_seen_at, s.expires_at, p.id AS person_id, p.username, p.display_name,
-       p.role, p.collar_number, p.home_team AS home_team_id, p.active,
+       p.role, p.collar_number, p.home_team AS home_team_id, p.active, p.must_change_password,
        v.id AS profile_id, v.vetting, v.initial_vetting_expires_on, v.full_vetting_expires_on
 FROM user_session s JOIN person p ON p.id = s.person
 LEFT JOIN volunteer_profile v ON v.person = p.id
@@ -125,6 +144,7 @@ async def viewer_for_token(token: str) -> Viewer | None:
         # The same query brings the vetting: no second query per request.
         still_joining=role == Role.VOLUNTEER
         and still_joining(row if row["profile_id"] is not None else None),
+        must_change_password=bool(row["must_change_password"]),
     )
 
 
@@ -179,9 +199,39 @@ class SessionMiddleware(ASGIMiddleware):
         token = _cookie(scope, COOKIE_NAME)
         if token and not scope["path"].startswith("/static/"):
             scope["user"] = await viewer_for_token(token)
+        user = scope["user"]
+        if user is not None and user.must_change_password and not _open_before_change(scope):
+            await _to_change_page(scope, send)
+            return
         if cookie_is_secure(scope.get("scheme", "http")) and not cookies_always_secure():
             send = _csrf_cookie_made_secure(send)
         await next_app(scope, receive, send)
+
+
+def _open_before_change(scope: Scope) -> bool:
+    path = scope["path"]
+    return path == CHANGE_PASSWORD_PATH or path.startswith(OPEN_BEFORE_CHANGE)
+
+
+async def _to_change_page(scope: Scope, send: Send) -> None:
+    """Every other route: a page goes to the change page; a script (the phone's outbox, which
+    keeps its records on a 403) is told why."""
+    accept = b""
+    for key, value in scope.get("headers", []):
+        if key == b"accept":
+            accept = value
+    if b"application/json" in accept and b"text/html" not in accept:
+        body = b'{"detail":"Change your password first"}'
+        headers = [(b"content-type", b"application/json")]
+        status = 403
+    else:
+        body = b""
+        location = CHANGE_PASSWORD_PATH.encode()
+        headers = [(b"location", location), (b"hx-redirect", location)]
+        status = 303
+    headers += [(b"content-length", str(len(body)).encode()), (b"cache-control", b"no-store")]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
 
 
 def _csrf_cookie_made_secure(send: Send) -> Send:

@@ -12,6 +12,7 @@ import uuid
 from datetime import timedelta
 
 from app.actor import actor_for
+from app.agencies.service import find_by_name
 from app.roles import Role
 from app.tables.agencies import PartnerAgency
 from app.tables.places import TeamArea
@@ -96,9 +97,12 @@ async def load(ctx) -> None:
     home = ctx.made["home_team"]
     await TeamArea.update({TeamArea.households: 6200}).where(TeamArea.id == home.id)
     for name, kind, area, how in AGENCIES:
-        await PartnerAgency(
-            name=name, kind=kind, area=home.id if area else None, how_to_refer=how
-        ).save()
+        values = {"kind": kind, "area": home.id if area else None, "how_to_refer": how}
+        same = await find_by_name(name)  # agencies are unique by name (the log's demo adds one)
+        if same:
+            await PartnerAgency.update(values).where(PartnerAgency.id == same["id"])
+        else:
+            await PartnerAgency(name=name, **values).save()
     people = ctx.made["people"]
     for n, (role, address, days_ago, answers, decisions) in enumerate(VISITS):
         actor = actor_for(people[role])

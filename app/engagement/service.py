@@ -204,15 +204,26 @@ async def _key_individual_choices(team_id: int | None, active_only: bool) -> lis
     return [(k["id"], k["name"]) for k in await small_read(query)]
 
 
-async def quick_log_context(actor: Actor) -> dict[str, Any]:
-    """What the quick-log form needs (the home page includes it too): the kinds, topics, the
-    active key individuals of the actor's home team (police roles only), and a new UUID for the
-    record."""
-    team = actor.home_team_id if actor.is_police else None  # police roles only
+async def quick_log_context(actor: Actor, *, key_individuals: bool = False) -> dict[str, Any]:
+    """What the quick-log form needs: the kinds, topics and a new UUID for the record; with
+    `key_individuals` (the log page, sent no-store), also the active key individuals of the
+    actor's home team for police roles, and that look is audited. The home screen, which a
+    phone keeps until sign-out, lists no named key individuals (issue 12)."""
+    team = actor.home_team_id if actor.is_police and key_individuals else None
+    named = await _key_individual_choices(team, active_only=True)
+    if named:
+        # A look: its entry shares a commit (no transaction of its own; app/audit.py).
+        await record(
+            actor,
+            Operation.CONSULTATION,
+            "key-individual",
+            f"team:{team}",
+            detail=f"{len(named)} key individuals listed in the log form",
+        )
     return {
         "kinds": KINDS,
         "topics": TOPICS,
-        "key_individuals": await _key_individual_choices(team, active_only=True),
+        "key_individuals": named,
         "new_uuid": str(uuid_module.uuid4()),
     }
 

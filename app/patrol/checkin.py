@@ -69,12 +69,20 @@ async def today(actor: Actor, here: tuple[float, float] | None = None) -> list[d
             for p in points:
                 p["check_in"] = done.get(p["id"])
                 p["is_next"] = p["id"] == next_id
+                # Where the server knows no position, a reason is needed (the phone's script
+                # shows or hides the box as its position comes and goes).
+                p["needs_reason"] = decide((p["lat"], p["lng"]), here).needs_reason
                 if here:
                     metres = distance_m(*here, p["lat"], p["lng"])
                     p["distance"] = describe_distance(metres)
                     p["direction"] = compass(*here, p["lat"], p["lng"])
             views.append({"plan": plan, "points": points, "done": len(done), "total": len(points)})
     return views
+
+
+async def withdrawn_today(actor: Actor) -> list[dict]:
+    """The actor's plans of today that were published, then withdrawn: the phone says so."""
+    return await todays_plans(actor, state=PlanState.WITHDRAWN)
 
 
 async def _patrolled_point(actor: Actor, point_id: int) -> PatrolPoint:

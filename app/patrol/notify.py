@@ -1,4 +1,5 @@
-"""Publishing a patrol plan tells the people who will walk it: a patrol tasking, pushed."""
+"""Publishing a patrol plan tells the people who will walk it: a patrol tasking, pushed.
+Withdrawing it cancels that tasking, which tells them the same way."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from app.roles import POLICE
 from app.tables.patrol import PatrolPlan
 from app.tables.people import Person, PersonTeam
 from app.tables.places import TeamArea
+from app.tables.taskings import Tasking, TaskingAssignment
 from app.taskings import service
 
 
@@ -51,3 +53,36 @@ async def tell_patrollers(actor: Actor, plan: PatrolPlan) -> int | None:
         "places_wanted": 1,
     }
     return await service.create(actor, values, people)
+
+
+async def _plans_tasking(plan: PatrolPlan) -> int | None:
+    """The patrol tasking publishing made: kept on the plan, or (a plan published before it
+    was kept) the patrol tasking for the same team and shift."""
+    if plan.tasking:
+        return plan.tasking
+    kept = await PatrolPlan.select(PatrolPlan.tasking).where(PatrolPlan.tasking.is_not_null())
+    query = Tasking.select(Tasking.id).where(
+        (Tasking.kind == "patrol")
+        & (Tasking.team == plan.team)
+        & (Tasking.starts_at == plan.shift_start)
+        & (Tasking.ends_at == plan.shift_end)
+        & (Tasking.cancelled == False)  # noqa: E712
+        & Tasking.id.not_in([r["tasking"] for r in kept] or [0])  # another plan's
+    )
+    if plan.assignee:  # a plan for one person: a tasking assigned to them
+        theirs = await TaskingAssignment.select(TaskingAssignment.tasking).where(
+            TaskingAssignment.person == plan.assignee
+        )
+        query = query.where(Tasking.id.is_in([r["tasking"] for r in theirs] or [0]))
+    found = await query.order_by(Tasking.id, ascending=False).first()
+    return found["id"] if found else None
+
+
+async def tell_withdrawn(actor: Actor, plan: PatrolPlan) -> int | None:
+    """Cancel the plan's patrol tasking, in the caller's transaction: everyone still on it is
+    told through the push queue, and the tasking leaves their open list. Returns its id."""
+    tasking = await _plans_tasking(plan)
+    if tasking is not None:
+        when = f"{plan.day:%A} {hhmm(plan.shift_start)} to {hhmm(plan.shift_end)}"
+        await service.cancel(actor, tasking, f"Patrol plan for {when} withdrawn")
+    return tasking

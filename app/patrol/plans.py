@@ -15,7 +15,7 @@ from app.audit import Operation
 from app.database import atomic, snapshot
 from app.forms import FormErrors
 from app.geo import walking_order
-from app.outcomes import NotFound
+from app.outcomes import NotFound, Refused
 from app.patrol import notify
 from app.patrol.demand import suggested_window, team_demand
 from app.patrol.forms import PointForm
@@ -88,6 +88,8 @@ async def suggestions(plan: PatrolPlan) -> list[dict]:
         offered.append(
             {
                 "place": place,
+                # Said plainly: "Tuesday 14:00 to 14:30" (the day the window falls on).
+                "when": f"{start.astimezone(LOCAL):%A} {hhmm(start)} to {hhmm(end)}",
                 "label": place.label[:120],
                 "lat": f"{place.lat:.6f}",
                 "lng": f"{place.lng:.6f}",
@@ -308,8 +310,31 @@ async def publish(actor: Actor, plan_id: int) -> FormErrors:
             {PatrolPlan.status: PlanState.PUBLISHED, PatrolPlan.published_at: datetime.now(UTC)}
         ).where(PatrolPlan.id == plan.id)
         await audit.record(actor, Operation.ALTERATION, "patrol-plan", plan.id, detail="published")
-        await notify.tell_patrollers(actor, plan)
+        tasking = await notify.tell_patrollers(actor, plan)
+        await PatrolPlan.update({PatrolPlan.tasking: tasking}).where(PatrolPlan.id == plan.id)
     return errors
+
+
+NOT_PUBLISHED = "Only a published plan can be withdrawn: a draft is simply not published"
+
+
+async def withdraw(actor: Actor, plan_id: int) -> bool:
+    """Withdraw a published plan: it is no longer today's plan on anyone's phone and its points
+    are no longer counted in compliance; the people who walk it are told (their patrol tasking
+    is cancelled, pushed), in one transaction. Withdrawing again changes nothing. Returns
+    whether it was withdrawn now; raises NotFound, and Refused for a draft."""
+    async with atomic():
+        plan = await _plan(plan_id)
+        if plan.status == PlanState.WITHDRAWN:
+            return False
+        if plan.status != PlanState.PUBLISHED:
+            raise Refused(NOT_PUBLISHED)
+        await PatrolPlan.update(
+            {PatrolPlan.status: PlanState.WITHDRAWN, PatrolPlan.withdrawn_at: datetime.now(UTC)}
+        ).where(PatrolPlan.id == plan.id)
+        await audit.record(actor, Operation.ALTERATION, "patrol-plan", plan.id, detail="withdrawn")
+        await notify.tell_withdrawn(actor, plan)
+    return True
 
 
 async def copy(
@@ -379,9 +404,11 @@ async def _copy_plan(plan: PatrolPlan, days: list[date], by: int) -> list[int]:
 # What a person patrols ----------------------------------------------------------------------
 
 
-async def todays_plans(actor: Actor, today: date | None = None) -> list[dict]:
+async def todays_plans(
+    actor: Actor, today: date | None = None, state: PlanState = PlanState.PUBLISHED
+) -> list[dict]:
     """Published plans for this person today (and last night's, past midnight): theirs, or
-    their teams' whole-team plans."""
+    their teams' whole-team plans (with `state`: those withdrawn, say)."""
     today = today or datetime.now(LOCAL).date()
     mine = PatrolPlan.assignee == actor.id
     if teams := await actor.team_ids():
@@ -392,7 +419,7 @@ async def todays_plans(actor: Actor, today: date | None = None) -> list[dict]:
         )
         .where(
             mine
-            & (PatrolPlan.status == PlanState.PUBLISHED)
+            & (PatrolPlan.status == state)
             & (PatrolPlan.day >= today - timedelta(days=1))
             & (PatrolPlan.day <= today)
         )

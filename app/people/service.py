@@ -246,7 +246,10 @@ async def reset_password(actor: Actor, person_id: int, password: str) -> FormErr
             errors.add("password", problem)
             return errors
         await limits.forget_account(person.username)  # "ask your supervisor to reset it"
-        await Person.update({Person.password_hash: password_hash}).where(Person.id == person_id)
+        # A temporary password: changed at the next sign-in (every page asks for that first).
+        await Person.update(
+            {Person.password_hash: password_hash, Person.must_change_password: True}
+        ).where(Person.id == person_id)
         await end_sessions_of(person_id)
         await audit.record(
             actor, Operation.ALTERATION, "person", person_id, detail="password reset"

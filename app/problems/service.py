@@ -34,6 +34,7 @@ from app.problems.forms import (
     NewProblemForm,
     lines,
 )
+from app.problems.maps import problem_map
 from app.problems.powers import powers_of_problem
 from app.roles import Role
 from app.tables.agencies import PartnerAgency
@@ -58,6 +59,7 @@ from app.tables.taskings import Tasking
 from app.tables.visits import HomeVisit, Referral
 from app.taskings import service as taskings
 from app.taskings.followups import tasking_states
+from app.taskings.kinds import KINDS
 
 STAFF = (Role.PCSO, Role.OFFICER, Role.SUPERVISOR)
 POLICE_ONLY = (ProblemKind.VICTIM, ProblemKind.OFFENDER)
@@ -300,6 +302,7 @@ async def page(actor: Actor, problem_id: int, *, assess: bool = True) -> dict:
         }
         if whole:
             found.update(await _police_part(actor, problem, areas, places, assess))
+        found["map"] = await problem_map(problem, areas, places, whole)
     if whole and problem["kind"] in POLICE_ONLY:
         await record(actor, Operation.CONSULTATION, "problem", problem_id, detail="page")
     return found
@@ -448,8 +451,15 @@ async def remove_place(actor: Actor, problem_id: int, place_id: int) -> None:
 # Actions -------------------------------------------------------------------------------------
 
 
-async def _check_owner(values: dict, errors: FormErrors) -> None:
+async def _check_owner(values: dict, errors: FormErrors, problem: dict | None = None) -> None:
     kind = values["owner_kind"]
+    if kind == "volunteer" and problem is not None and problem["kind"] in POLICE_ONLY:
+        errors.add(
+            "owner_kind",
+            "Victim and offender problems are for police roles only: give the action to a "
+            "member of staff or a partner agency",
+        )
+        return
     if kind == "agency":
         if not await PartnerAgency.exists().where(PartnerAgency.id == values["owner_agency"]):
             errors.add("owner_agency", "Choose the partner agency from the list")
@@ -471,7 +481,7 @@ async def add_action(actor: Actor, problem_id: int, values: dict) -> tuple[int |
     try:
         async with atomic():
             problem = await _editable(actor, problem_id)
-            await _check_owner(values, errors)
+            await _check_owner(values, errors, problem)
             if errors:
                 return None, ActionForm.in_order(errors)
             rows = await ProblemAction.insert(
@@ -583,10 +593,16 @@ async def _tasking(actor: Actor, problem: dict, action: dict, kind: str | None) 
         return errors
     if kind is None:
         kind = "patrol" if problem["kind"] == ProblemKind.PLACE else "other"
+    offered = action["owner_kind"] != "staff"
     values = {
         "kind": kind,
-        "title": action["title"][:120],
-        "details": f"An action of a problem-solving plan (problem {problem['id']}).",
+        # An offer's title is seen before acceptance: made here, it names neither the house nor
+        # the reason (issue 12); the action's own words are in the details, shown on acceptance.
+        "title": (
+            f"Problem-solving action: {KINDS[kind].label}" if offered else action["title"][:120]
+        ),
+        "details": (f"{action['title']}\n\n" if offered else "")
+        + f"An action of a problem-solving plan (problem {problem['id']}).",
         "place_kind": "point" if place else "area",
         "lat": place["lat"] if place else None,
         "lng": place["lng"] if place else None,
@@ -599,7 +615,8 @@ async def _tasking(actor: Actor, problem: dict, action: dict, kind: str | None) 
         "places_wanted": 1,
     }
     staff = [owner] if action["owner_kind"] == "staff" else []
-    tasking_id = await taskings.create(actor, values, staff)
+    # A volunteer's action is offered to that volunteer only (asked, not tasked).
+    tasking_id = await taskings.create(actor, values, staff, offer_to=None if staff else [owner])
     await ProblemAction.update(
         {
             ProblemAction.tasking_id: tasking_id,

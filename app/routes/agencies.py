@@ -31,7 +31,7 @@ async def _form(agency: dict | None, values: dict, errors: FormErrors) -> Templa
         values=values,
         errors=errors,
         teams=await team_choices(),
-        kinds=KINDS,
+        kinds=await service.kinds(KINDS),
     )
 
 

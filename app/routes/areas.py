@@ -19,7 +19,7 @@ from app.roles import Role
 from app.web import Acting, page
 
 SUPERVISORS = allow(Role.SUPERVISOR)
-NAV = navigation.register("Areas", "areas:rollup", "people", 5)
+NAV = navigation.register("Areas", "areas:rollup", "people", 5, primary=False)
 CAUSE_LABELS = {str(k): v for k, v in CAUSES.items()}
 KIND_LABELS = {str(k): v for k, v in ENGAGEMENT_KINDS.items()}
 

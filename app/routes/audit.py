@@ -31,6 +31,7 @@ class AuditController(Controller):
             more=found.more,
             page_number=found.page_number,
             operations=[o.value for o in audit.Operation],
+            **await audit.search_choices(actor),
             errors=found.errors,
             values=audit.AuditFilters.echo(request.query_params),
         )

@@ -8,9 +8,11 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
-from app.access import PUBLIC
+from app import navigation
+from app.access import PUBLIC, allow
 from app.actor import actor_for
-from app.auth.forms import SignInForm
+from app.auth.forms import ChangePasswordForm, SignInForm
+from app.auth.own_password import change_own_password, must_change
 from app.auth.sessions import (
     COOKIE_NAME,
     DEVICE_COOKIE,
@@ -21,7 +23,11 @@ from app.auth.sessions import (
 from app.auth.signing_in import sign_in, sign_out
 from app.forms import FormErrors
 from app.headers import CLEAR_ALL
-from app.web import Form, page
+from app.roles import EVERYONE
+from app.web import Acting, Form, page
+
+# In the account menu (and a desk's side bar): everyone changes their own password there.
+NAV = navigation.register("Change password", "auth:password", "people", 95, primary=False)
 
 
 def safe_next(target: str | None) -> str:
@@ -39,6 +45,15 @@ def _again(target: str, username: str, errors: FormErrors, status: int = 400) ->
         signed_out=False,
         errors=errors,
         values={"username": username},
+    )
+
+
+async def _password_page(actor, errors: FormErrors, status: int = 200) -> Template:
+    return page(
+        "auth/password.html",
+        status_code=status,
+        errors=errors,
+        forced=await must_change(actor),
     )
 
 
@@ -103,3 +118,27 @@ class AuthController(Controller):
         )
         response.delete_cookie(COOKIE_NAME, path="/")
         return response
+
+    # Open while joining too: a volunteer whose password was reset changes it before anything.
+    @get("/account/password", opt=allow(EVERYONE, while_joining=True), name="auth:password")
+    async def password_page(self, actor: Acting, changed: FromQuery[bool] = False) -> Template:
+        return page(
+            "auth/password.html",
+            errors=FormErrors(),
+            forced=await must_change(actor),
+            changed=changed,
+        )
+
+    @post(
+        "/account/password",
+        opt=allow(EVERYONE, while_joining=True),
+        status_code=303,
+        name="auth:change_password",
+    )
+    async def change_password(self, actor: Acting, data: Form) -> Any:
+        values, errors = ChangePasswordForm.parse(data)
+        if not errors:
+            errors = await change_own_password(actor, values["current"], values["new"])
+        if errors:
+            return await _password_page(actor, errors, status=400)
+        return Redirect(path="/account/password?changed=true", status_code=303)

@@ -26,7 +26,7 @@ async def _page(actor: Actor, values: dict, errors: FormErrors) -> Template:
         values=values,
         errors=errors,
         **await service.my_log(actor),
-        **await service.quick_log_context(actor),
+        **await service.quick_log_context(actor, key_individuals=True),
     )
 
 

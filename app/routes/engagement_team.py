@@ -7,9 +7,11 @@ from urllib.parse import urlencode
 from litestar import Controller, Request, Response, get
 from litestar.response import Template
 
+from app import clock
 from app.access import allow
 from app.engagement import team
 from app.engagement.forms import KINDS, TOPICS, TeamLogFilter
+from app.forms import week_choices
 from app.places import team_choices
 from app.roles import Role
 from app.web import Acting, page
@@ -29,6 +31,7 @@ class EngagementTeamController(Controller):
             teams=await team_choices(),
             kinds=KINDS,
             topics=TOPICS,
+            weeks=week_choices(clock.today(), chosen=shown.get("week") or ""),
             query=urlencode({k: v for k, v in shown.items() if v}),
             **await team.team_log(actor, filters),
         )

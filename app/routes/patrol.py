@@ -46,6 +46,7 @@ class PatrolController(Controller):
             here=position["here"],
             accuracy=position["accuracy"],
             radius=get_settings().checkin_radius_m,
+            withdrawn=await checkin.withdrawn_today(actor),
             errors=FormErrors(),
             values={},
         )
@@ -71,7 +72,8 @@ class PatrolController(Controller):
             422 if done.errors else 201 if done.created else 200,
             CheckInForm.echo(data) if done.errors else None,
             done.record_id,
-            values["here"] if done.errors else None,
+            # Distances to the other points stay: from where the check-in was made.
+            values["here"],
         )
 
     @post(
@@ -80,9 +82,14 @@ class PatrolController(Controller):
         status_code=200,
         name="patrol:check_out",
     )
-    async def check_out(self, request: Request, actor: Acting, point_id: FromPath[int]) -> Any:
+    async def check_out(
+        self, request: Request, actor: Acting, point_id: FromPath[int], data: Form
+    ) -> Any:
         await checkin.check_out(actor, point_id)
-        return await _answer(request, actor, point_id, FormErrors(), 200)
+        position, _ = PositionForm.parse(
+            {k: data.get(k, "") for k in ("lat", "lng", "accuracy")}
+        )  # where the phone was, if it said: distances stay
+        return await _answer(request, actor, point_id, FormErrors(), 200, here=position["here"])
 
 
 async def _answer(
@@ -110,6 +117,7 @@ async def _answer(
         here=here,
         accuracy=None,
         radius=get_settings().checkin_radius_m,
+        withdrawn=await checkin.withdrawn_today(actor),
         errors=errors,
         values=values or {},
         error_point=point_id,

@@ -170,6 +170,17 @@ class PatrolBuildingController(Controller):
             return await _edit(actor, plan_id, {}, errors)
         return Redirect(path=f"/plan/plans/{plan_id}?published=1", status_code=303)
 
+    @post(
+        "/{plan_id:int}/withdraw",
+        opt=allow(Role.SUPERVISOR),
+        status_code=303,
+        name="patrol:withdraw",
+    )
+    async def withdraw(self, actor: Acting, plan_id: FromPath[int]) -> Redirect:
+        """Take a published plan off its people's phones; they are told (Refused for a draft)."""
+        await plans.withdraw(actor, plan_id)
+        return Redirect(path=f"/plan/plans/{plan_id}?withdrawn=1", status_code=303)
+
     @post("/{plan_id:int}/copy", opt=allow(Role.SUPERVISOR), status_code=303, name="patrol:copy")
     async def copy(self, actor: Acting, plan_id: FromPath[int], data: Form) -> Any:
         values, errors = CopyForm.parse(data)

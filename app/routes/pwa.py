@@ -10,6 +10,8 @@ from litestar import Controller, Response, get
 
 from app.access import PUBLIC
 from app.headers import SESSION, offline
+from app.maps import tile_origin
+from app.settings import get_settings
 from app.web import HTMX, STATIC_DIR, page, shell_version, static_url
 
 THEME_COLOUR = "#1d3f73"
@@ -68,7 +70,7 @@ def worker_imports() -> list[str]:
 
 @lru_cache(maxsize=1)
 def service_worker_source() -> str:
-    """sw.js with this build's cache version, shell list and imports filled in."""
+    """sw.js with this build's cache version, shell list, imports and tile URL filled in."""
     template = (STATIC_DIR / "sw.js").read_text()
     shell = [static_url(f) for f in SHELL_FILES if (STATIC_DIR / f).exists()] + ["/offline"]
     imports = "".join(f"importScripts({json.dumps(static_url(f))});\n" for f in worker_imports())
@@ -76,6 +78,7 @@ def service_worker_source() -> str:
         template.replace("__VERSION__", shell_version())
         .replace("__SHELL__", json.dumps(shell))
         .replace("__IMPORTS__", imports)
+        .replace("__TILE_URL__", json.dumps(get_settings().tile_url if tile_origin() else ""))
     )
 
 

@@ -8,8 +8,9 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
-from app import navigation, phone_outbox
+from app import clock, navigation, phone_outbox
 from app.access import allow
+from app.crime.nearby import as_time
 from app.forms import FormErrors
 from app.headers import offline
 from app.problems.panel import problems_linked_to
@@ -43,14 +44,28 @@ NEXT_MOVES = {
 }
 
 
+WINDOW = ("starts_at", "ends_at")
+
+
+def _kept_on_phone(state: str, tasking: dict) -> bool:
+    """A phone keeps a tasking's page only while it is today's work still before its person
+    (issue 12): not a finished part, nor one whose window is not today."""
+    if states.State(state) in states.FINAL:
+        return False
+    day = clock.today()
+    starts, ends = (
+        as_time(tasking[k]).astimezone(clock.LOCAL_TIME).date() for k in ("starts_at", "ends_at")
+    )
+    return starts <= day <= ends
+
+
 async def _show(actor, tasking_id: int, errors: FormErrors) -> Template:
     found = await queries.my_tasking(actor, tasking_id)
     part_of = await problems_linked_to(actor, "tasking", tasking_id)
-    # A phone keeps only the work still before its person; a finished part is not kept.
-    finished = states.State(found["part"]["state"]) in states.FINAL
+    kept = _kept_on_phone(found["part"]["state"], found["tasking"])
     return page(
         "taskings/show.html",
-        headers={"Cache-Control": "no-store"} if finished else None,
+        headers=None if kept else {"Cache-Control": "no-store"},
         tasking=found["tasking"],
         part=found["part"],
         moves=[(m, ANSWER_LABELS[m]) for m in found["moves"]],

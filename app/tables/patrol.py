@@ -21,10 +21,12 @@ from app.tables.places import TeamArea
 
 
 class PlanState(StrEnum):
-    """A plan is drafted by a supervisor, then published to the people who walk it."""
+    """A plan is drafted by a supervisor, then published to the people who walk it; a
+    published plan can be withdrawn (no longer walked, its points no longer counted)."""
 
     DRAFT = "draft"
     PUBLISHED = "published"
+    WITHDRAWN = "withdrawn"
 
 
 class PointSource(StrEnum):
@@ -59,6 +61,8 @@ class PatrolPlan(Table):
     created_by = ForeignKey(references=Person, null=True)
     created_at = Timestamptz(default=TimestamptzNow())
     published_at = Timestamptz(null=True, default=None)
+    withdrawn_at = Timestamptz(null=True, default=None)
+    tasking = Integer(null=True, default=None)  # the patrol tasking that told its people
     copied_from = Integer(null=True, default=None)
 
 

@@ -18,6 +18,8 @@ class Person(Table):
     home_team = ForeignKey(references=TeamArea, null=True)
     active = Boolean(default=True)
     password_hash = Varchar(length=200)
+    # Set by an admin's reset: the temporary password must be changed at the next sign-in.
+    must_change_password = Boolean(default=False)
     created_at = Timestamptz(default=TimestamptzNow())
 
 

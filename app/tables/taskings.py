@@ -160,9 +160,10 @@ class PushSubscription(Table):
 
 
 class PushMessage(Table):
-    """The push queue: one notification for one device (or a 'no device' marker for a person)."""
+    """The push queue: one notification for one device (or a 'no device' marker for a person).
+    A tasking's, or (no tasking) a shift start's (kind 'shift', app/shifts/)."""
 
-    tasking = ForeignKey(references=Tasking, null=False, on_delete=OnDelete.cascade, index=True)
+    tasking = ForeignKey(references=Tasking, null=True, on_delete=OnDelete.cascade, index=True)
     person = ForeignKey(references=Person, null=False, on_delete=OnDelete.cascade)
     subscription = ForeignKey(references=PushSubscription, null=True, on_delete=OnDelete.set_null)
     kind = Varchar(length=12)

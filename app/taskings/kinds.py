@@ -131,7 +131,7 @@ class Priority:
 
 PRIORITIES = {
     "routine": Priority("Routine", 24 * 3600, "normal"),
-    "priority": Priority("Priority", 4 * 3600, "high"),
+    "priority": Priority("High priority", 4 * 3600, "high"),
     "urgent": Priority("Urgent", 15 * 60, "high"),
 }
 

@@ -103,8 +103,11 @@ def why_not_for(person_id: int, profiles: dict) -> object:
     return lambda kind: why_not(kind, profile)
 
 
-async def create(actor: Actor, values: dict, staff_ids: list[int]) -> int:
-    """Make a tasking and assign it to staff or offer it to the fit volunteers of its area.
+async def create(
+    actor: Actor, values: dict, staff_ids: list[int], offer_to: list[int] | None = None
+) -> int:
+    """Make a tasking and assign it to staff or offer it to the fit volunteers of its area
+    (`offer_to`: only those of them named, e.g. the volunteer a problem's action is given to).
     `values` are the Tasking's columns (already checked); joins the caller's transaction."""
     async with atomic():
         tasking = Tasking(**values, created_by=actor.id)
@@ -117,6 +120,8 @@ async def create(actor: Actor, values: dict, staff_ids: list[int]) -> int:
         else:
             volunteers = await volunteers_of_area(values["team"])
             people = [v["id"] for v in volunteers if v["why_not"](values["kind"]) is None]
+            if offer_to is not None:
+                people = [p for p in people if p in set(offer_to)]
             state = State.OFFERED
         if people:  # in bulk: an offer may go to a thousand volunteers
             await TaskingAssignment.insert(
@@ -173,7 +178,7 @@ async def _check_with_database(
         # coordinates; an offer shows only its street until accepted (need_to_know.py).
         values["address"] = ((await address_at(values["lat"], values["lng"])) or "")[:200]
     offered = (values.get("mode") or mode) == "offer"
-    if offered and values.get("place_kind") == "address" and values.get("title"):
+    if offered and values.get("title"):  # typed, or looked up from a point: either may name it
         if any(names_the_house(values["title"], a) for a in (typed, values.get("address"))):
             errors.add("title", TITLE_NAMES_HOUSE)
     staff = values.pop("staff", None) or []

@@ -14,7 +14,7 @@ AXE = Path(axe_playwright_python.__file__).parent / "axe.min.js"
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 PAGES = {
     None: ["/login", "/offline"],
-    "pcso": ["/", "/briefing", "/tasks", "/log", "/visits", "/plan"],
+    "pcso": ["/", "/briefing", "/tasks", "/log", "/visits", "/plan", "/account/password"],
     "volunteer": ["/visits/new", "/visits/follow-ups", "/visits/referrals"],
     "supervisor": [
         "/visits/coverage",

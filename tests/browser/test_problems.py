@@ -26,7 +26,7 @@ def test_a_priority_becomes_a_problem_in_three_screens_and_an_action_a_tasking(p
     page.get_by_role("button", name="Open the problem").click()
     # Screen 2: the problem, opened.
     page.wait_for_url("**/problems/*?created=1")
-    expect(page.get_by_role("status")).to_contain_text("Problem opened")
+    expect(page.locator(".notice[role=status]")).to_contain_text("Problem opened")
     expect(page.locator("h1")).to_have_text(issue)
     assert len(screens) <= 3, screens
     problem_id = int(page.url.split("/problems/")[1].split("?")[0])

@@ -16,11 +16,12 @@ def test_a_volunteer_without_vetting_signs_in_and_sees_only_their_joining_page(p
     expect(left).to_contain_text("What is left to finish joining")
     expect(left).to_contain_text("Initial vetting: not passed yet")
     expect(page.locator("[data-item=initial]")).to_have_attribute("data-status", "not yet")
-    # Nothing in the bottom bar to open; the account menu offers their profile and sign-out.
+    # Nothing in the bottom bar to open; the account menu offers their profile, their password
+    # and sign-out.
     assert page.locator("nav[aria-label=Main] a:visible").count() == 0
     page.locator("summary.account-button").click()
     menu = page.locator(".account-menu a")
-    assert [t.strip() for t in menu.all_inner_texts()] == ["Your profile"]
+    assert [t.strip() for t in menu.all_inner_texts()] == ["Change password", "Your profile"]
     # Laid out for the phone: nothing wider than the screen.
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 

@@ -86,3 +86,22 @@ def test_field_roles_cannot_change_the_directory(as_role):
         assert session.get("/agencies").status_code == 200
         assert session.get("/agencies/new").status_code == 403
         assert session.post("/agencies", {"name": "X", "kind": "fire"}).status_code == 403
+
+
+def test_a_second_agency_of_the_same_name_is_refused_with_a_message_beside_the_name(as_role):
+    supervisor = as_role("supervisor")
+    form = {"name": "Derby City Foodbank", "kind": "Food bank", "active": "true"}
+    assert supervisor.post("/agencies", form).status_code == 303
+    again = supervisor.post(
+        "/agencies", {**form, "name": "derby city FOODBANK ", "kind": "food bank"}
+    )
+    assert again.status_code == 400
+    assert field_error(again, "name") == (
+        "Derby City Foodbank is already in the directory: change that one"
+    )
+    assert sync(PartnerAgency.count()) == 1
+    # The kind in use is offered once, in one spelling.
+    kinds = [
+        o["value"] for o in html(supervisor.get("/agencies/new")).select("#agency-kinds option")
+    ]
+    assert kinds.count("food bank") == 1 and "Food bank" not in kinds

@@ -177,6 +177,25 @@ def test_an_offers_title_that_names_the_house_is_refused(as_role, monkeypatch):
     assert sync(Tasking.count()) == 2
 
 
+def test_an_offer_at_a_point_is_checked_against_the_address_found_there(as_role, monkeypatch):
+    """A point picked on the map has its address looked up: an offer's title naming that house
+    is refused too (not only a typed address)."""
+
+    async def house(lat, lng):
+        return "12 Abbey Road, Derby DE22 1DX"
+
+    monkeypatch.setattr(service, "address_at", house)
+    team = make_team("Abbey")
+    supervisor = as_role("supervisor")
+    form = tasking_form(team.id, place_kind="point", lat=str(LAT), lng=str(LNG))
+    refused = supervisor.post("/tasks/manage", {**form, "title": "Check on 12 Abbey Road"})
+    assert refused.status_code == 400
+    assert "house number" in field_error(refused, "title")
+    assert sync(Tasking.count()) == 0
+    street = supervisor.post("/tasks/manage", {**form, "title": "Visit on Abbey Road"})
+    assert street.status_code == 303
+
+
 # --- key individuals ---------------------------------------------------------------------
 
 
@@ -294,3 +313,24 @@ def test_the_key_individual_use_cases_refuse_civilians():
             sync(key_individuals.add(actor, {"team": team.id, "name": "X"}))
         with pytest.raises(NotAllowed):
             sync(key_individuals.remove(actor, key))
+
+
+def test_the_home_screen_kept_on_the_phone_names_no_key_individual_and_log_audits_them(as_role):
+    """The home screen is kept until sign-out: its quick log lists no named key individuals.
+    The log page (no-store) lists them for police roles, and that look is in the audit log."""
+    from app.tables.audit import AuditEntry
+
+    team = make_team("Abbey")
+    key_individual(team, name="Zelda Keyperson")
+    pcso = as_role("pcso", home_team=team.id)
+    home = pcso.get("/")
+    assert home.status_code == 200 and "Zelda Keyperson" not in home.text
+    assert sync(AuditEntry.count().where(AuditEntry.record_type == "key-individual")) == 0
+    log = pcso.get("/log")
+    assert "Zelda Keyperson" in log.text and "no-store" in log.headers["cache-control"]
+    looks = sync(
+        AuditEntry.select(AuditEntry.operation, AuditEntry.actor).where(
+            AuditEntry.record_type == "key-individual"
+        )
+    )
+    assert looks == [{"operation": "consultation", "actor": pcso.person.id}]

@@ -318,3 +318,108 @@ def test_a_whole_team_plan_tells_the_teams_police_staff_only(as_role):
     published_plan(sup, team)
     people = {r["person"] for r in sync(TaskingAssignment.select(TaskingAssignment.person))}
     assert people == {officer.id}
+
+
+def test_publishing_says_whose_phone_and_which_day_as_stored(as_role):
+    team = make_team("Abbey")
+    sup = as_role("supervisor")
+    pcso = as_role("pcso", home_team=team.id)
+    day = (datetime.now(LOCAL) + timedelta(days=1)).date()
+    plan_id = new_plan(sup, team, pcso.person, day=day.isoformat())
+    assert add_point(sup, plan_id, "Shops", SHOPS).status_code == 303
+    published = sup.post(f"/plan/plans/{plan_id}/publish")
+    said = html(sup.get(published.headers["location"])).select_one("[data-published]").get_text()
+    name = sync(PatrolPlan.select(PatrolPlan.assignee.display_name).first())[
+        "assignee.display_name"
+    ]
+    assert f"On {name}'s phone on {day:%A} {day.day} {day:%B}" in said
+    assert "told now with a patrol tasking" in said
+    team_plan = new_plan(sup, team, day=day.isoformat())
+    assert add_point(sup, team_plan, "Shops", SHOPS).status_code == 303
+    page = html(sup.get(sup.post(f"/plan/plans/{team_plan}/publish").headers["location"]))
+    assert "On the phones of the Abbey team on" in page.select_one("[data-published]").text
+
+
+def test_a_supervisor_withdraws_a_published_plan_and_its_people_see_it_withdrawn(as_role):
+    from app.tables.taskings import PushMessage
+
+    team = make_team()
+    sup = as_role("supervisor", home_team=team.id)
+    pcso = as_role("pcso", home_team=team.id)
+    plan_id = published_plan(sup, team, pcso.person)
+    assert len(html(pcso.get("/plan")).select("section.patrol-plan")) == 1
+    withdrawn = sup.post(f"/plan/plans/{plan_id}/withdraw")
+    assert withdrawn.status_code == 303
+    assert withdrawn.headers["location"] == f"/plan/plans/{plan_id}?withdrawn=1"
+    page = html(sup.get(withdrawn.headers["location"]))
+    assert "Withdrawn. No longer on" in page.select_one("[data-withdrawn]").get_text()
+    assert page.select_one("#withdraw") is None  # nothing more to withdraw
+    assert sync(PushMessage.count().where(PushMessage.kind == "cancelled")) == 1
+    today_page = html(pcso.get("/plan"))
+    assert today_page.select("section.patrol-plan") == []
+    assert "this plan was withdrawn" in today_page.select_one("[data-withdrawn-plan]").text
+    report = html(sup.get(f"/plan/compliance?team={team.id}"))
+    assert pcso.person.display_name not in report.get_text()
+    assert "Withdrawn" in html(sup.get("/plan/plans")).select_one("tbody").get_text()
+
+
+def test_a_draft_is_not_withdrawn_and_only_supervisors_withdraw(as_role):
+    team = make_team()
+    sup = as_role("supervisor")
+    pcso = as_role("pcso", home_team=team.id)
+    draft = new_plan(sup, team)
+    refused = sup.post(f"/plan/plans/{draft}/withdraw")
+    assert refused.status_code == 409 and "Only a published plan" in refused.text
+    plan_id = published_plan(sup, team, pcso.person)
+    assert pcso.post(f"/plan/plans/{plan_id}/withdraw").status_code == 403
+    assert sync(PatrolPlan.objects().where(PatrolPlan.id == plan_id).first()).status == (
+        "published"
+    )
+    assert sup.post("/plan/plans/999999/withdraw").status_code == 404
+
+
+def test_the_supervisors_own_plan_page_does_not_tell_them_to_wait_for_a_supervisor(as_role):
+    sup = as_role("supervisor")
+    pcso = as_role("pcso")
+    own = html(sup.get("/plan")).select_one(".panel").get_text()
+    assert "your supervisor" not in own and "A plan you publish" in own
+    assert "When your supervisor publishes one" in html(pcso.get("/plan")).text
+
+
+def test_the_reason_box_shows_only_where_a_reason_is_needed(as_role):
+    team = make_team()
+    sup, pcso = as_role("supervisor"), as_role("pcso", home_team=team.id)
+    published_plan(sup, team, pcso.person, points=[("School gates", SCHOOL), ("Shops", SHOPS)])
+    school, shops = sync(PatrolPoint.objects().order_by(PatrolPoint.position))
+
+    def boxes(page):
+        return {
+            li["id"]: li.select_one("[data-reason]").has_attr("hidden")
+            for li in page.select("li.patrol-point")
+        }
+
+    here = near(SCHOOL, 30)
+    page = html(pcso.get(f"/plan?lat={here[0]}&lng={here[1]}"))
+    assert boxes(page) == {f"point-{school.id}": True, f"point-{shops.id}": False}
+    assert "Tap Check in here when you are within 100 m" in page.select_one("[data-tap-hint]").text
+    # No position known (no script): every box shows, and the server still asks for a reason.
+    assert set(boxes(html(pcso.get("/plan"))).values()) == {False}
+    refused = check_in(pcso, school.id, htmx=False)
+    assert refused.status_code == 400
+    assert "Your phone has no position" in field_error(refused, f"reason-{school.id}")
+
+
+def test_distances_to_the_other_points_stay_after_a_check_in_and_a_check_out(as_role):
+    team = make_team()
+    sup, pcso = as_role("supervisor"), as_role("pcso", home_team=team.id)
+    published_plan(sup, team, pcso.person, points=[("School gates", SCHOOL), ("Shops", SHOPS)])
+    school, shops = sync(PatrolPoint.objects().order_by(PatrolPoint.position))
+    here = near(SCHOOL, 20)
+    answer = html(check_in(pcso, school.id, here))
+    assert answer.select_one(f"#point-{shops.id} [data-distance]") is not None
+    left = pcso.post(
+        f"/plan/points/{school.id}/check-out",
+        {"lat": str(here[0]), "lng": str(here[1])},
+        headers={"hx-request": "true"},
+    )
+    assert html(left).select_one(f"#point-{shops.id} [data-distance]") is not None

@@ -83,8 +83,16 @@ def test_a_suggestion_fills_the_point_form_and_is_added_as_a_suggestion(as_role,
         "On or near Alpha Street",
         "On or near Beta Parade",
     ]
-    assert "its busiest hour" in offered[0].select_one(".hint").get_text()
-    assert "police.uk: place only" in offered[1].select_one(".hint").get_text()
+    busiest = (NOW - timedelta(hours=1)).astimezone(LOCAL)
+    today = datetime.now(LOCAL)
+    # The window said plainly: the day, and "from to", not codes.
+    assert offered[0].select_one(".hint").get_text() == (
+        f"{today:%A} {busiest.hour:02d}:00 to {busiest.hour:02d}:30 · its busiest hour"
+    )
+    assert offered[1].select_one(".hint").get_text() == (
+        f"{today:%A} 00:00 to 00:30 · the start of the shift: no hours are known for this "
+        "place (police.uk gives only the month)"
+    )
     link = urlsplit(offered[0].find("a")["href"])
     form = html(sup.get(f"{link.path}?{link.query}")).select_one("#add-point form")
     fields = {i["name"]: i.get("value", "") for i in form.find_all("input")}

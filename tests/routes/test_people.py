@@ -192,8 +192,11 @@ def test_other_team_areas_are_kept_and_changed(as_role):
         )
 
     assert teams() == sorted([mickleover.id, normanton.id])
-    shown = html(admin.get(f"/people/{person.id}")).select("#teams option[selected]")
-    assert sorted(o.get_text() for o in shown) == ["Mickleover", "Normanton"]
+    page = html(admin.get(f"/people/{person.id}"))
+    assert not page.select("select[multiple]")  # checkboxes: no Ctrl needed (issue 16)
+    shown = page.select("#teams input[type=checkbox][checked]")
+    labels = [page.select_one(f"label[for='{box['id']}']").get_text() for box in shown]
+    assert sorted(labels) == ["Mickleover", "Normanton"]
     admin.post(
         f"/people/{person.id}",
         {

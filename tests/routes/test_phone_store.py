@@ -162,15 +162,24 @@ def test_signing_in_again_over_a_dead_session_keeps_the_new_one(web):
 
 def test_a_tasking_is_kept_while_it_is_work_to_do_and_not_once_finished(as_role):
     """Today's taskings assigned to the person stay on the phone; a finished one does not."""
+    from datetime import datetime, timedelta
+
     from tests.factories import make_team
     from tests.routes.test_taskings import create
     from tests.taskings_helpers import tasking_form
 
     team = make_team("Abbey")
     pcso = as_role("pcso", home_team=team.id)
-    tasking_id = create(
-        as_role("supervisor"), tasking_form(team.id, mode="assign", staff=str(pcso.person.id))
+    # Starting in a minute (today, whatever the hour the test runs at), for an hour.
+    start = (datetime.now() + timedelta(minutes=1)).replace(second=0, microsecond=0)
+    form = tasking_form(
+        team.id,
+        mode="assign",
+        staff=str(pcso.person.id),
+        starts_at=start.strftime("%Y-%m-%dT%H:%M"),
+        ends_at=(start + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
     )
+    tasking_id = create(as_role("supervisor"), form)
     assert pcso.get(f"/tasks/{tasking_id}").headers[KEEP_HEADER] == TODAY
     for step in ("acknowledged", "in_progress"):
         assert pcso.post(f"/tasks/{tasking_id}/answer", {"state": step}).status_code == 303
@@ -181,3 +190,27 @@ def test_a_tasking_is_kept_while_it_is_work_to_do_and_not_once_finished(as_role)
     assert finished.status_code == 200
     assert finished.headers["cache-control"] == "no-store"
     assert KEEP_HEADER not in finished.headers
+
+
+def test_a_tasking_for_another_day_is_not_kept_on_the_phone(as_role):
+    """Only today's taskings stay on the phone: one whose window is next week is no-store."""
+    from datetime import datetime, timedelta
+
+    from tests.factories import make_team
+    from tests.routes.test_taskings import create
+    from tests.taskings_helpers import tasking_form
+
+    team = make_team("Abbey")
+    pcso = as_role("pcso", home_team=team.id)
+    start = (datetime.now() + timedelta(days=7)).replace(second=0, microsecond=0)
+    form = tasking_form(
+        team.id,
+        mode="assign",
+        staff=str(pcso.person.id),
+        starts_at=start.strftime("%Y-%m-%dT%H:%M"),
+        ends_at=(start + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+    )
+    tasking_id = create(as_role("supervisor"), form)
+    later = pcso.get(f"/tasks/{tasking_id}")
+    assert later.status_code == 200
+    assert later.headers["cache-control"] == "no-store" and KEEP_HEADER not in later.headers

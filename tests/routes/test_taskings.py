@@ -315,3 +315,23 @@ def test_supervisors_keep_volunteer_profiles_with_checked_dates(as_role):
     cells = [td.get_text(" ", strip=True) for td in row.select("td")]
     assert cells[2] == "Initial"
     assert "Patrol" in cells[4] and "Home visit" not in cells[4]
+
+
+def test_the_tasking_page_says_what_its_note_is_for_and_names_its_priority_once(as_role):
+    """Issue 16's wording: no "Priority: Priority"; "Enter the outcome" for a field so named."""
+    team = make_team("Abbey")
+    pcso = as_role("pcso", home_team=team.id)
+    form = tasking_form(team.id, mode="assign", staff=str(pcso.person.id), priority="priority")
+    tasking_id = create(as_role("supervisor"), form)
+    for step in ("acknowledged", "in_progress"):
+        assert pcso.post(f"/tasks/{tasking_id}/answer", {"state": step}).status_code == 303
+    page = html(pcso.get(f"/tasks/{tasking_id}"))
+    facts = {
+        dt.get_text(strip=True): dt.find_next("dd").get_text(strip=True)
+        for dt in page.select("dl.task-facts dt")
+    }
+    assert facts["Priority"] == "High priority"
+    label = page.select_one("label[for=note]").get_text(" ", strip=True)
+    assert label.startswith("Outcome")
+    refused = pcso.post(f"/tasks/{tasking_id}/answer", {"state": "done"})
+    assert field_error(refused, "note") == "Enter the outcome"

@@ -166,9 +166,9 @@ def test_a_volunteer_still_joining_sees_their_profile_and_what_is_left(as_role):
     left = page.select_one("[data-left]").get_text(" ", strip=True)
     assert "Initial vetting: not passed yet" in left
     assert page.select_one("[data-item=initial]")["data-status"] == "not yet"
-    # The menu offers only their profile.
+    # The menu offers only their profile (and changing their password).
     nav = [a["href"] for a in page.select("nav a, .account-menu a, details a")]
-    assert JOINING_PATH in nav and set(nav) == {JOINING_PATH}, nav
+    assert JOINING_PATH in nav and set(nav) == {JOINING_PATH, "/account/password"}, nav
     refused = joining.get("/tasks")
     assert refused.status_code == 403
     text = html(refused).get_text(" ", strip=True)

@@ -3,14 +3,16 @@
 (function () {
   "use strict";
   var PAGES_CACHE = "beatbook-pages";
+  var TILES_CACHE = "beatbook-tiles"; // today's plan's map tiles (sw.js)
   var beatbook = (window.beatbook = window.beatbook || {});
   // Features add checks that run before sign-out (the outbox warns about unsent records).
   beatbook.beforeSignOut = beatbook.beforeSignOut || [];
 
-  // The pages the service worker kept (sw.js, README "What stays on the phone").
+  // The pages the service worker kept (sw.js, README "What stays on the phone"), and the map
+  // tiles kept with today's plan.
   function clearSavedPages() {
     var jobs = [];
-    if (window.caches) jobs.push(caches.delete(PAGES_CACHE));
+    if (window.caches) jobs.push(caches.delete(PAGES_CACHE), caches.delete(TILES_CACHE));
     if (navigator.serviceWorker && navigator.serviceWorker.controller) {
       navigator.serviceWorker.controller.postMessage({ type: "forget-pages" });
     }

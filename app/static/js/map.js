@@ -1,6 +1,6 @@
 /* Maps: every [data-map] element gets a Leaflet map drawn from its data-map JSON (app/maps.py):
-   tiles when BEATBOOK_TILE_URL is set, else a plain ground; boundaries, points, a circle, the
-   person's position; a tap or click fills a form's latitude and longitude when "pick" is set.
+   tiles when BEATBOOK_TILE_URL is set, else a plain ground; boundaries, points, a circle, rings
+   around points (a problem's places), the person's position; a tap or click fills a form's latitude and longitude when "pick" is set.
    The server-drawn picture next to it ([data-map-fallback]) stays for pages without script. */
 (function () {
   "use strict";
@@ -74,6 +74,15 @@
       // Its bounds from the radius (a circle's getBounds needs the map's view, not set yet).
       layers.push({ bounds: L.latLng(c.lat, c.lng).toBounds(2 * c.radius) });
     }
+    // Rings around points (a problem's places: the circle counted, the displacement ring).
+    (config.rings || []).forEach(function (r) {
+      L.circle([r.lat, r.lng], {
+        radius: r.radius, color: r.kind === "displacement" ? "#b1102b" : NAVY, weight: 1.5,
+        dashArray: r.kind === "displacement" ? "6 4" : null, fill: r.kind !== "displacement",
+        fillOpacity: 0.08, className: "map-ring map-ring-" + (r.kind || "ring"), interactive: false,
+      }).addTo(map);
+      layers.push({ bounds: L.latLng(r.lat, r.lng).toBounds(2 * r.radius) });
+    });
     var route = [];
     (config.points || []).forEach(function (p) {
       var marker = L.circleMarker([p.lat, p.lng], style(p.kind)).addTo(map);
@@ -123,6 +132,7 @@
         }, function () {}, { enableHighAccuracy: true, maximumAge: 30000 });
       });
     }
+    element.beatbookMap = map; // for page scripts (patrol.js keeps the opening view's tiles)
     element.setAttribute("data-map-ready", "");
     var fallback = element.parentNode.querySelector("[data-map-fallback]");
     if (fallback) fallback.hidden = true;
@@ -146,6 +156,9 @@
       lng.value = e.latlng.lng.toFixed(5);
       var choice = pick.check && document.querySelector(pick.check);
       if (choice) choice.checked = true;
+      // The form may sit in a closed <details> (a problem's "Add a place"): open it.
+      var holder = pick.open && document.querySelector(pick.open);
+      if (holder && "open" in holder) holder.open = true;
       place(e.latlng);
       if (status) status.textContent = "Point set: " + lat.value + ", " + lng.value + ".";
     });

@@ -215,12 +215,47 @@
     }).catch(function () {});
     return recordsOf(currentUser()).then(function (records) {
       retryLater(records);
+      // A form's note follows its last record: "Sent" replaces "Saved on this phone".
+      document.querySelectorAll("[data-outbox-saved]").forEach(function (note) {
+        var uuid = note.dataset.uuid;
+        if (!uuid) return;
+        var record = records.filter(function (r) { return r.uuid === uuid; })[0];
+        if (!record) { note.hidden = true; note.textContent = ""; return; }
+        note.hidden = false;
+        note.dataset.state = record.state;
+        note.textContent = statusText(record) + (record.state === "waiting" && !record.retryAt ? "." : "");
+      });
+      refreshShown(records);
       lists.forEach(function (list) {
         var action = list.getAttribute("data-outbox-list");
         var mine = records.filter(function (r) { return !action || r.action === action; });
         list.replaceChildren.apply(list, mine.map(item));
         list.hidden = mine.length === 0;
       });
+    });
+  }
+
+  // Lists of what the server holds (a client's contacts) that a record sent from this phone
+  // belongs in: fetched again from the page's own address once it has been stored, so it shows
+  // at once (by the page or by the service worker; each record asked for once per page).
+  var refreshed = {};
+  function refreshShown(records) {
+    document.querySelectorAll("[data-outbox-refresh]").forEach(function (shown) {
+      var action = shown.getAttribute("data-outbox-refresh");
+      var missingOnes = records.filter(function (r) {
+        return r.action === action && r.state === "sent" && !refreshed[r.uuid] &&
+          !shown.querySelector("[data-uuid='" + r.uuid + "']");
+      });
+      if (!missingOnes.length) return;
+      missingOnes.forEach(function (r) { refreshed[r.uuid] = true; });
+      var selector = shown.id ? "#" + shown.id : "[data-outbox-refresh='" + action + "']";
+      fetch(scope.location.pathname, { credentials: "same-origin", headers: { "accept": "text/html" } })
+        .then(function (response) { return response.ok ? response.text() : Promise.reject(response.status); })
+        .then(function (html) {
+          var fresh = new DOMParser().parseFromString(html, "text/html").querySelector(selector);
+          var current = document.querySelector(selector);
+          if (fresh && current) current.replaceWith(document.importNode(fresh, true));
+        }).catch(function () {});
     });
   }
 
@@ -274,6 +309,46 @@
     // The record stays until it is saved again: same UUID, so the new version replaces it.
   }
 
+  // What the server would refuse at once (a Save with nothing chosen) is refused on the phone,
+  // before anything is queued: the message beside the field, as the server puts it.
+  function clearMissing(box) {
+    box.querySelectorAll("[data-outbox-error]").forEach(function (p) { p.remove(); });
+    var field = box.querySelector(".field") || box;
+    field.classList.remove("has-error");
+    field.removeAttribute("aria-describedby");
+    box.querySelectorAll("[aria-invalid]").forEach(function (el) { el.removeAttribute("aria-invalid"); });
+  }
+  function missing(form) {
+    var first = null;
+    form.querySelectorAll("[data-outbox-required]").forEach(function (box) {
+      var name = box.getAttribute("data-outbox-required");
+      clearMissing(box);
+      var filled = Array.prototype.some.call(form.querySelectorAll("[name='" + name + "']"), function (el) {
+        return (el.type === "radio" || el.type === "checkbox") ? el.checked : el.value.trim() !== "";
+      });
+      if (filled) return;
+      var field = box.querySelector(".field") || box;
+      var p = document.createElement("p");
+      p.className = "field-error"; p.id = name + "-error"; p.dataset.outboxError = "";
+      var hidden = document.createElement("span");
+      hidden.className = "visually-hidden"; hidden.textContent = "Error:";
+      p.append(hidden, " " + box.getAttribute("data-outbox-message"));
+      var legend = field.querySelector("legend, label");
+      if (legend) legend.after(p); else field.prepend(p);
+      field.classList.add("has-error");
+      field.setAttribute("aria-describedby", p.id);
+      var input = form.querySelector("[name='" + name + "']");
+      if (input && input.type !== "radio" && input.type !== "checkbox") input.setAttribute("aria-invalid", "true");
+      if (!first) first = field;
+    });
+    if (first) {
+      first.scrollIntoView({ block: "center" });
+      var focusable = first.querySelector("input, select, textarea");
+      if (focusable) focusable.focus({ preventScroll: true });
+    }
+    return !!first;
+  }
+
   function queue(form) {
     var uuidField = form.querySelector("input[name='uuid']");
     if (!uuidField.value) uuidField.value = newUuid();
@@ -291,7 +366,10 @@
     return put(record).then(function () {
       resetForm(form);
       var note = form.querySelector("[data-outbox-saved]");
-      if (note) { note.hidden = false; note.textContent = "Saved on this phone, will send."; }
+      if (note) {
+        note.hidden = false; note.dataset.uuid = record.uuid; note.dataset.state = record.state;
+        note.textContent = "Saved on this phone, will send.";
+      }
       return render();
     }).then(function () { return sendSoon(); });
   }
@@ -346,12 +424,18 @@
     // data-outbox="offline": the page posts while online and queues only without a signal.
     if (form.getAttribute("data-outbox") === "offline" && navigator.onLine) return;
     event.preventDefault();
+    if (missing(form)) return; // nothing queued
     var button = form.querySelector("[type='submit']");
     if (button) button.disabled = true; // one tap, one record
     queue(form).catch(function (err) {
       console.warn("Outbox could not save", err);
       form.submit();
     }).then(function () { if (button) button.disabled = false; });
+  });
+
+  document.addEventListener("change", function (event) {
+    var box = event.target.closest && event.target.closest("form[data-outbox] [data-outbox-required]");
+    if (box && box.querySelector("[data-outbox-error]")) clearMissing(box);
   });
 
   beatbook.beforeSignOut.push(function () {

@@ -12,7 +12,7 @@
 
   function fill() {
     if (!fix) return;
-    document.querySelectorAll("form[data-check-in]").forEach(function (form) {
+    document.querySelectorAll("form[data-check-in], form[data-position]").forEach(function (form) {
       form.elements.lat.value = fix.lat.toFixed(6);
       form.elements.lng.value = fix.lng.toFixed(6);
       form.elements.accuracy.value = Math.round(fix.accuracy);
@@ -26,6 +26,21 @@
     var h = Math.sin(dp / 2) * Math.sin(dp / 2) +
       Math.cos(p1) * Math.cos(p2) * Math.sin(dl / 2) * Math.sin(dl / 2);
     return 2 * r * Math.asin(Math.min(1, Math.sqrt(h)));
+  }
+
+  // The "Reason" box only where a reason is needed: no position, or beyond the radius (the
+  // server decides again, and asks for one it needs; a box showing its error stays).
+  function showReasons() {
+    var list = document.getElementById("plan-list");
+    if (!list) return;
+    var radius = parseFloat(list.getAttribute("data-radius"));
+    list.querySelectorAll("li[data-lat] [data-reason]").forEach(function (box) {
+      var card = box.closest("li[data-lat]");
+      var where = { lat: parseFloat(card.dataset.lat), lng: parseFloat(card.dataset.lng) };
+      var needed = !fix || metresBetween(fix, where) > radius;
+      var kept = box.classList.contains("has-error") || box.querySelector("input").value.trim();
+      box.hidden = !(needed || kept);
+    });
   }
 
   function refresh() {
@@ -60,6 +75,7 @@
     }
     say.textContent = problem;
     say.hidden = !problem;
+    if (problem) say.closest("[data-reason]").hidden = false;
     if (problem) form.elements.reason.focus();
     return !!problem;
   }
@@ -71,8 +87,33 @@
     beatbook.outbox.queue(form);
   }
 
+  // Online, the service worker is asked to keep the map tiles around the plan's points for
+  // the walk (sw.js: only from the configured tile service, bounded, gone at the day's end and
+  // at sign-out). Offline this page may be the kept copy: nothing to ask for.
+  function keepTiles() {
+    var element = document.getElementById("today-map");
+    if (!element || !navigator.onLine || !navigator.serviceWorker) return;
+    var config;
+    try { config = JSON.parse(element.getAttribute("data-map")); } catch (e) { return; }
+    if (!config.tiles || !(config.points || []).length) return;
+    var points = config.points.map(function (p) { return [p.lat, p.lng]; });
+    var view = null;
+    var map = element.beatbookMap; // map.js: the map as it opened (its view is kept too)
+    if (map) {
+      var bounds = map.getBounds();
+      view = { south: bounds.getSouth(), west: bounds.getWest(), north: bounds.getNorth(),
+               east: bounds.getEast(), zoom: map.getZoom() };
+    }
+    navigator.serviceWorker.ready.then(function (registration) {
+      if (registration.active) {
+        registration.active.postMessage({ type: "keep-tiles", points: points, view: view });
+      }
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     if (!document.getElementById("plan-list")) return;
+    keepTiles();
     if (!("geolocation" in navigator)) {
       status("This phone gives no position: check in by hand with a reason.");
       return;
@@ -82,6 +123,7 @@
               accuracy: position.coords.accuracy };
       status("Your position is known to within " + Math.round(fix.accuracy) + " m.");
       fill();
+      showReasons();
       if (!shownAt || metresBetween(fix, shownAt) > 25) refresh();
     }, function () {
       status("No position (refused or unavailable): check in by hand with a reason.");
@@ -107,6 +149,7 @@
     }
   });
   document.addEventListener("htmx:afterSwap", fill);
+  document.addEventListener("htmx:afterSwap", showReasons);
   // The time of a check-in is when it is made, even if it is sent later.
   document.addEventListener("submit", function (event) {
     var form = event.target;

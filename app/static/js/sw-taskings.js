@@ -5,7 +5,7 @@
 function beatbookShowTasking(data) {
   var options = {
     body: "Open Beatbook to see the details.",
-    tag: "tasking-" + (data.tasking || ""),  // a message sent twice replaces, not repeats
+    tag: data.kind === "shift" ? "shift-start" : "tasking-" + (data.tasking || ""),  // a message sent twice replaces, not repeats
     renotify: true,
     icon: "/static/icons/icon-192.png",
     data: data,
@@ -33,7 +33,8 @@ function beatbookOpen(url) {
 function beatbookNotificationClick(notification, action) {
   var data = notification.data || {};
   notification.close();
-  var url = data.url || "/tasks";
+  // A shift's start (app/shifts/) carries no tasking: it opens the briefing.
+  var url = data.kind === "shift" ? "/briefing" : (data.url || "/tasks");
   if ((action === "accept" || action === "decline") && data.token) {
     return fetch("/tasks/push/action", {
       method: "POST",

@@ -1,0 +1,1 @@
+"""Shifts and the shift-start briefing push (README, "Shift-start briefing")."""
