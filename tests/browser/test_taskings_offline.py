@@ -169,7 +169,7 @@ def test_done_needs_an_outcome_on_the_phone_before_it_is_kept(browser, page, con
         page.get_by_role("button", name="Done").click()
         expect(page.locator("[data-note-phone-error]")).to_have_text("Enter the outcome")
         expect(page.locator("[data-answer-list] li")).to_have_count(2)  # nothing queued
-        page.get_by_label("Note").fill("All delivered")
+        page.get_by_label("Outcome, or why you cannot do it").fill("All delivered")
         page.get_by_role("button", name="Done").click()
         expect(page.locator(".lede [data-state]")).to_have_text("Done")
         expect(page.locator("[data-answer-list] li[data-answer=waiting]")).to_have_count(3)
@@ -289,7 +289,7 @@ def test_the_answers_kept_and_the_done_group_have_no_accessibility_violations(br
         context.set_offline(True)
         try:
             page.get_by_role("button", name="Acknowledge").click()
-            page.get_by_label("Note").fill("Could not get in")
+            page.get_by_label("Outcome, or why you cannot do it").fill("Could not get in")
             page.get_by_role("button", name="Cannot do").click()
             expect(page.locator(".lede [data-state]")).to_have_text("Cannot do")
             expect(page.locator("[data-answer-list] li")).to_have_count(2)
