@@ -289,6 +289,8 @@ def test_the_answers_kept_and_the_done_group_have_no_accessibility_violations(br
         context.set_offline(True)
         try:
             page.get_by_role("button", name="Acknowledge").click()
+            # Kept: the form is cleared for the next answer (then the note is typed).
+            expect(page.locator(".lede [data-state]")).to_have_text("Acknowledged")
             page.get_by_label("Outcome, or why you cannot do it").fill("Could not get in")
             page.get_by_role("button", name="Cannot do").click()
             expect(page.locator(".lede [data-state]")).to_have_text("Cannot do")
