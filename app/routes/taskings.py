@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, get, post
+from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery
-from litestar.response import Redirect, Template
+from litestar.response import Template
 
-from app import clock, navigation
+from app import clock, navigation, phone_outbox
 from app.access import allow
 from app.crime.nearby import as_time
 from app.forms import FormErrors
@@ -31,6 +31,16 @@ ANSWER_LABELS = {
     State.IN_PROGRESS: "Start",
     State.DONE: "Done",
     State.CANNOT_DO: "Cannot do",
+}
+
+
+# What the phone may show next after an answer it keeps (taskings.js, offline).
+NEXT_MOVES = {
+    state: [
+        [move, ANSWER_LABELS[move]]
+        for move in sorted(states.allowed(state, states.ASSIGNEE), key=list(State).index)
+    ]
+    for state in State
 }
 
 
@@ -65,6 +75,8 @@ async def _show(actor, tasking_id: int, errors: FormErrors) -> Template:
         kinds=KINDS,
         priorities=PRIORITIES,
         labels=states.LABELS,
+        next_moves=NEXT_MOVES,
+        note_required=states.NOTE_REQUIRED,
     )
 
 
@@ -92,12 +104,34 @@ class TaskingsController(Controller):
         return await _show(actor, tasking_id, FormErrors())
 
     @post("/{tasking_id:int}/answer", opt=allow(TASKED), status_code=303, name="taskings:answer")
-    async def answer(self, actor: Acting, tasking_id: FromPath[int], data: Form) -> Any:
+    async def answer(
+        self, request: Request, actor: Acting, tasking_id: FromPath[int], data: Form
+    ) -> Any:
+        """An answer from the form, or later from the phone's outbox (JSON, docs/outbox.md): with
+        its `uuid` a replay is stored once; a refusal (the state moved on) is a 400 with the
+        reason, shown on the phone."""
+        phone_outbox.check_sender(request)  # 409: an answer queued by someone else waits
         values, errors = AnswerForm.parse(data)
+        client_uuid = None
+        if data.get("uuid") is not None:  # the outbox's, or the page's (a double tap)
+            client_uuid = phone_outbox.clean_uuid(data.get("uuid"), errors)
         if errors:
-            return await _show(actor, tasking_id, errors)
+            return await phone_outbox.refused(
+                request, errors, lambda: _show(actor, tasking_id, errors)
+            )
         try:
-            await service.answer_tasking(actor, tasking_id, values["state"], values["note"])
+            answered = await service.answer_tasking(
+                actor, tasking_id, values["state"], values["note"], client_uuid
+            )
         except service.Refused as exc:
-            return await _show(actor, tasking_id, FormErrors(note=str(exc)))
-        return Redirect(path=f"/tasks/{tasking_id}?answered=1", status_code=303)
+            refusal = FormErrors(note=str(exc))
+            return await phone_outbox.refused(
+                request, refusal, lambda: _show(actor, tasking_id, refusal)
+            )
+        return phone_outbox.stored(
+            request,
+            tasking_id,
+            not answered.get("replay"),
+            then=f"/tasks/{tasking_id}?answered=1",
+            extra={"state": answered["state"]},
+        )

@@ -133,6 +133,9 @@ class TaskingEvent(Table):
     to_state = Varchar(length=20)
     note = Varchar(length=500, default="")
     at = Timestamptz(default=TimestamptzNow())
+    # The phone's number for an answer sent through the outbox: a replay is stored once
+    # (checked under the tasking's lock; SQLite cannot add a UNIQUE column to a table).
+    client_uuid = Varchar(length=36, null=True, default=None, index=True)
 
 
 class PushKey(Table):

@@ -73,8 +73,8 @@ def _point(part: dict) -> tuple[float, float] | None:
 
 
 async def my_taskings(actor: Actor, lat: float | None = None, lng: float | None = None) -> dict:
-    """The actor's offers, their own taskings by due time, and the open ones nearest first
-    (from where they are, if given, else from their team area's centre)."""
+    """The actor's offers, their own open taskings by due time, the finished ones apart, and the
+    open ones nearest first (from where they are, if given, else from their team area's centre)."""
     async with snapshot():
         parts = await my_parts(actor.id, actor.role)
         if lat is not None and lng is not None and -90 <= lat <= 90 and -180 <= lng <= 180:
@@ -93,7 +93,11 @@ async def my_taskings(actor: Actor, lat: float | None = None, lng: float | None 
         await record(actor, Operation.CONSULTATION, "tasking", "mine", detail=f"{len(parts)} shown")
     return {
         "offers": [p for p in parts if p["state"] == State.OFFERED],
-        "mine": [p for p in parts if p["state"] != State.OFFERED],
+        # Open work first; what is finished (done, cannot do, cancelled) sits apart.
+        "mine": [
+            p for p in parts if p["state"] != State.OFFERED and p["state"] not in states.FINAL
+        ],
+        "finished": [p for p in parts if p["state"] in states.FINAL],
         "nearby": nearby,
         "here_label": here_label,
     }

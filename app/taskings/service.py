@@ -18,6 +18,7 @@ from app.audit import Operation, record
 from app.database import atomic
 from app.forms import FormErrors
 from app.outcomes import NotFound
+from app.phone_outbox import NotTheSender
 from app.roles import Role
 from app.settings import get_settings
 from app.tables.people import Person, PersonTeam
@@ -59,7 +60,9 @@ async def get(actor: Actor, tasking_id: int) -> dict:
     return row
 
 
-async def _event(tasking_id, assignment_id, actor_id, from_state, to_state, note="") -> None:
+async def _event(
+    tasking_id, assignment_id, actor_id, from_state, to_state, note="", client_uuid=None
+) -> None:
     await TaskingEvent.insert(
         TaskingEvent(
             tasking=tasking_id,
@@ -68,6 +71,7 @@ async def _event(tasking_id, assignment_id, actor_id, from_state, to_state, note
             from_state=from_state,
             to_state=to_state,
             note=note[:500],
+            client_uuid=client_uuid,
         )
     )
 
@@ -228,8 +232,29 @@ async def _lock(tasking_id: int) -> None:
         )
 
 
-async def answer(actor: Actor, assignment_id: int, target: str, note: str = "") -> dict:
-    """The assignee moves their own part on; raises Refused, or NotFound if it is not theirs."""
+async def _answered_before(actor: Actor, client_uuid: str | None) -> dict | None:
+    """The answer the phone already sent with this UUID (a replay), or None. The same UUID
+    used by another person, or for another tasking, is refused as theirs (NotTheSender, 409)."""
+    if not client_uuid:
+        return None
+    found = (
+        await TaskingEvent.select(TaskingEvent.tasking, TaskingEvent.to_state, TaskingEvent.actor)
+        .where(TaskingEvent.client_uuid == client_uuid)
+        .first()
+    )
+    if found is None:
+        return None
+    if found["actor"] != actor.id:
+        raise NotTheSender(detail="That record number is already used")
+    return {"tasking": found["tasking"], "state": found["to_state"], "replay": True}
+
+
+async def answer(
+    actor: Actor, assignment_id: int, target: str, note: str = "", client_uuid: str | None = None
+) -> dict:
+    """The assignee moves their own part on; raises Refused, or NotFound if it is not theirs.
+    With the phone's `client_uuid` an answer is stored once: a replay changes nothing and
+    returns what was stored, marked "replay"."""
     async with atomic():
         part = (
             await TaskingAssignment.select()
@@ -239,6 +264,11 @@ async def answer(actor: Actor, assignment_id: int, target: str, note: str = "") 
         if part is None:
             raise NotFound(assignment_id)
         await _lock(part["tasking"])
+        # Under the lock (SQLite: the one writer) a replay finds the first send's event.
+        if (before := await _answered_before(actor, client_uuid)) is not None:
+            if before["tasking"] != part["tasking"]:
+                raise NotTheSender(detail="That record number is already used")
+            return before
         # Read again under the lock: a double tap's second answer sees the first one's state.
         part = await TaskingAssignment.select().where(TaskingAssignment.id == assignment_id).first()
         tasking = await tasking_row(part["tasking"])
@@ -264,7 +294,7 @@ async def answer(actor: Actor, assignment_id: int, target: str, note: str = "") 
                 TaskingAssignment.updated_at: now(),
             }
         ).where(TaskingAssignment.id == assignment_id)
-        await _event(tasking["id"], assignment_id, actor.id, part["state"], new, note)
+        await _event(tasking["id"], assignment_id, actor.id, part["state"], new, note, client_uuid)
         if new == State.ACCEPTED and taken + 1 >= tasking["places_wanted"]:
             await _close_offers(tasking["id"])
         if new == State.DONE:
@@ -280,11 +310,14 @@ async def answer(actor: Actor, assignment_id: int, target: str, note: str = "") 
         return {"tasking": tasking["id"], "state": new}
 
 
-async def answer_tasking(actor: Actor, tasking_id: int, target: str, note: str = "") -> dict:
-    """The actor answers their own part in a tasking; raises NotFound (not theirs) or Refused."""
+async def answer_tasking(
+    actor: Actor, tasking_id: int, target: str, note: str = "", client_uuid: str | None = None
+) -> dict:
+    """The actor answers their own part in a tasking; raises NotFound (not theirs) or Refused.
+    With the phone's `client_uuid` a replay is stored once (see `answer`)."""
     async with atomic():
         part = await _part_of(actor, tasking_id)
-        return await answer(actor, part["id"], target, note)
+        return await answer(actor, part["id"], target, note, client_uuid)
 
 
 async def _part_of(actor: Actor, tasking_id: int) -> dict:

@@ -140,7 +140,7 @@ def test_the_supervisors_page_shows_an_answer_as_it_comes(browser, live_server):
         volunteer.goto(f"/tasks/{tasking_id}")
         volunteer.get_by_label("Reason (optional if you decline)").fill("At work that day")
         volunteer.get_by_role("button", name="Decline").click()
-        expect(volunteer.locator("[data-state]")).to_have_text("Declined")
+        expect(volunteer.locator(".lede [data-state]")).to_have_text("Declined")
         # No reload: the page polls for its live part.
         expect(state).to_have_text("Declined", timeout=10_000)
         expect(supervisor.locator("[data-history]")).to_contain_text("At work that day")

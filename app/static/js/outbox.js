@@ -132,7 +132,9 @@
     flushing = list.then(function (records) {
       var now = Date.now();
       var chain = Promise.resolve();
-      records.forEach(function (r) {
+      // Oldest first: a later record may build on an earlier one (a tasking acknowledged,
+      // then started).
+      records.slice().sort(function (a, b) { return a.made - b.made; }).forEach(function (r) {
         if (r.state === "sent" && now - r.sent > SENT_KEPT_MS) {
           chain = chain.then(function () { return remove(r.uuid); });
         } else if (r.state === "waiting" && !(r.retryAt > now)) { // not while backing off
