@@ -130,7 +130,9 @@ def test_my_log_and_the_quick_log_choices():
     assert [e["key_name"] for e in mine["today"]] == ["Ann"]
     assert mine["today"][0]["editable"] is True
     assert len(audited("consultation", "engagement")) == 1
-    context = sync(service.quick_log_context(officer))
+    kept = sync(service.quick_log_context(officer))  # the home screen's: kept on the phone
+    assert kept["key_individuals"] == [] and kept["new_uuid"]
+    context = sync(service.quick_log_context(officer, key_individuals=True))
     assert context["key_individuals"] == [(key_id, "Ann")] and context["new_uuid"]
     assert sync(service.edit_context(officer, {"team": team_area.id}))["key_individuals"] == [
         (key_id, "Ann")

@@ -64,8 +64,11 @@
   }
   // The session has gone (a 401 to a record sent): the pages kept on the phone go too.
   function sessionGone() {
-    var pages = scope.caches ? scope.caches["delete"]("beatbook-pages") : null;
-    return Promise.resolve(pages).then(forgetSent).catch(function () {});
+    // The kept pages and today's plan's map tiles (sw.js) go with the session.
+    var kept = scope.caches ? Promise.all(["beatbook-pages", "beatbook-tiles"].map(function (name) {
+      return scope.caches["delete"](name);
+    })) : null;
+    return Promise.resolve(kept).then(forgetSent).catch(function () {});
   }
 
   // Write what the server said of a record, unless the phone no longer holds that version of
