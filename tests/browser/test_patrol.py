@@ -7,7 +7,7 @@ import re
 from geopy.distance import geodesic
 from playwright.sync_api import expect
 
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import sign_in, wait_until
 
 
 def point_position(live_server, label):
@@ -89,8 +89,12 @@ def test_offline_check_ins_wait_on_the_phone_and_arrive_once(page, context, live
         context.set_offline(False)
     page.evaluate("window.dispatchEvent(new Event('online'))")
     expect(page.locator(f"#point-{point_id} .done")).to_contain_text("within 100 m", timeout=15000)
-    page.reload()
-    page.wait_for_timeout(1000)  # a second chance to send it twice
+    page.reload()  # a second chance to send it twice: wait until the phone holds nothing to send
+    wait_until(
+        page,
+        "window.beatbookOutbox && window.beatbookOutbox.allRecords()"
+        ".then(r => r.every(x => x.state !== 'waiting'))",
+    )
     [(count, automatic, accuracy)] = live_server.query(
         "SELECT count(*), max(automatic), max(accuracy_m) FROM patrol_check_in WHERE point = ?",
         point_id,
