@@ -3,12 +3,17 @@ it offline; sign-out and a session that has gone tell the browser to forget."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from app.auth.sessions import COOKIE_NAME
 from app.headers import KEEP_HEADER, SESSION, TODAY, UNTIL_DONE, offline_handlers
 from app.roles import Role
+from tests.factories import make_team
 from tests.helpers import sync
 from tests.routes.test_access import concrete, every_route
+from tests.routes.test_taskings import create
 from tests.routes.test_visits import answer_all_required, start
+from tests.taskings_helpers import tasking_form
 
 # The only pages a phone keeps, and for how long (README, "What stays on the phone"). Adding
 # one is a decision about personal data on phones: it belongs here, on purpose.
@@ -160,18 +165,11 @@ def test_signing_in_again_over_a_dead_session_keeps_the_new_one(web):
     assert web.get("/plan").status_code == 200  # signed in
 
 
-def test_a_tasking_is_kept_while_it_is_work_to_do_and_not_once_finished(as_role):
-    """Today's taskings assigned to the person stay on the phone; a finished one does not."""
-    from datetime import datetime, timedelta
-
-    from tests.factories import make_team
-    from tests.routes.test_taskings import create
-    from tests.taskings_helpers import tasking_form
-
+def assigned_tasking(as_role, starts_in: timedelta) -> tuple[object, int]:
+    """A PCSO and a tasking assigned to them, starting `starts_in` from now, for an hour."""
     team = make_team("Abbey")
     pcso = as_role("pcso", home_team=team.id)
-    # Starting in a minute (today, whatever the hour the test runs at), for an hour.
-    start = (datetime.now() + timedelta(minutes=1)).replace(second=0, microsecond=0)
+    start = (datetime.now() + starts_in).replace(second=0, microsecond=0)
     form = tasking_form(
         team.id,
         mode="assign",
@@ -179,7 +177,13 @@ def test_a_tasking_is_kept_while_it_is_work_to_do_and_not_once_finished(as_role)
         starts_at=start.strftime("%Y-%m-%dT%H:%M"),
         ends_at=(start + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
     )
-    tasking_id = create(as_role("supervisor"), form)
+    return pcso, create(as_role("supervisor"), form)
+
+
+def test_a_tasking_is_kept_while_it_is_work_to_do_and_not_once_finished(as_role):
+    """Today's taskings assigned to the person stay on the phone; a finished one does not."""
+    # Starting in a minute (today, whatever the hour the test runs at), for an hour.
+    pcso, tasking_id = assigned_tasking(as_role, timedelta(minutes=1))
     assert pcso.get(f"/tasks/{tasking_id}").headers[KEEP_HEADER] == TODAY
     for step in ("acknowledged", "in_progress"):
         assert pcso.post(f"/tasks/{tasking_id}/answer", {"state": step}).status_code == 303
@@ -194,23 +198,7 @@ def test_a_tasking_is_kept_while_it_is_work_to_do_and_not_once_finished(as_role)
 
 def test_a_tasking_for_another_day_is_not_kept_on_the_phone(as_role):
     """Only today's taskings stay on the phone: one whose window is next week is no-store."""
-    from datetime import datetime, timedelta
-
-    from tests.factories import make_team
-    from tests.routes.test_taskings import create
-    from tests.taskings_helpers import tasking_form
-
-    team = make_team("Abbey")
-    pcso = as_role("pcso", home_team=team.id)
-    start = (datetime.now() + timedelta(days=7)).replace(second=0, microsecond=0)
-    form = tasking_form(
-        team.id,
-        mode="assign",
-        staff=str(pcso.person.id),
-        starts_at=start.strftime("%Y-%m-%dT%H:%M"),
-        ends_at=(start + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
-    )
-    tasking_id = create(as_role("supervisor"), form)
+    pcso, tasking_id = assigned_tasking(as_role, timedelta(days=7))
     later = pcso.get(f"/tasks/{tasking_id}")
     assert later.status_code == 200
     assert later.headers["cache-control"] == "no-store" and KEEP_HEADER not in later.headers
