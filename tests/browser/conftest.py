@@ -175,3 +175,29 @@ def controlled_by_service_worker(page) -> None:
     if not page.evaluate("navigator.serviceWorker.controller !== null"):
         page.reload()
     wait_until(page, "navigator.serviceWorker.controller !== null")
+
+
+@pytest.fixture(scope="module")
+def tiles():
+    """A tile server on loopback serving generated PNG tiles (tests/browser/tiles.py)."""
+    from tests.browser.tiles import TileServer
+
+    server = TileServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def tiled_server(tiles):
+    """A demo of its own (per test module) with BEATBOOK_TILE_URL pointing at the tiles."""
+    var_dir = Path(tempfile.mkdtemp(prefix="beatbook-tiled-"))
+    port = free_port()
+    env = {"BEATBOOK_TILE_URL": tiles.url, "BEATBOOK_TILE_ATTRIBUTION": "Test tiles (loopback)"}
+    process = start_demo_server(var_dir, port, env)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(url, process, var_dir / "server.log")
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

@@ -4,9 +4,6 @@ a supervisor adds a plan point by clicking the map; a volunteer's map has no inc
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import expect
 
@@ -14,36 +11,9 @@ from app.demo.briefing import CLUSTER
 from tests.browser.conftest import (
     DEMO_PASSWORD,
     PHONE,
-    free_port,
-    start_demo_server,
-    wait_until_up,
 )
-from tests.browser.tiles import TileServer
 
 DESK = {"width": 1366, "height": 768}
-
-
-@pytest.fixture(scope="module")
-def tiles():
-    server = TileServer().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def tiled_server(tiles):
-    """The demo with BEATBOOK_TILE_URL pointing at the loopback tile server."""
-    var_dir = Path(tempfile.mkdtemp(prefix="beatbook-maps-"))
-    port = free_port()
-    env = {"BEATBOOK_TILE_URL": tiles.url, "BEATBOOK_TILE_ATTRIBUTION": "Test tiles (loopback)"}
-    process = start_demo_server(var_dir, port, env)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(url, process, var_dir / "server.log")
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 @pytest.fixture

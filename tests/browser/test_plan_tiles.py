@@ -8,22 +8,15 @@ from __future__ import annotations
 
 import json
 import math
-import tempfile
-from pathlib import Path
 
-import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import (
     PHONE,
     controlled_by_service_worker,
-    free_port,
     sign_in,
-    start_demo_server,
     wait_until,
-    wait_until_up,
 )
-from tests.browser.tiles import TileServer
 
 KEPT_TILES = """caches.has('beatbook-tiles').then(has => !has ? [] :
   caches.open('beatbook-tiles').then(c => c.keys()).then(ks => ks.map(r => r.url)))"""
@@ -35,28 +28,6 @@ VIEW = """(() => { const m = document.querySelector('#today-map').beatbookMap, b
 # The images the map drew: their URLs and whether each loaded (naturalWidth > 0).
 DRAWN = """[...document.querySelectorAll('#today-map img.leaflet-tile')]
   .map(img => [img.src, img.complete && img.naturalWidth > 0])"""
-
-
-@pytest.fixture(scope="module")
-def tiles():
-    server = TileServer().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def tiled_server(tiles):
-    var_dir = Path(tempfile.mkdtemp(prefix="beatbook-plan-tiles-"))
-    port = free_port()
-    env = {"BEATBOOK_TILE_URL": tiles.url, "BEATBOOK_TILE_ATTRIBUTION": "Test tiles (loopback)"}
-    process = start_demo_server(var_dir, port, env)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(url, process, var_dir / "server.log")
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def tile_xy(lat: float, lng: float, z: int) -> tuple[int, int]:
