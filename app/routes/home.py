@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from litestar import Controller, Request, get
 from litestar.params import FromQuery
-from litestar.response import Template
+from litestar.response import Redirect, Template
 
 from app.access import allow, may
 from app.engagement.service import quick_log_context
@@ -14,7 +14,7 @@ from app.home.waiting import counts, waiting
 from app.people import service as people
 from app.roles import EVERYONE, Role
 from app.taskings.states import LABELS
-from app.web import Acting, page
+from app.web import Acting, is_fragment_request, page
 
 
 def _here(lat: float | None, lng: float | None) -> tuple[float, float] | None:
@@ -55,7 +55,10 @@ class HomeController(Controller):
         )
 
     @get("/waiting", opt=allow(EVERYONE), name="home:counts")
-    async def waiting_counts(self, actor: Acting) -> Template:
-        """The navigation's counts (every page but the home screen, which has them already)."""
+    async def waiting_counts(self, request: Request, actor: Acting) -> Template | Redirect:
+        """The navigation's counts (every page but the home screen, which has them already):
+        a fragment for htmx; opened as a page, the home screen, which shows what waits."""
+        if not is_fragment_request(request):
+            return Redirect(path="/", status_code=303)
         found = await counts(actor) if actor.role != Role.ADMIN else {}
         return page("home/counts.html", nav_counts=found)

@@ -242,6 +242,9 @@ def test_staff_home_leads_with_waiting_work_in_order_and_the_counts_agree(as_rol
     assert found["count-engagement-index"] == expected["Log"]
     other_page = html(session.get("/tasks"))
     assert other_page.select_one("nav.app-nav")["hx-get"] == "/waiting"
+    # Opened as a page (not by htmx), it is the home screen, which shows what waits.
+    opened = session.get("/waiting")  # the test client does not follow redirects
+    assert opened.status_code == 303 and opened.headers["location"] == "/"
 
 
 def test_the_position_given_measures_the_next_point_from_the_phone(as_role):
