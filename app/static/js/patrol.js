@@ -43,15 +43,28 @@
     });
   }
 
+  // The distances are the server's: asked for with the position, and asked again a moment
+  // later (a few times) until an answer is shown, so a slow or dropped request is not the end.
+  var tries = 0;
   function refresh() {
-    if (!window.htmx || !document.getElementById("plan-list") || !navigator.onLine) return;
-    var url = "/plan";
-    if (fix) {
-      url += "?lat=" + fix.lat.toFixed(6) + "&lng=" + fix.lng.toFixed(6) +
-        "&accuracy=" + Math.round(fix.accuracy);
-      shownAt = fix;
+    if (!document.getElementById("plan-list") || !navigator.onLine) return;
+    var asked = fix;
+    if (window.htmx) {
+      var url = "/plan";
+      if (asked) {
+        url += "?lat=" + asked.lat.toFixed(6) + "&lng=" + asked.lng.toFixed(6) +
+          "&accuracy=" + Math.round(asked.accuracy);
+        shownAt = asked;
+      }
+      htmx.ajax("GET", url, { target: "#plan-list", swap: "innerHTML" });
     }
-    htmx.ajax("GET", url, { target: "#plan-list", swap: "innerHTML" });
+    if (!asked || tries >= 5) return;
+    tries += 1;
+    setTimeout(function () {
+      var list = document.getElementById("plan-list");
+      if (list && list.querySelector("[data-distance]")) { tries = 0; return; } // shown
+      if (fix === asked) refresh(); // no newer position has asked since: ask again
+    }, 4000);
   }
 
   function status(text) {
