@@ -4,6 +4,7 @@ police.uk's neighbourhood format, and `beatbook import-boundaries` matching team
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -215,7 +216,10 @@ def test_the_command_prints_what_matched(db, capsys):
     from app.cli import main
 
     make_team("Normanton", 52.902, -1.488)
-    code = main(["import-boundaries", str(WARDS), "--approximate"])
+    # The command runs its own event loop (asyncio.run): in a thread of its own, as from a shell,
+    # since the browser tests' Playwright keeps a loop running on this thread in a whole run.
+    with ThreadPoolExecutor(1) as pool:
+        code = pool.submit(main, ["import-boundaries", str(WARDS), "--approximate"]).result()
     out = capsys.readouterr().out
     assert code == 0
     assert "Matched 1 team areas:" in out and "Normanton <- Normanton (same name)" in out
