@@ -17,6 +17,7 @@ from app.areas.cells import AreaMap, area_map
 from app.clock import LOCAL_TIME
 from app.crime.nearby import as_time
 from app.geo import LNG_SPAN
+from app.patrol.compliance import Tally
 from app.tables.places import TeamArea
 from app.tables.taskings import State
 
@@ -73,20 +74,6 @@ class Compare:
 
 
 @dataclass
-class Patrol:
-    points: int = 0
-    in_window: int = 0
-    early: int = 0
-    late: int = 0
-    missed: int = 0
-    to_come: int = 0
-
-    @property
-    def done(self) -> int:
-        return self.in_window + self.early + self.late
-
-
-@dataclass
 class AreaFigures:
     """What the area page shows for one team area (the roll-up reads the key figures)."""
 
@@ -102,7 +89,7 @@ class AreaFigures:
     overdue: set = field(default_factory=set)
     unanswered: int = 0
     by_person: Counter = field(default_factory=Counter)  # open parts per person's name
-    patrol: Patrol = field(default_factory=Patrol)
+    patrol: Tally = field(default_factory=Tally)
     engagement: dict[str, list[int]] = field(default_factory=dict)  # kind -> per week
     engagement_recent: int = 0
     visits_recent: int = 0
@@ -401,7 +388,7 @@ async def _patrol(areas, ids, now: datetime) -> None:
         area = areas.get(row["team"])
         if area is None:
             continue
-        area.patrol = Patrol(
+        area.patrol = Tally(
             **{
                 name: int(row[name] or 0)
                 for name in ("points", "in_window", "early", "late", "missed", "to_come")

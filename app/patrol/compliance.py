@@ -31,6 +31,11 @@ class Tally:
     minutes_spent: float = 0.0
     plans: list[int] = field(default_factory=list)
 
+    @property
+    def done(self) -> int:
+        """Points checked in, whenever."""
+        return self.in_window + self.early + self.late
+
     def add(self, other: Tally) -> None:
         for name in (
             "points",
