@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager, suppress
+from contextlib import suppress
 
-from app.settings import get_settings
 from app.shifts.service import due
+from app.taskings.sender import with_the_sender
 
 log = logging.getLogger("beatbook.shifts")
 POLL_SECONDS = 30.0
@@ -26,16 +25,5 @@ async def run(stop: asyncio.Event) -> None:
             await asyncio.wait_for(stop.wait(), POLL_SECONDS)
 
 
-@asynccontextmanager
-async def shifts_lifespan(app) -> AsyncIterator[None]:
-    """Run the shift loop for the app server's life (with the push sender, or not at all)."""
-    if not get_settings().push_sender:
-        yield
-        return
-    stop = asyncio.Event()
-    task = asyncio.create_task(run(stop))
-    try:
-        yield
-    finally:
-        stop.set()
-        await task
+# The shift loop for the app server's life, beside the push sender (or not at all).
+shifts_lifespan = with_the_sender(run)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 
@@ -432,19 +432,28 @@ async def run(
         await Sender(http, concurrency, lease, batch, send_timeout).run(stop)
 
 
-@asynccontextmanager
-async def sender_lifespan(app) -> AsyncIterator[None]:
-    """Run the sender inside the app server for its life (BEATBOOK_PUSH_SENDER=off to not)."""
-    if not get_settings().push_sender:
-        yield
-        return
-    stop = asyncio.Event()
-    task = asyncio.create_task(run(stop))
-    try:
-        yield
-    finally:
-        stop.set()
-        await task
+def with_the_sender(loop: Callable[[asyncio.Event], Awaitable[None]]):
+    """A lifespan that runs `loop(stop)` inside the app server for its life, where the push
+    sender runs (BEATBOOK_PUSH_SENDER=off: neither runs), and stops it at shutdown."""
+
+    @asynccontextmanager
+    async def lifespan(app) -> AsyncIterator[None]:
+        if not get_settings().push_sender:
+            yield
+            return
+        stop = asyncio.Event()
+        task = asyncio.create_task(loop(stop))
+        try:
+            yield
+        finally:
+            stop.set()
+            await task
+
+    return lifespan
+
+
+# The sender inside the app server for its life (BEATBOOK_PUSH_SENDER=off to not).
+sender_lifespan = with_the_sender(run)
 
 
 if __name__ == "__main__":  # python -m app.taskings.sender: a sender on its own (tests use it)
