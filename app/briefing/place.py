@@ -163,10 +163,8 @@ async def _counted_incidents(
     windows = _windows(now)
     bounds = [b for _, _, start, earlier in windows for b in ((start, None), (earlier, start))]
     since = now - timedelta(days=INCIDENT_DAYS)
-    if shape is None:
-        rows = await nearby.incident_counts(lat, lng, radius, since, bounds)
-    else:
-        rows = await nearby.incident_counts_by_spot(lat, lng, radius, since, bounds)
+    rows = await nearby.incident_counts(lat, lng, radius, since, bounds, shape is not None)
+    if shape is not None:
         rows = [r for r in rows if _spot_inside(shape, r)]
     counts.sources = sorted({r["source"] for r in rows})
     if rows:

@@ -132,43 +132,28 @@ async def crime_counts(lat: float, lng: float, radius: float, months: list[str])
     )
 
 
-async def incident_counts(lat: float, lng: float, radius: float, since, bounds) -> list[dict]:
-    """Incidents in the circle since a time, by category and source, counted in windows:
-    `bounds` (start, end) pairs (end None: open), giving columns w0, w1, ..."""
-    where, args, _, _ = _circle(lat, lng, radius)
-    windows, window_args = [], []
-    for n, (start, end) in enumerate(bounds):
-        test = "occurred_at >= {}" + (" AND occurred_at < {}" if end is not None else "")
-        windows.append(f"SUM(CASE WHEN {test} THEN 1 ELSE 0 END) AS w{n}")
-        window_args += [start] if end is None else [start, end]
-    return await Incident.raw(
-        f"SELECT category AS kind, source, {', '.join(windows)} FROM incident "  # noqa: S608
-        f"WHERE {where} AND occurred_at >= {{}} GROUP BY category, source",
-        *window_args,
-        *args,
-        since,
-    )
+SPOT = 10_000  # counted by spot: 1/10,000 of a degree, about 11 m by 7 m in England
+# A row's spot (sy, sx: latitude and longitude times SPOT, as integers).
+SPOT_COLUMNS = f"CAST(lat * {SPOT} AS INTEGER) AS sy, CAST(lng * {SPOT} AS INTEGER) AS sx"
 
 
-SPOT = 10_000  # incidents counted by spot: 1/10,000 of a degree, about 11 m by 7 m in England
-
-
-async def incident_counts_by_spot(
-    lat: float, lng: float, radius: float, since, bounds
+async def incident_counts(
+    lat: float, lng: float, radius: float, since, bounds, by_spot: bool = False
 ) -> list[dict]:
-    """As incident_counts, grouped also by spot (sx, sy: latitude and longitude times SPOT, as
-    integers): a boundary keeps the spots inside it, and no incident's own place or time is
-    read (the counts of a team area's polygon for those who see counts only)."""
+    """Incidents in the circle since a time, by category and source, counted in windows:
+    `bounds` (start, end) pairs (end None: open), giving columns w0, w1, ... `by_spot`: grouped
+    also by spot (sy, sx), so a boundary keeps the spots inside it and no incident's own place
+    or time is read (the counts of a team area's polygon for those who see counts only)."""
     where, args, _, _ = _circle(lat, lng, radius)
     windows, window_args = [], []
     for n, (start, end) in enumerate(bounds):
         test = "occurred_at >= {}" + (" AND occurred_at < {}" if end is not None else "")
         windows.append(f"SUM(CASE WHEN {test} THEN 1 ELSE 0 END) AS w{n}")
         window_args += [start] if end is None else [start, end]
-    spot = f"CAST(lat * {SPOT} AS INTEGER) AS sy, CAST(lng * {SPOT} AS INTEGER) AS sx"
+    spot, by = (f"{SPOT_COLUMNS}, ", ", sy, sx") if by_spot else ("", "")
     return await Incident.raw(
-        f"SELECT category AS kind, source, {spot}, {', '.join(windows)} "  # noqa: S608
-        f"FROM incident WHERE {where} AND occurred_at >= {{}} GROUP BY category, source, sy, sx",
+        f"SELECT category AS kind, source, {spot}{', '.join(windows)} "  # noqa: S608
+        f"FROM incident WHERE {where} AND occurred_at >= {{}} GROUP BY category, source{by}",
         *window_args,
         *args,
         since,
@@ -179,9 +164,9 @@ async def crime_year_counts(
     lat: float, lng: float, radius: float, latest: list[str], before: list[str], by_spot: bool
 ) -> list[dict]:
     """Street crimes in the circle by type, in two sets of months (columns now and then);
-    `by_spot`: grouped also by spot (sy, sx as incident_counts_by_spot) for a boundary."""
+    `by_spot`: grouped also by spot (sy, sx as incident_counts) for a boundary."""
     where, args, _, _ = _circle(lat, lng, radius)
-    spot = f", CAST(lat * {SPOT} AS INTEGER) AS sy, CAST(lng * {SPOT} AS INTEGER) AS sx"
+    spot = f", {SPOT_COLUMNS}"
     return await Crime.raw(
         f"SELECT crime_type AS kind{spot if by_spot else ''}, "  # noqa: S608 - marks only
         f"SUM(CASE WHEN month IN ({_marks(latest)}) THEN 1 ELSE 0 END) AS now, "
